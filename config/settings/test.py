@@ -1,0 +1,13 @@
+"""Test settings: fast hashing, isolated data directory, deterministic behaviour."""
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("TWINSHOP_DATA_DIR", str(Path(tempfile.gettempdir()) / "twinshop-test-data"))
+
+from .base import *  # noqa: E402,F401,F403
+
+SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 20
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,204 @@
+"""The catalogue (products, variants, category tree, colours, brands) and orders."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Gender(models.TextChoices):
+    MEN = "Men", "Men"
+    WOMEN = "Women", "Women"
+    BOYS = "Boys", "Boys"
+    GIRLS = "Girls", "Girls"
+    UNISEX = "Unisex", "Unisex"
+
+
+class Season(models.TextChoices):
+    SPRING = "Spring", "Spring"
+    SUMMER = "Summer", "Summer"
+    FALL = "Fall", "Fall"
+    WINTER = "Winter", "Winter"
+
+
+class Brand(models.Model):
+    """Who sells the product and pays royalties for twins shown wearing it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MasterCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "master categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubCategory(models.Model):
+    master = models.ForeignKey(MasterCategory, on_delete=models.PROTECT, related_name="subcategories")
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=100)
+
+    class Meta:
+        ordering = ["master__name", "name"]
+        verbose_name_plural = "sub categories"
+        constraints = [
+            models.UniqueConstraint(fields=["master", "name"], name="subcategory_unique_name_per_master"),
+            models.UniqueConstraint(fields=["master", "slug"], name="subcategory_unique_slug_per_master"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.master.name} › {self.name}"
+
+
+class ArticleType(models.Model):
+    sub_category = models.ForeignKey(SubCategory, on_delete=models.PROTECT, related_name="article_types")
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Colour(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    hex = models.CharField(max_length=7, default="#9aa0a6", help_text="Swatch and illustration tint, #rrggbb")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hex__regex=r"^#[0-9a-fA-F]{6}$"), name="colour_hex_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    catalog_id = models.PositiveIntegerField(unique=True, help_text="The catalogue's own id; the public URL uses it.")
+    name = models.CharField(max_length=255)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    gender = models.CharField(max_length=10, choices=Gender.choices, db_index=True)
+    article_type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="products")
+    colour = models.ForeignKey(Colour, on_delete=models.PROTECT, related_name="products", null=True, blank=True)
+    season = models.CharField(max_length=10, choices=Season.choices, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    usage = models.CharField(max_length=40, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    image = models.ImageField(
+        upload_to="products/%Y/%m/", blank=True, help_text="Overrides the generated illustration when set."
+    )
+    is_published = models.BooleanField(default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["catalog_id"]
+        indexes = [
+            models.Index(fields=["is_published", "gender", "article_type"], name="product_facet_idx"),
+            models.Index(fields=["price"], name="product_price_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="product_price_not_negative"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="product_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.catalog_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product_detail", args=[self.catalog_id])
+
+
+class Variant(models.Model):
+    """A size of a product and its stock. Products without sizes have one variant, 'ONE SIZE'."""
+
+    ONE_SIZE = "ONE SIZE"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    size = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+    stock = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["product_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "size"], name="variant_unique_size_per_product"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} — {self.size}"
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", "Placed, awaiting payment"
+    PAID = "paid", "Paid"
+    SHIPPED = "shipped", "Shipped"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    address = models.TextField()
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=Decimal("0")), name="order_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:order_detail", args=[self.number])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="order_lines")
+    product_name = models.CharField(max_length=255)
+    size = models.CharField(max_length=20)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=Decimal("0")), name="orderline_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name} ({self.size})"
