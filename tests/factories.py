@@ -97,3 +97,118 @@ class VariantFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     size = "M"
     stock = 5
+
+
+# --- licensing ----------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from licensing.models import (  # noqa: E402
+    Agency,
+    ConsentGrant,
+    DigitalTwin,
+    GrantStatus,
+    Representation,
+    Talent,
+    TwinPose,
+)
+from licensing.services.consent import render_terms as _render_terms  # noqa: E402
+from licensing.services.consent import terms_sha256 as _terms_sha256  # noqa: E402
+
+
+class TalentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Talent
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Talent {n}")
+    gender_presentation = "feminine"
+    monk_skin_tone = 5
+    height_cm = 175
+    body_shape = "straight"
+    clothing_size = "M"
+    shoe_size = 39
+    chest_cm = 88
+    waist_cm = 70
+    hips_cm = 95
+    hair_style = "long waves"
+    hair_colour = "#3b2a20"
+
+
+class DigitalTwinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DigitalTwin
+
+    talent = factory.SubFactory(TalentFactory)
+    name = factory.LazyAttribute(lambda o: f"{o.talent.display_name} twin")
+    slug = factory.Sequence(lambda n: f"twin-{n}")
+    is_active = True
+
+
+class TwinPoseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TwinPose
+
+    twin = factory.SubFactory(DigitalTwinFactory)
+    key = "front"
+    label = "Front"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = "Northstar Models"
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    commission_rate = Decimal("0.15")
+
+
+class RepresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representation
+
+    talent = factory.SubFactory(TalentFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    start = factory.LazyFunction(lambda: _tz.now().date() - _dt.timedelta(days=365))
+    end = factory.LazyFunction(lambda: _tz.now().date() + _dt.timedelta(days=365))
+
+
+class ConsentGrantFactory(factory.django.DjangoModelFactory):
+    """A signed grant (unless status says otherwise) with terms rendered and hashed like the service does."""
+
+    class Meta:
+        model = ConsentGrant
+
+    twin = factory.SubFactory(DigitalTwinFactory)
+    brand = factory.SubFactory(BrandFactory)
+    version = 1
+    purpose = "Show the twin wearing the brand's products on product pages and in the shopping assistant."
+    channels = factory.LazyFunction(lambda: ["storefront", "assistant", "marketing"])
+    territories = factory.LazyFunction(lambda: ["*"])
+    valid_from = factory.LazyFunction(lambda: _tz.now() - _dt.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: _tz.now() + _dt.timedelta(days=365))
+    rate_per_view = Decimal("0.0500")
+    currency = "USD"
+    view_cap = None
+    status = GrantStatus.SIGNED
+    proposed_at = factory.LazyAttribute(lambda o: o.valid_from)
+    signed_by_name = factory.LazyAttribute(lambda o: o.twin.talent.display_name if o.status != "proposed" else "")
+    signed_at = factory.LazyAttribute(lambda o: o.valid_from if o.status != "proposed" else None)
+    revoked_at = factory.LazyAttribute(lambda o: _tz.now() if o.status == "revoked" else None)
+    terms_text = factory.LazyAttribute(
+        lambda o: _render_terms(
+            twin=o.twin, brand=o.brand, version=o.version, purpose=o.purpose, channels=o.channels,
+            allowed_master_categories=o.allowed_master_categories, allowed_article_types=o.allowed_article_types,
+            excluded_master_categories=o.excluded_master_categories, excluded_article_types=o.excluded_article_types,
+            territories=o.territories, valid_from=o.valid_from, valid_until=o.valid_until,
+            rate_per_view=o.rate_per_view, currency=o.currency, view_cap=o.view_cap,
+        )
+    )
+    terms_sha256 = factory.LazyAttribute(lambda o: _terms_sha256(o.terms_text))
+    allowed_master_categories = factory.LazyFunction(list)
+    allowed_article_types = factory.LazyFunction(list)
+    excluded_master_categories = factory.LazyFunction(list)
+    excluded_article_types = factory.LazyFunction(list)

@@ -1,0 +1,35 @@
+"""Licensing models. Split by concern; import everything from `licensing.models`."""
+from .consent import (
+    INNERWEAR_ARTICLE_TYPES,
+    MIN_PURPOSE_LENGTH,
+    Channel,
+    ConsentEvent,
+    ConsentEventKind,
+    ConsentGrant,
+    GrantStatus,
+)
+from .ledger import DeniedView, DenialReason, NonBillableReason, RoyaltyEvent
+from .people import (
+    CLOTHING_SIZE_ORDER,
+    MAX_AGENCY_COMMISSION,
+    MAX_REPRESENTATION_YEARS,
+    Agency,
+    BodyShape,
+    CaptureAngle,
+    ClothingSize,
+    DigitalTwin,
+    GenderPresentation,
+    Representation,
+    Talent,
+    TwinCapture,
+    TwinPose,
+    add_years,
+)
+
+__all__ = [
+    "INNERWEAR_ARTICLE_TYPES", "MIN_PURPOSE_LENGTH", "Channel", "ConsentEvent", "ConsentEventKind",
+    "ConsentGrant", "GrantStatus", "DeniedView", "DenialReason", "NonBillableReason", "RoyaltyEvent",
+    "CLOTHING_SIZE_ORDER", "MAX_AGENCY_COMMISSION", "MAX_REPRESENTATION_YEARS", "Agency", "BodyShape",
+    "CaptureAngle", "ClothingSize", "DigitalTwin", "GenderPresentation", "Representation", "Talent",
+    "TwinCapture", "TwinPose", "add_years",
+]

@@ -1,0 +1,341 @@
+"""The render gate: every twin view is decided and recorded here, in one transaction."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shop.models import ArticleType, Product
+
+from ..models import (
+    Channel,
+    ConsentGrant,
+    DeniedView,
+    DenialReason,
+    DigitalTwin,
+    GrantStatus,
+    NonBillableReason,
+    Representation,
+    RoyaltyEvent,
+)
+
+# Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
+# amount == commission + net on every row and every sum of rows.
+MONEY_QUANTUM = Decimal("0.0001")
+DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+
+# Lower-cased substrings of user agents that identify crawlers, link unfurlers and headless tools.
+BOT_USER_AGENT_MARKERS: tuple[str, ...] = (
+    "bot", "crawler", "spider", "slurp", "bingpreview", "facebookexternalhit", "embedly", "quora link preview",
+    "whatsapp", "telegrambot", "discordbot", "slackbot", "linkedinbot", "pinterest", "skypeuripreview",
+    "headlesschrome", "phantomjs", "python-requests", "python-urllib", "curl/", "wget/", "go-http-client",
+    "httpclient", "okhttp", "scrapy", "lighthouse", "pagespeed", "gtmetrix", "ahrefs", "semrush", "mj12",
+    "yandex", "baiduspider", "duckduckbot", "applebot", "petalbot", "bytespider", "gptbot", "ccbot",
+    "claudebot", "perplexitybot", "amazonbot", "dataforseo", "uptimerobot", "monitor",
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    key: str  # "u:<user id>" when logged in, else "s:<session key>"
+    user_id: int | None = None
+    is_staff: bool = False
+    user_agent: str = ""
+    is_prefetch: bool = False
+
+
+class ConsentDenied(Exception):
+    def __init__(self, reason: str, *, grant_id: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.grant_id = grant_id
+
+
+@dataclass(frozen=True)
+class RenderLicense:
+    grant_id: int
+    twin_id: int
+    talent_name: str
+    label: str
+    royalty_event_id: int
+    billable: bool
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def twin_label(talent_name: str) -> str:
+    return f"AI twin of {talent_name} · licensed"
+
+
+def is_bot_user_agent(user_agent: str) -> bool:
+    ua = user_agent.lower()
+    return any(marker in ua for marker in BOT_USER_AGENT_MARKERS)
+
+
+@dataclass(frozen=True)
+class ProductScope:
+    brand_id: int
+    article_type: str
+    master_category: str
+
+
+def product_scope(product: Product) -> ProductScope:
+    """Brand and category names the consent terms are written in (one query unless already loaded)."""
+    cache = product._state.fields_cache
+    at = cache.get("article_type")
+    if at is not None and "sub_category" in at._state.fields_cache and "master" in at.sub_category._state.fields_cache:
+        return ProductScope(product.brand_id, at.name, at.sub_category.master.name)
+    name, master = (
+        ArticleType.objects.filter(pk=product.article_type_id).values_list("name", "sub_category__master__name").get()
+    )
+    return ProductScope(product.brand_id, name, master)
+
+
+# The order in which terms are checked. A denial reports the reason of the grant that got furthest,
+# so a talent sees "territory" rather than "no_grant" when only the territory was wrong.
+_STAGES = ("status", "window", "channel", "category", "territory", "cap")
+
+
+def grant_failure(grant: ConsentGrant, *, scope: ProductScope, channel: str, territory: str,
+                  at: datetime) -> tuple[int, str] | None:
+    """None when the grant covers this view, else (stage index, denial reason)."""
+    if grant.status == GrantStatus.PROPOSED:
+        return 0, DenialReason.UNSIGNED
+    if grant.status == GrantStatus.REVOKED:
+        return 0, DenialReason.REVOKED
+    if grant.status == GrantStatus.EXPIRED:
+        return 0, DenialReason.EXPIRED
+    if grant.status == GrantStatus.SUPERSEDED:
+        return 0, DenialReason.NO_GRANT
+    if at < grant.valid_from:
+        return 1, DenialReason.NOT_YET_VALID
+    if at >= grant.valid_until:
+        return 1, DenialReason.EXPIRED
+    if channel not in (grant.channels or []):
+        return 2, DenialReason.CHANNEL
+    if (
+        (grant.allowed_master_categories and scope.master_category not in grant.allowed_master_categories)
+        or (grant.allowed_article_types and scope.article_type not in grant.allowed_article_types)
+        or scope.master_category in (grant.excluded_master_categories or [])
+        or scope.article_type in (grant.excluded_article_types or [])
+    ):
+        return 3, DenialReason.CATEGORY
+    territories = grant.territories or []
+    if "*" not in territories and territory not in territories:
+        return 4, DenialReason.TERRITORY
+    if grant.view_cap is not None and grant.billable_views >= grant.view_cap:
+        return 5, DenialReason.CAP
+    return None
+
+
+def _best_denial(failures: list[tuple[int, str]]) -> str:
+    # Ties at stage 0 prefer the most telling status: revoked > expired > unsigned > superseded.
+    order = {DenialReason.REVOKED: 0, DenialReason.EXPIRED: 1, DenialReason.UNSIGNED: 2, DenialReason.NO_GRANT: 3}
+    return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]
+
+
+def agency_split(*, talent_id: int, amount: Decimal, at: datetime) -> tuple[int | None, Decimal, Decimal, Decimal]:
+    """(agency id, rate, commission, net) under the representation active on that day."""
+    rep = (
+        Representation.objects.filter(talent_id=talent_id, start__lte=at.date(), end__gte=at.date())
+        .select_related("agency")
+        .order_by("-start", "-pk")
+        .first()
+    )
+    if rep is None or amount == 0:
+        return (rep.agency_id if rep else None), (rep.agency.commission_rate if rep else Decimal("0")), Decimal("0"), amount
+    rate = rep.agency.commission_rate
+    commission = (amount * rate).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
+    return rep.agency_id, rate, commission, amount - commission
+
+
+def _non_billable_reason(*, twin: DigitalTwin, product: Product, viewer: Viewer, at: datetime) -> str:
+    if viewer.is_staff:
+        return NonBillableReason.STAFF
+    if viewer.user_id is not None and viewer.user_id == twin.talent.user_id:
+        return NonBillableReason.SELF
+    if is_bot_user_agent(viewer.user_agent):
+        return NonBillableReason.BOT
+    if viewer.is_prefetch:
+        return NonBillableReason.PREFETCH
+    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    if window > 0 and RoyaltyEvent.objects.filter(
+        viewer_key=viewer.key, twin_id=twin.pk, product_id=product.pk, billable=True,
+        at__gt=at - timedelta(seconds=window), at__lte=at,
+    ).exists():
+        return NonBillableReason.DEDUP
+    return NonBillableReason.NONE
+
+
+def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str) -> RenderLicense:
+    label = twin_label(talent_name)
+    return RenderLicense(
+        grant_id=event.grant_id,
+        twin_id=event.twin_id,
+        talent_name=talent_name,
+        label=label,
+        royalty_event_id=event.pk,
+        billable=event.billable,
+        provenance={
+            "digitalSourceType": DIGITAL_SOURCE_TYPE,
+            "twin": twin_slug,
+            "twin_id": str(event.twin_id),
+            "talent": talent_name,
+            "grant_id": str(event.grant_id),
+            "royalty_event_id": str(event.pk),
+            "licensed_at": event.at.isoformat(),
+            "channel": event.channel,
+            "label": label,
+        },
+    )
+
+
+def _existing_licence(key: str, *, twin: DigitalTwin, product: Product, channel: str) -> RenderLicense | None:
+    event = RoyaltyEvent.objects.filter(idempotency_key=key).first()
+    if event is None:
+        return None
+    if (event.twin_id, event.product_id, event.channel) != (twin.pk, product.pk, channel):
+        raise ValueError("idempotency key already used for a different view")
+    return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug)
+
+
+def _decide_and_record(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str, territory: str,
+                       at: datetime, key: str) -> RenderLicense:
+    """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
+    if not twin.is_active:
+        raise ConsentDenied(DenialReason.TWIN_INACTIVE)
+    scope = product_scope(product)
+    grants = list(ConsentGrant.objects.filter(twin_id=twin.pk).order_by("pk"))
+    if not grants:
+        raise ConsentDenied(DenialReason.NO_GRANT)
+    for_brand = [g for g in grants if g.brand_id == scope.brand_id]
+    if not for_brand:
+        raise ConsentDenied(DenialReason.BRAND)
+    failures: list[tuple[int, str]] = []
+    candidates: list[ConsentGrant] = []
+    for grant in for_brand:
+        failure = grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at)
+        if failure is None:
+            candidates.append(grant)
+        else:
+            failures.append(failure)
+    if not candidates:
+        raise ConsentDenied(_best_denial(failures), grant_id=for_brand[-1].pk)
+
+    # Lock the covering grant (in pk order when the first turns out revoked meanwhile) so that a
+    # concurrent revocation either commits before this view (which then sees it) or after it.
+    grant: ConsentGrant | None = None
+    for candidate in candidates:
+        locked = ConsentGrant.objects.select_for_update().filter(pk=candidate.pk).first()
+        if locked is None:
+            continue
+        failure = grant_failure(locked, scope=scope, channel=channel, territory=territory, at=at)
+        if failure is None:
+            grant = locked
+            break
+        failures.append(failure)
+    if grant is None:
+        raise ConsentDenied(_best_denial(failures), grant_id=candidates[-1].pk)
+
+    reason = _non_billable_reason(twin=twin, product=product, viewer=viewer, at=at)
+    billable = reason == NonBillableReason.NONE
+    if billable and grant.view_cap is not None:
+        # Compare-and-swap: the cap holds even if the row lock above were ever dropped.
+        won = ConsentGrant.objects.filter(pk=grant.pk, billable_views__lt=F("view_cap")).update(
+            billable_views=F("billable_views") + 1
+        )
+        if not won:
+            raise ConsentDenied(DenialReason.CAP, grant_id=grant.pk)
+    elif billable:
+        ConsentGrant.objects.filter(pk=grant.pk).update(billable_views=F("billable_views") + 1)
+
+    amount = grant.rate_per_view if billable else Decimal("0")
+    agency_id, rate, commission, net = agency_split(talent_id=twin.talent_id, amount=amount, at=at)
+    event = RoyaltyEvent.objects.create(
+        idempotency_key=key,
+        grant_id=grant.pk,
+        twin_id=twin.pk,
+        talent_id=twin.talent_id,
+        product_id=product.pk,
+        brand_id=scope.brand_id,
+        channel=channel,
+        territory=territory,
+        viewer_key=viewer.key[:128],
+        billable=billable,
+        non_billable_reason=reason,
+        amount=amount,
+        currency=grant.currency,
+        agency_id=agency_id,
+        agency_rate=rate,
+        agency_commission=commission,
+        talent_net=net,
+        at=at,
+    )
+    return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug)
+
+
+def _record_denial(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str, territory: str,
+                   at: datetime, denied: ConsentDenied) -> None:
+    with transaction.atomic():
+        DeniedView.objects.create(
+            twin_id=twin.pk, grant_id=denied.grant_id, product_id=product.pk, channel=channel[:12],
+            territory=territory[:8], reason=denied.reason, viewer_key=viewer.key[:128], at=at,
+        )
+
+
+def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str,
+                 territory: str | None = None, at: datetime | None = None,
+                 idempotency_key: str | None = None) -> RenderLicense:
+    """Decide whether `viewer` may see `twin` wearing `product` and record the view. Raises ConsentDenied."""
+    at = at or timezone.now()
+    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
+    # Always re-read the twin: a deactivation must take effect on the very next view.
+    fresh = DigitalTwin.objects.select_related("talent").filter(pk=getattr(twin, "pk", None)).first()
+    if fresh is None:
+        raise ConsentDenied(DenialReason.NO_GRANT)
+    twin = fresh
+    if idempotency_key:
+        existing = _existing_licence(idempotency_key, twin=twin, product=product, channel=channel)
+        if existing is not None:
+            return existing
+    key = idempotency_key or uuid.uuid4().hex
+    try:
+        if channel not in Channel.values:
+            raise ConsentDenied(DenialReason.CHANNEL)
+        with transaction.atomic():
+            return _decide_and_record(
+                twin=twin, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key
+            )
+    except ConsentDenied as denied:
+        _record_denial(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory, at=at,
+                       denied=denied)
+        raise
+    except IntegrityError:
+        # Two requests raced with the same caller-supplied key: the loser returns the winner's licence.
+        if idempotency_key:
+            existing = _existing_licence(idempotency_key, twin=twin, product=product, channel=channel)
+            if existing is not None:
+                return existing
+        raise
+
+
+def viewer_for_request(request) -> Viewer:
+    """The Viewer for an HTTP request: logged-in users by id, everyone else by session key."""
+    user = getattr(request, "user", None)
+    meta = request.META
+    purpose = f"{meta.get('HTTP_SEC_PURPOSE', '')} {meta.get('HTTP_PURPOSE', '')} {meta.get('HTTP_X_MOZ', '')}".lower()
+    if user is not None and user.is_authenticated:
+        key, user_id, is_staff = f"u:{user.pk}", user.pk, bool(user.is_staff)
+    else:
+        session = getattr(request, "session", None)
+        if session is not None and not session.session_key:
+            session.save()
+        key = f"s:{session.session_key if session is not None else meta.get('REMOTE_ADDR', 'anonymous')}"
+        user_id, is_staff = None, False
+    return Viewer(key=key, user_id=user_id, is_staff=is_staff, user_agent=meta.get("HTTP_USER_AGENT", "")[:400],
+                  is_prefetch="prefetch" in purpose or "prerender" in purpose)
