@@ -1,6 +1,187 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Thin storefront views: parse input, call selectors/services, render. Everything works without JS."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shop import selectors
+from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
+from shop.models import Order, Variant
+from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
+from shop.services.orders import ORDERS_SESSION_KEY
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "shop/home.html")
+    return render(
+        request,
+        "shop/home.html",
+        {
+            "categories": selectors.home_categories(limit=8),
+            "rows": [(title, urlencode(params), products) for title, params, products in selectors.home_rows()],
+            "stats": selectors.catalogue_stats(),
+        },
+    )
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    parsed = selectors.parse_filters(request.GET)
+    f = parsed.filters
+    notes = list(parsed.notes)
+    paginator = Paginator(selectors.product_list(filters=f), settings.SHOP_PAGE_SIZE, allow_empty_first_page=True)
+    page_number = f.page
+    if page_number > paginator.num_pages:
+        notes.append(f"There is no page {page_number}; showing the last page.")
+        page_number = paginator.num_pages
+    page = paginator.page(page_number)
+    facets = selectors.product_facets(filters=f)
+    labels = selectors.facet_labels(filters=f)
+    active = []
+    for name, label in (
+        ("q", f"“{f.q}”" if f.q else ""), ("gender", f.gender), ("category", labels.get("category", f.category)),
+        ("article_type", labels.get("article_type", f.article_type)), ("colour", labels.get("colour", f.colour)),
+        ("usage", f.usage), ("min_price", f"from {f.min_price}" if f.min_price is not None else ""),
+        ("max_price", f"up to {f.max_price}" if f.max_price is not None else ""),
+        ("size", f"size {f.size}" if f.size else ""),
+    ):
+        if label:
+            active.append((label, urlencode(f.without(name).as_params())))
+
+    def link(**override: object) -> str:
+        return "?" + urlencode(f.as_params(**override))
+
+    return render(
+        request,
+        "shop/product_list.html",
+        {
+            "filters": f,
+            "currency": settings.SHOP_CURRENCY,
+            "notes": notes,
+            "page": page,
+            "products": page.object_list,
+            "paginator": paginator,
+            "facets": [
+                (key, title, [(opt, link(**{key: "" if opt.selected else opt.value}, page="")) for opt in facets[key]])
+                for key, title in (
+                    ("gender", "Gender"), ("category", "Category"), ("article_type", "Type"), ("colour", "Colour"),
+                    ("usage", "Occasion"), ("size", "Size in stock"),
+                )
+            ],
+            "active": active,
+            "clear_url": "?" + urlencode({"q": f.q}) if f.q else "?",
+            "sort_choices": selectors.Sort.CHOICES,
+            "prev_url": link(page=page.previous_page_number()) if page.has_previous() else "",
+            "next_url": link(page=page.next_page_number()) if page.has_next() else "",
+            "hidden_params": {k: v for k, v in f.as_params().items() if k not in {"sort", "min_price", "max_price"}},
+        },
+        status=200,
+    )
+
+
+def product_detail(request: HttpRequest, catalog_id: int) -> HttpResponse:
+    product = selectors.product_get(catalog_id=catalog_id)
+    variants = list(product.variants.all())
+    has_sizes = not (len(variants) == 1 and variants[0].size == Variant.ONE_SIZE)
+    context = {
+        "product": product,
+        "variants": variants,
+        "has_sizes": has_sizes,
+        "stock_total": sum(v.stock for v in variants),
+        "related": selectors.product_related(product=product, limit=8),
+        "max_quantity": settings.SHOP_MAX_LINE_QUANTITY,
+        "form_error": None,
+    }
+    return render(request, "shop/product_detail.html", context)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    nxt = request.POST.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return nxt
+    return fallback
+
+
+@require_POST
+def cart_add_view(request: HttpRequest, catalog_id: int) -> HttpResponse:
+    product = selectors.product_get(catalog_id=catalog_id)
+    form = AddToCartForm(request.POST)
+    back = product.get_absolute_url()
+    if not form.is_valid():
+        messages.error(request, "Please choose a size and a quantity.")
+        return redirect(back)
+    try:
+        line = cart_add(
+            session=request.session, product=product, size=form.cleaned_data["size"],
+            quantity=form.cleaned_data["quantity"] or 1,
+        )
+    except CartError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    size = "" if line.variant.size == Variant.ONE_SIZE else f" (size {line.variant.size})"
+    messages.success(request, f"Added {product.name}{size} to your cart.")
+    return redirect(_safe_next(request, reverse("shop:cart")))
+
+
+def cart_view(request: HttpRequest) -> HttpResponse:
+    cart = cart_get(session=request.session)
+    return render(
+        request, "shop/cart.html",
+        {"cart": cart, "max_quantity": settings.SHOP_MAX_LINE_QUANTITY, "quantity_range": range(1, settings.SHOP_MAX_LINE_QUANTITY + 1)},
+    )
+
+
+@require_POST
+def cart_update_view(request: HttpRequest) -> HttpResponse:
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That item is not in your cart.")
+        return redirect("shop:cart")
+    try:
+        if "remove" in request.POST:
+            cart_remove(session=request.session, variant_id=form.cleaned_data["variant_id"])
+            messages.success(request, "Removed from your cart.")
+        else:
+            line = cart_update(
+                session=request.session, variant_id=form.cleaned_data["variant_id"],
+                quantity=form.cleaned_data["quantity"] if form.cleaned_data["quantity"] != "" else None,
+            )
+            messages.success(request, "Cart updated." if line else "Removed from your cart.")
+    except CartError as exc:
+        messages.error(request, exc.message)
+    return redirect("shop:cart")
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    cart = cart_get(session=request.session)
+    if cart.is_empty:
+        messages.info(request, "Your cart is empty.")
+        return redirect("shop:cart")
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"full_name": request.user.get_full_name(), "email": request.user.email}
+    form = CheckoutForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_place(session=request.session, user=request.user, **form.cleaned_data)
+        except OrderError as exc:
+            messages.error(request, exc.message)
+            return redirect("shop:cart")
+        return HttpResponseRedirect(order.get_absolute_url())
+    return render(request, "shop/checkout.html", {"cart": cart, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = Order.objects.filter(number=number[:20]).first()
+    if order is None:
+        raise Http404("No such order")
+    placed_here = number in (request.session.get(ORDERS_SESSION_KEY) or [])
+    owner = request.user.is_authenticated and order.user_id == request.user.pk
+    if not (placed_here or owner):
+        raise Http404("No such order")  # 404, not 403: don't confirm that the number exists
+    return render(request, "shop/order_detail.html", {"order": order, "lines": list(order.lines.all())})

@@ -1,4 +1,20 @@
-"""Shop writes. Import from here: `from shop.services import catalog_import, cart_add, order_place, ...`."""
+"""Shop writes. Import from here: `from shop.services import catalog_import, cart_add, order_place, ...`.
+
+- catalogue import: shop/services/catalog.py
+- cart (in the session): shop/services/cart.py
+- orders (checkout, status changes): shop/services/orders.py
+- products-changed callbacks for other apps (e.g. the assistant's index): shop/services/hooks.py
+"""
+from shop.services.cart import (
+    Cart,
+    CartError,
+    CartLine,
+    cart_add,
+    cart_clear,
+    cart_get,
+    cart_remove,
+    cart_update,
+)
 from shop.services.catalog import (
     CatalogImportError,
     CatalogRow,
@@ -8,14 +24,34 @@ from shop.services.catalog import (
     catalog_import,
 )
 from shop.services.hooks import on_products_changed, products_changed_notify
+from shop.services.orders import (
+    ALLOWED_TRANSITIONS,
+    OrderError,
+    order_number_new,
+    order_place,
+    order_set_status,
+)
 
 __all__ = [
+    "ALLOWED_TRANSITIONS",
+    "Cart",
+    "CartError",
+    "CartLine",
     "CatalogImportError",
     "CatalogRow",
     "ImportReport",
+    "OrderError",
     "PlannedChange",
     "RowError",
+    "cart_add",
+    "cart_clear",
+    "cart_get",
+    "cart_remove",
+    "cart_update",
     "catalog_import",
     "on_products_changed",
+    "order_number_new",
+    "order_place",
+    "order_set_status",
     "products_changed_notify",
 ]

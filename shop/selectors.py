@@ -1,0 +1,353 @@
+"""Shop reads: the product listing (filters, search, sort, facets) and single products.
+
+The listing takes untrusted query parameters. `parse_filters` turns them into a `ProductFilters` and a
+list of human-readable notes for whatever it had to ignore, so a hostile or stale URL degrades to a
+sensible page instead of an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.http import Http404, QueryDict
+
+from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
+MAX_PRICE_FILTER = Decimal("99999999.99")
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NAME = "name"
+
+    CHOICES: tuple[tuple[str, str], ...] = (
+        (RELEVANCE, "Relevance"),
+        (NEWEST, "Newest"),
+        (PRICE_ASC, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+        (NAME, "Name A–Z"),
+    )
+    ORDERING: dict[str, tuple[str, ...]] = {
+        NEWEST: ("-year", "-catalog_id"),
+        PRICE_ASC: ("price", "catalog_id"),
+        PRICE_DESC: ("-price", "catalog_id"),
+        NAME: ("name", "catalog_id"),
+    }
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    gender: str = ""
+    category: str = ""  # a master or sub category slug
+    article_type: str = ""  # slug
+    colour: str = ""  # slug
+    usage: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    size: str = ""
+    sort: str = Sort.RELEVANCE
+    page: int = 1
+
+    @property
+    def words(self) -> list[str]:
+        return self.q.split()[:MAX_QUERY_WORDS]
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.q, self.gender, self.category, self.article_type, self.colour, self.usage,
+                    self.min_price is not None, self.max_price is not None, self.size))
+
+    def without(self, *names: str) -> ProductFilters:
+        defaults = ProductFilters()
+        return replace(self, **{n: getattr(defaults, n) for n in names})
+
+    def as_params(self, **override: Any) -> dict[str, str]:
+        """Query-string parameters for links that change one thing (facets, sort, pages)."""
+        values = {
+            "q": self.q, "gender": self.gender, "category": self.category, "article_type": self.article_type,
+            "colour": self.colour, "usage": self.usage,
+            "min_price": "" if self.min_price is None else str(self.min_price),
+            "max_price": "" if self.max_price is None else str(self.max_price),
+            "size": self.size, "sort": "" if self.sort == Sort.RELEVANCE else self.sort,
+        }
+        values.update({k: ("" if v is None else str(v)) for k, v in override.items()})
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class ParsedFilters:
+    filters: ProductFilters
+    notes: list[str] = field(default_factory=list)
+
+
+def _clean_text(value: str | None, limit: int = 80) -> str:
+    value = " ".join((value or "").split())
+    return value[:limit]
+
+
+def _parse_price(raw: str | None, label: str, notes: list[str]) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw[:20])
+    except InvalidOperation:
+        notes.append(f"Ignored the {label} “{raw[:20]}”: not a number.")
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_PRICE_FILTER:
+        notes.append(f"Ignored the {label} “{raw[:20]}”: out of range.")
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
+    notes: list[str] = []
+    get = params.get
+
+    q = " ".join((get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        q = q[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] if " " in q[:MAX_QUERY_LENGTH] else q[:MAX_QUERY_LENGTH]
+        notes.append(f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters.")
+
+    gender = _clean_text(get("gender"), 20)
+    if gender and gender not in Gender.values:
+        # Accept "men" for "Men"; ignore anything else.
+        match = {g.lower(): g for g in Gender.values}.get(gender.lower())
+        if match is None:
+            notes.append(f"Ignored the unknown gender “{gender}”.")
+        gender = match or ""
+
+    min_price = _parse_price(get("min_price"), "minimum price", notes)
+    max_price = _parse_price(get("max_price"), "maximum price", notes)
+    if min_price is not None and max_price is not None and min_price > max_price:
+        notes.append("The minimum price was above the maximum; the two were swapped.")
+        min_price, max_price = max_price, min_price
+
+    sort = _clean_text(get("sort"), 20) or Sort.RELEVANCE
+    if sort not in dict(Sort.CHOICES):
+        notes.append(f"Ignored the unknown sort order “{sort}”.")
+        sort = Sort.RELEVANCE
+
+    raw_page = (get("page") or "1").strip()
+    try:
+        page = int(raw_page[:9])
+        if page < 1:
+            raise ValueError
+    except ValueError:
+        notes.append(f"Ignored the page number “{raw_page[:20]}”; showing page 1.")
+        page = 1
+
+    filters = ProductFilters(
+        q=q, gender=gender, category=_clean_text(get("category")), article_type=_clean_text(get("article_type")),
+        colour=_clean_text(get("colour")), usage=_clean_text(get("usage"), 40), min_price=min_price,
+        max_price=max_price, size=_clean_text(get("size"), 20), sort=sort, page=page,
+    )
+    return ParsedFilters(filters=filters, notes=notes)
+
+
+def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
+    for word in f.words:
+        qs = qs.filter(name__icontains=word)
+    if f.gender:
+        qs = qs.filter(gender=f.gender)
+    if f.category:
+        qs = qs.filter(
+            Q(article_type__sub_category__master__slug=f.category) | Q(article_type__sub_category__slug=f.category)
+        )
+    if f.article_type:
+        qs = qs.filter(article_type__slug=f.article_type)
+    if f.colour:
+        qs = qs.filter(colour__slug=f.colour)
+    if f.usage:
+        qs = qs.filter(usage=f.usage)
+    if f.min_price is not None:
+        qs = qs.filter(price__gte=f.min_price)
+    if f.max_price is not None:
+        qs = qs.filter(price__lte=f.max_price)
+    if f.size:
+        qs = qs.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), size=f.size, stock__gt=0)))
+    return qs
+
+
+def published_products() -> QuerySet[Product]:
+    return Product.objects.filter(is_published=True)
+
+
+def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
+    """Published products matching `filters`, in the requested order, ready for a listing card."""
+    qs = _apply(published_products(), filters).select_related("brand", "colour", "article_type")
+    qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
+    if filters.sort == Sort.RELEVANCE:
+        if filters.words:
+            # Names that start with the first search word (usually the brand or the product itself)
+            # rank above names that only contain it somewhere.
+            first = filters.words[0]
+            qs = qs.annotate(
+                _rank=Case(When(name__istartswith=first, then=Value(0)), default=Value(1), output_field=IntegerField())
+            ).order_by("_rank", "-year", "catalog_id")
+        else:
+            qs = qs.order_by("-year", "catalog_id")
+    else:
+        qs = qs.order_by(*Sort.ORDERING[filters.sort])
+    return qs
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
+    """Counts per facet value. Each facet ignores its own selection, so a shopper can switch values."""
+    base = published_products()
+
+    def counts(without: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
+        qs = _apply(base, filters.without(without)).values(key, *( [label_key] if label_key else [] ))
+        rows = qs.annotate(n=Count("pk", distinct=False)).order_by()
+        out = [(r[key], r[label_key] if label_key else r[key], r["n"]) for r in rows if r[key]]
+        return sorted(out, key=lambda t: (-t[2], t[1]))
+
+    facets: dict[str, list[FacetOption]] = {}
+    facets["gender"] = [FacetOption(v, lbl, n, v == filters.gender) for v, lbl, n in counts("gender", "gender")]
+    facets["category"] = [
+        FacetOption(v, lbl, n, v == filters.category)
+        for v, lbl, n in counts("category", "article_type__sub_category__master__slug",
+                                "article_type__sub_category__master__name")
+    ]
+    facets["article_type"] = [
+        FacetOption(v, lbl, n, v == filters.article_type)
+        for v, lbl, n in counts("article_type", "article_type__slug", "article_type__name")
+    ][:40]
+    facets["colour"] = [
+        FacetOption(v, lbl, n, v == filters.colour) for v, lbl, n in counts("colour", "colour__slug", "colour__name")
+    ]
+    facets["usage"] = [FacetOption(v, lbl, n, v == filters.usage) for v, lbl, n in counts("usage", "usage")]
+    size_rows = (
+        Variant.objects.filter(stock__gt=0, product__in=_apply(base, filters.without("size")).values("pk"))
+        .values("size").annotate(n=Count("product_id", distinct=True)).order_by()
+    )
+    facets["size"] = sorted(
+        (FacetOption(r["size"], r["size"], r["n"], r["size"] == filters.size) for r in size_rows),
+        key=_size_sort_key,
+    )
+    return facets
+
+
+_SIZE_ORDER = {s: i for i, s in enumerate(["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", Variant.ONE_SIZE])}
+
+
+def _size_sort_key(option: FacetOption) -> tuple[int, float, str]:
+    s = option.value
+    if s in _SIZE_ORDER:
+        return (0, _SIZE_ORDER[s], s)
+    head = s.split("-")[0].rstrip("Y")
+    try:
+        return (1 if s[-1:] != "Y" else 2, float(head), s)
+    except ValueError:
+        return (3, 0, s)
+
+
+def facet_labels(*, filters: ProductFilters) -> dict[str, str]:
+    """Display names for the selected slugs (for the "active filters" chips); unknown slugs are absent."""
+    labels: dict[str, str] = {}
+    if filters.category:
+        m = MasterCategory.objects.filter(slug=filters.category).values_list("name", flat=True).first()
+        s = SubCategory.objects.filter(slug=filters.category).values_list("name", flat=True).first()
+        if m or s:
+            labels["category"] = m or s or ""
+    if filters.article_type:
+        a = ArticleType.objects.filter(slug=filters.article_type).values_list("name", flat=True).first()
+        if a:
+            labels["article_type"] = a
+    if filters.colour:
+        c = Colour.objects.filter(slug=filters.colour).values_list("name", flat=True).first()
+        if c:
+            labels["colour"] = c
+    return labels
+
+
+def product_get(*, catalog_id: int | str) -> Product:
+    """A published product by its catalogue id, with variants; Http404 if unknown, hidden or malformed."""
+    try:
+        cid = int(catalog_id)
+    except (TypeError, ValueError):
+        raise Http404("No such product") from None
+    if not 1 <= cid <= 2_147_483_647:
+        raise Http404("No such product")
+    try:
+        return (
+            published_products()
+            .select_related("brand", "colour", "article_type__sub_category__master")
+            .prefetch_related("variants")
+            .get(catalog_id=cid)
+        )
+    except Product.DoesNotExist:
+        raise Http404("No such product") from None
+
+
+def product_related(*, product: Product, limit: int = 8) -> list[Product]:
+    """Same article type and gender, nearest in price; stable order so pages cache well."""
+    qs = (
+        published_products()
+        .filter(article_type_id=product.article_type_id, gender=product.gender)
+        .exclude(pk=product.pk)
+        .select_related("brand", "colour", "article_type")
+    )
+    same_colour = list(qs.filter(colour_id=product.colour_id).order_by("-year", "catalog_id")[:limit])
+    if len(same_colour) < limit:
+        same_colour += list(
+            qs.exclude(colour_id=product.colour_id).exclude(pk__in=[p.pk for p in same_colour])
+            .order_by("-year", "catalog_id")[: limit - len(same_colour)]
+        )
+    return same_colour
+
+
+def product_stock_total(*, product: Product) -> int:
+    return sum(v.stock for v in product.variants.all())
+
+
+@dataclass(frozen=True)
+class CategoryCard:
+    name: str
+    slug: str
+    count: int
+
+
+def home_categories(*, limit: int = 8) -> list[CategoryCard]:
+    rows = (
+        published_products()
+        .values("article_type__sub_category__slug", "article_type__sub_category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:limit]
+    )
+    return [CategoryCard(r["article_type__sub_category__name"], r["article_type__sub_category__slug"], r["n"]) for r in rows]
+
+
+def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Product]]]:
+    """A few curated rows for the home page: (title, listing params, products)."""
+    specs: list[tuple[str, dict[str, str]]] = [
+        ("New for women", {"gender": "Women", "sort": Sort.NEWEST}),
+        ("New for men", {"gender": "Men", "sort": Sort.NEWEST}),
+        ("Shoes", {"category": "footwear", "sort": Sort.NEWEST}),
+    ]
+    out = []
+    for title, params in specs:
+        f = parse_filters(params).filters
+        out.append((title, params, list(product_list(filters=f)[:per_row])))
+    return [row for row in out if row[2]]
+
+
+def catalogue_stats() -> dict[str, int]:
+    agg = published_products().aggregate(n=Count("pk"))
+    return {"products": agg["n"] or 0, "units": Variant.objects.aggregate(s=Sum("stock"))["s"] or 0}
