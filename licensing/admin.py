@@ -1,0 +1,164 @@
+"""Admin: merchandisers see everything and the render statistics, but cannot sign, widen or un-revoke a
+consent, and nobody can change or delete ledger or consent-event rows here (the database refuses too)."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest
+
+from .models import (
+    Agency,
+    ConsentEvent,
+    ConsentGrant,
+    DeniedView,
+    DigitalTwin,
+    Representation,
+    RoyaltyEvent,
+    Talent,
+    TwinCapture,
+    TwinPose,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View-only: no add, change or delete through the admin, for anyone (superusers included)."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest):
+        return {}
+
+
+class TwinPoseInline(admin.TabularInline):
+    model = TwinPose
+    extra = 0
+
+
+class TwinCaptureInline(admin.TabularInline):
+    model = TwinCapture
+    extra = 0
+    fields = ("image", "angle", "lighting", "metadata", "captured_at")
+
+
+@admin.register(Talent)
+class TalentAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "user", "gender_presentation", "monk_skin_tone", "height_cm", "clothing_size")
+    list_filter = ("gender_presentation", "clothing_size", "body_shape")
+    search_fields = ("display_name", "user__username")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "commission_rate")
+    filter_horizontal = ("staff",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Representation)
+class RepresentationAdmin(admin.ModelAdmin):
+    list_display = ("talent", "agency", "start", "end")
+    list_filter = ("agency",)
+
+
+@admin.register(DigitalTwin)
+class DigitalTwinAdmin(admin.ModelAdmin):
+    """Merchandisers assign poses and upload captures; consent lives elsewhere."""
+
+    list_display = ("name", "talent", "is_active", "views", "billable", "denied")
+    list_filter = ("is_active",)
+    search_fields = ("name", "slug", "talent__display_name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [TwinPoseInline, TwinCaptureInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).select_related("talent")
+            .annotate(
+                n_views=Count("royalty_events", distinct=True),
+                n_billable=Count("royalty_events", filter=Q(royalty_events__billable=True), distinct=True),
+                n_denied=Count("denied_views", distinct=True),
+            )
+        )
+
+    @admin.display(description="views", ordering="n_views")
+    def views(self, obj: DigitalTwin) -> int:
+        return obj.n_views
+
+    @admin.display(description="billable", ordering="n_billable")
+    def billable(self, obj: DigitalTwin) -> int:
+        return obj.n_billable
+
+    @admin.display(description="denied", ordering="n_denied")
+    def denied(self, obj: DigitalTwin) -> int:
+        return obj.n_denied
+
+
+class ConsentEventInline(admin.TabularInline):
+    model = ConsentEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "actor_label", "terms_sha256", "data")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConsentGrant)
+class ConsentGrantAdmin(ReadOnlyAdmin):
+    """Grants change only through the consent services (the talent signs and revokes on /talent/)."""
+
+    list_display = ("pk", "twin", "brand", "version", "status", "rate_per_view", "currency", "view_cap",
+                    "billable_views", "valid_from", "valid_until")
+    list_filter = ("status", "brand")
+    search_fields = ("twin__name", "brand__name", "purpose")
+    inlines = [ConsentEventInline]
+    readonly_fields = ("render_statistics",)
+
+    @admin.display(description="render statistics")
+    def render_statistics(self, obj: ConsentGrant) -> str:
+        stats = obj.royalty_events.aggregate(
+            views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"))
+        denied = dict(obj.denied_views.values_list("reason").annotate(n=Count("pk")).order_by())
+        denied_text = ", ".join(f"{k}: {v}" for k, v in sorted(denied.items())) or "none"
+        return (f"{stats['views']} views, {stats['billable']} billable, gross {stats['gross'] or 0} {obj.currency}; "
+                f"denied: {denied_text}")
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "grant", "actor_label", "terms_sha256")
+    list_filter = ("kind",)
+    list_select_related = ("grant__twin", "grant__brand")
+
+
+@admin.register(RoyaltyEvent)
+class RoyaltyEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "twin", "product", "brand", "channel", "billable", "non_billable_reason", "amount",
+                    "agency_commission", "talent_net", "currency")
+    list_filter = ("billable", "non_billable_reason", "channel", "twin")
+    list_select_related = ("twin", "product", "brand")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(DeniedView)
+class DeniedViewAdmin(ReadOnlyAdmin):
+    """Render statistics: what the gate refused and why."""
+
+    list_display = ("at", "twin", "grant", "product", "channel", "territory", "reason")
+    list_filter = ("reason", "channel", "twin")
+    list_select_related = ("twin", "product", "grant")
+    date_hierarchy = "at"
+    show_full_result_count = False
