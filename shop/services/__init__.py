@@ -24,6 +24,7 @@ from shop.services.catalog import (
     catalog_import,
 )
 from shop.services.hooks import on_products_changed, products_changed_notify
+from shop.services.products import products_changed, products_set_published
 from shop.services.orders import (
     ALLOWED_TRANSITIONS,
     OrderError,
@@ -53,5 +54,7 @@ __all__ = [
     "order_number_new",
     "order_place",
     "order_set_status",
+    "products_changed",
     "products_changed_notify",
+    "products_set_published",
 ]
