@@ -43,6 +43,19 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:  # connecti
         connection.connection.create_function("twinshop_ledger_wipe", 0, _ledger_wipe_allowed, deterministic=False)
 
 
+def ensure_triggers(apps, schema_editor) -> None:
+    """Migration operation (idempotent). SQLite drops a table's triggers whenever a migration rebuilds
+    the table (most AlterField / constraint changes do), so every migration that touches one of the
+    APPEND_ONLY_TABLES must end with RunPython(ensure_triggers)."""
+    for statement in forward_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(apps, schema_editor) -> None:
+    for statement in reverse_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
+
+
 def forward_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
         sql = [
@@ -57,7 +70,7 @@ def forward_sql(vendor: str) -> list[str]:
         ]
         for table in APPEND_ONLY_TABLES:
             sql.append(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION licensing_refuse_change();"
             )
         return sql
@@ -65,11 +78,11 @@ def forward_sql(vendor: str) -> list[str]:
         sql = []
         for table in APPEND_ONLY_TABLES:
             sql.append(
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE refused'); END;"
             )
             sql.append(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN twinshop_ledger_wipe() = 0 "
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} WHEN twinshop_ledger_wipe() = 0 "
                 f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: DELETE refused'); END;"
             )
         return sql

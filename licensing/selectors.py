@@ -36,3 +36,265 @@ def twins_covering(*, product: Product, channel: str, territory: str | None = No
         if grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None:
             twins[grant.twin_id] = grant.twin
     return list(twins.values())
+
+
+# --- earnings (talent and agency pages) ---------------------------------------------------------
+
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+from datetime import timezone as dt_timezone  # noqa: E402
+from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+
+from django.db.models import Count, Q, QuerySet, Sum  # noqa: E402
+from django.db.models.functions import TruncDate, TruncMonth  # noqa: E402
+
+from .models import (  # noqa: E402
+    Agency,
+    ConsentEvent,
+    DeniedView,
+    DenialReason,
+    NonBillableReason,
+    Representation,
+    RoyaltyEvent,
+    Talent,
+)
+
+ZERO = Decimal("0.0000")
+CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")
+
+
+def _q(value: Decimal | None) -> Decimal:
+    """Ledger sums at the ledger's 4 decimal places. PostgreSQL sums NUMERIC exactly; SQLite sums in
+    float64, whose error stays far below 0.0001 at any realistic volume, so quantizing restores the exact sum."""
+    return (value or ZERO).quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Money:
+    gross: Decimal
+    commission: Decimal
+    net: Decimal
+    views: int
+    billable: int
+
+
+def _money(qs: QuerySet) -> Money:
+    agg = qs.aggregate(gross=Sum("amount"), commission=Sum("agency_commission"), net=Sum("talent_net"),
+                       views=Count("pk"), billable=Count("pk", filter=Q(billable=True)))
+    return Money(gross=_q(agg["gross"]), commission=_q(agg["commission"]), net=_q(agg["net"]),
+                 views=agg["views"], billable=agg["billable"])
+
+
+def talent_for_user(*, user) -> Talent | None:
+    if not user.is_authenticated:
+        return None
+    return Talent.objects.filter(user=user).first()
+
+
+def agencies_for_user(*, user) -> list[Agency]:
+    if not user.is_authenticated:
+        return []
+    return list(Agency.objects.filter(staff=user).order_by("name"))
+
+
+def talent_events(*, talent: Talent) -> QuerySet:
+    return RoyaltyEvent.objects.filter(talent=talent)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, Money]:
+    now = now or timezone.now()
+    today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    month = today.replace(day=1)
+    events = talent_events(talent=talent)
+    return {
+        "today": _money(events.filter(at__gte=today, at__lte=now)),
+        "month": _money(events.filter(at__gte=month, at__lte=now)),
+        "all_time": _money(events.filter(at__lte=now)),
+    }
+
+
+def earnings_by(*, talent: Talent, dimension: str, limit: int = 10) -> list[dict]:
+    """Top earners by brand, product or twin: name, views, billable, gross, net."""
+    fields = {"brand": ("brand__name",), "product": ("product__catalog_id", "product__name"),
+              "twin": ("twin__name",)}[dimension]
+    rows = (
+        talent_events(talent=talent).values(*fields)
+        .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
+                  net=Sum("talent_net"))
+        .order_by("-gross", "-views", *fields)[:limit]
+    )
+    return [{**r, "gross": _q(r["gross"]), "net": _q(r["net"])} for r in rows]
+
+
+def daily_earnings(*, talent: Talent, days: int = 30, now: datetime | None = None) -> list[dict]:
+    """One row per UTC day (oldest first, zero-filled): date, views, billable, net."""
+    now = now or timezone.now()
+    end = now.astimezone(dt_timezone.utc).date()
+    start = end - timedelta(days=days - 1)
+    rows = (
+        talent_events(talent=talent)
+        .filter(at__date__gte=start, at__lte=now)
+        .annotate(day=TruncDate("at", tzinfo=dt_timezone.utc))
+        .values("day")
+        .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), net=Sum("talent_net"))
+    )
+    by_day = {r["day"]: r for r in rows}
+    out = []
+    for i in range(days):
+        d = start + timedelta(days=i)
+        r = by_day.get(d, {})
+        out.append({"date": d, "views": r.get("views", 0), "billable": r.get("billable", 0),
+                    "net": _q(r.get("net"))})
+    return out
+
+
+def chart_bars(series: list[dict], *, width: int = 600, height: int = 160, key: str = "net") -> list[dict]:
+    """Geometry for the server-drawn SVG bar chart (no JavaScript needed)."""
+    top = max((row[key] for row in series), default=0) or 1
+    slot = width / max(len(series), 1)
+    bars = []
+    for i, row in enumerate(series):
+        h = float(row[key]) / float(top) * (height - 20)
+        bars.append({"x": round(i * slot + 1, 2), "w": round(max(slot - 2, 1), 2), "y": round(height - h, 2),
+                     "h": round(h, 2), **row})
+    return bars
+
+
+def view_breakdown(*, talent: Talent) -> dict[str, object]:
+    counts = dict(
+        talent_events(talent=talent).values_list("non_billable_reason").annotate(n=Count("pk")).order_by()
+    )
+    non_billable = [
+        {"reason": r.value, "label": r.label, "count": counts.get(r.value, 0)}
+        for r in NonBillableReason if r.value
+    ]
+    denied = dict(
+        DeniedView.objects.filter(twin__talent=talent).values_list("reason").annotate(n=Count("pk")).order_by()
+    )
+    denied_rows = [{"reason": r.value, "label": r.label, "count": denied[r.value]} for r in DenialReason
+                   if denied.get(r.value)]
+    return {
+        "billable": counts.get("", 0),
+        "non_billable_total": sum(v for k, v in counts.items() if k),
+        "non_billable": non_billable,
+        "denied_total": sum(denied.values()),
+        "denied": denied_rows,
+    }
+
+
+def recent_views(*, talent: Talent, limit: int = 50) -> list[RoyaltyEvent]:
+    return list(
+        talent_events(talent=talent).select_related("twin", "product", "brand").order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Statement:
+    month: date
+    currency: str
+    views: int
+    billable: int
+    gross: Decimal
+    commission: Decimal
+    net: Decimal
+
+    @property
+    def net_payable(self) -> Decimal:
+        """The payout in cents. Documented rounding: half-up on the exact 4-decimal net."""
+        return self.net.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def key(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+def monthly_statements(*, talent: Talent | None = None, agency: Agency | None = None,
+                       month: date | None = None) -> list[Statement]:
+    """Monthly totals straight from the ledger, newest first. Sums are exact (4 decimal places)."""
+    events = RoyaltyEvent.objects.all()
+    if talent is not None:
+        events = events.filter(talent=talent)
+    if agency is not None:
+        events = events.filter(agency=agency)
+    if month is not None:
+        first = datetime(month.year, month.month, 1, tzinfo=dt_timezone.utc)
+        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=dt_timezone.utc)
+        events = events.filter(at__gte=first, at__lt=nxt)
+    rows = (
+        events.annotate(m=TruncMonth("at", tzinfo=dt_timezone.utc)).values("m", "currency")
+        .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
+                  commission=Sum("agency_commission"), net=Sum("talent_net"))
+        .order_by("-m", "currency")
+    )
+    out = []
+    for r in rows:
+        m = r["m"].date() if isinstance(r["m"], datetime) else r["m"]
+        out.append(Statement(month=m, currency=r["currency"], views=r["views"], billable=r["billable"],
+                             gross=_q(r["gross"]), commission=_q(r["commission"]), net=_q(r["net"])))
+    return out
+
+
+def talent_grants(*, talent: Talent) -> QuerySet:
+    return ConsentGrant.objects.filter(twin__talent=talent).select_related("twin", "brand", "previous")
+
+
+def talent_grant_or_none(*, talent: Talent, grant_id: int) -> ConsentGrant | None:
+    return talent_grants(talent=talent).filter(pk=grant_id).first()
+
+
+def consent_history(*, talent: Talent, limit: int = 100) -> list[ConsentEvent]:
+    return list(
+        ConsentEvent.objects.filter(grant__twin__talent=talent).select_related("grant__brand", "grant__twin")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def csv_rows(*, talent: Talent, month: date | None = None) -> Iterator[list[str]]:
+    events = talent_events(talent=talent).select_related("twin", "product", "brand", "agency").order_by("at", "pk")
+    if month is not None:
+        first = datetime(month.year, month.month, 1, tzinfo=dt_timezone.utc)
+        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=dt_timezone.utc)
+        events = events.filter(at__gte=first, at__lt=nxt)
+    yield ["at_utc", "event_id", "twin", "brand", "product_id", "product", "channel", "territory", "billable",
+           "non_billable_reason", "amount", "agency", "agency_commission", "talent_net", "currency", "grant_id"]
+    for e in events.iterator(chunk_size=2000):
+        yield [e.at.astimezone(dt_timezone.utc).isoformat(), str(e.pk), e.twin.name, e.brand.name,
+               str(e.product.catalog_id), e.product.name, e.channel, e.territory, "yes" if e.billable else "no",
+               e.non_billable_reason, str(e.amount), e.agency.name if e.agency else "", str(e.agency_commission),
+               str(e.talent_net), e.currency, str(e.grant_id)]
+
+
+# --- agency -------------------------------------------------------------------------------------
+
+
+def agency_roster(*, agency: Agency, on: date | None = None) -> list[dict]:
+    """Talent the agency represents today, with what their views earned under this agency."""
+    on = on or timezone.now().date()
+    reps = (
+        Representation.objects.filter(agency=agency, start__lte=on, end__gte=on)
+        .select_related("talent").order_by("talent__display_name")
+    )
+    money = {
+        r["talent_id"]: r for r in RoyaltyEvent.objects.filter(agency=agency).values("talent_id")
+        .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
+                  commission=Sum("agency_commission"), net=Sum("talent_net"))
+    }
+    out = []
+    for rep in reps:
+        m = money.get(rep.talent_id, {})
+        out.append({"talent": rep.talent, "representation": rep, "views": m.get("views", 0),
+                    "billable": m.get("billable", 0), "gross": _q(m.get("gross")),
+                    "commission": _q(m.get("commission")), "net": _q(m.get("net"))})
+    return out
+
+
+def agency_roster_talent(*, agency: Agency, talent_id: int, on: date | None = None) -> Talent | None:
+    on = on or timezone.now().date()
+    rep = Representation.objects.filter(agency=agency, talent_id=talent_id, start__lte=on, end__gte=on).first()
+    return rep.talent if rep else None

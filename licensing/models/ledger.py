@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThan
 
 from shop.models import Brand, Product
 
@@ -65,8 +67,11 @@ class RoyaltyEvent(models.Model):
             models.Index(fields=["grant", "at"], name="royalty_grant_at_idx"),
         ]
         constraints = [
+            # Exact on PostgreSQL (NUMERIC(14,4): any mismatch is at least 0.0001). SQLite stores decimals as
+            # float64, where 0.0075 + 0.0425 != 0.05, so the test is "closer than half the last digit".
             models.CheckConstraint(
-                condition=Q(amount=F("agency_commission") + F("talent_net")), name="royalty_split_exact"
+                condition=LessThan(Abs(F("amount") - F("agency_commission") - F("talent_net")), Decimal("0.00005")),
+                name="royalty_split_exact_v2",
             ),
             models.CheckConstraint(
                 condition=Q(billable=False) | Q(non_billable_reason=""), name="royalty_billable_has_no_reason"
