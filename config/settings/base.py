@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "shop",
     "licensing",
+    "licensing.showcase.apps.ShowcaseConfig",
     "assistant",
 ]
 
@@ -184,6 +185,13 @@ LICENSING_DEDUP_WINDOW_SECONDS = env.int("LICENSING_DEDUP_WINDOW_SECONDS", defau
 LICENSING_DEFAULT_TERRITORY = env("LICENSING_DEFAULT_TERRITORY", default="US")
 SHOWCASE_TOKEN_MAX_AGE_SECONDS = env.int("SHOWCASE_TOKEN_MAX_AGE_SECONDS", default=10 * 60)
 SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = True
+# Dotted path of the renderer plugin (licensing.showcase.backends.RendererBackend).
+SHOWCASE_RENDERER_BACKEND = env("SHOWCASE_RENDERER_BACKEND", default="licensing.showcase.backends.LocalCompositorBackend")
+SHOWCASE_HTTP_TRYON_URL = env("SHOWCASE_HTTP_TRYON_URL", default="")
+SHOWCASE_RENDER_DIR = DATA_DIR / "renders"
+# C2PA manifest signing (optional): PEM certificate chain and private key paths.
+SHOWCASE_C2PA_CERT = env("SHOWCASE_C2PA_CERT", default="")
+SHOWCASE_C2PA_KEY = env("SHOWCASE_C2PA_KEY", default="")
 
 ASSISTANT_CHAT_MODEL = env("ASSISTANT_CHAT_MODEL", default="") or None
 ASSISTANT_INDEX_DIR = DATA_DIR / "index"
