@@ -1,0 +1,137 @@
+"""Showcase reads: which twins can wear a product, and the signed image URL for one of them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
+from licensing.selectors import twins_covering
+from licensing.services import twin_label
+
+from .figures import POSES
+from .renderer import product_spec, slot_for
+from .tokens import ImageClaim, token_mint, viewer_hash
+
+STOREFRONT = "storefront"
+PRODUCT_GENDER_PRESENTATION = {"Men": "masculine", "Women": "feminine"}
+
+
+@dataclass(frozen=True)
+class TwinImage:
+    url: str
+    twin_id: int
+    twin_name: str
+    label: str
+
+
+def product_slot(product) -> str | None:
+    return slot_for(product_spec(product))
+
+
+def twins_for_product(*, product, channel: str, territory: str | None = None) -> list[DigitalTwin]:
+    """Twins whose consent covers the product *and* that the renderer puts it on (the slot rule in
+    licensing.showcase.renderer). Products never shown on a twin get no twins."""
+    if product_slot(product) is None:
+        return []
+    return twins_covering(product=product, channel=channel, territory=territory)
+
+
+def _product_sizes(product) -> set[str]:
+    cache = getattr(product, "_prefetched_objects_cache", {})
+    variants = cache["variants"] if "variants" in cache else product.variants.all()
+    return {v.size for v in variants}
+
+
+def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None) -> list[DigitalTwin]:
+    """Best first. Default: presentation matching the product's gender, then a twin whose clothing
+    size the product comes in, then a middle size. `prefer` overrides: gender, size, taller."""
+    prefer = prefer or {}
+    want_presentation = prefer.get("gender") or PRODUCT_GENDER_PRESENTATION.get(product.gender)
+    want_presentation = {"Men": "masculine", "Women": "feminine", "men": "masculine", "women": "feminine"}.get(
+        want_presentation, want_presentation)
+    want_size = str(prefer.get("size") or "").upper()
+    taller = bool(prefer.get("taller"))
+    sizes = _product_sizes(product) if not want_size else set()
+
+    def key(twin: DigitalTwin) -> tuple:
+        t = twin.talent
+        presentation = 0 if not want_presentation or t.gender_presentation == want_presentation else (
+            1 if t.gender_presentation == "androgynous" else 2)
+        order = CLOTHING_SIZE_ORDER.get(t.clothing_size, 2)
+        if want_size in CLOTHING_SIZE_ORDER:
+            size_rank = abs(order - CLOTHING_SIZE_ORDER[want_size])
+        else:
+            size_rank = (0 if t.clothing_size in sizes else 1) * 10 + abs(order - CLOTHING_SIZE_ORDER["M"])
+        height = -t.height_cm if taller else 0
+        if taller:
+            return (presentation, height, size_rank, twin.pk)
+        return (presentation, size_rank, twin.pk)
+
+    return sorted(twins, key=key)
+
+
+def _session_key(request_or_session_key) -> str:
+    if isinstance(request_or_session_key, str):
+        return request_or_session_key
+    session = request_or_session_key.session
+    if not session.session_key:
+        session.save()
+    return session.session_key
+
+
+def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
+    keys = [k for k in TwinPose.objects.filter(twin=twin).order_by("position", "pk").values_list("key", flat=True)]
+    wanted = (prefer or {}).get("pose")
+    if wanted and wanted in keys and wanted in POSES:
+        return wanted
+    return next((k for k in keys if k in POSES), "front")
+
+
+def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pose: str, size: str) -> str:
+    token = token_mint(ImageClaim(twin_id=twin.pk, pose=pose, catalog_id=product.catalog_id, channel=channel,
+                                  size=size, viewer=viewer_hash(session_key)))
+    return reverse("licensing:showcase:image", args=[token])
+
+
+def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,
+                   prefer: dict | None = None, size: str = "card",
+                   twins: list[DigitalTwin] | None = None) -> TwinImage | None:
+    """A signed, short-lived image URL of the best (or the requested) covering twin, or None.
+
+    Minting takes no licence: the royalty row is written when the URL is fetched."""
+    candidates = twins if twins is not None else twins_for_product(product=product, channel=channel)
+    if not candidates:
+        return None
+    chosen = next((t for t in candidates if t.pk == twin_id), None) if twin_id is not None else None
+    if chosen is None:
+        chosen = rank_twins(candidates, product=product, prefer=prefer)[0]
+    session_key = _session_key(request_or_session_key)
+    url = image_url(twin=chosen, product=product, session_key=session_key, channel=channel,
+                    pose=twin_pose_key(chosen, prefer), size=size)
+    name = chosen.talent.display_name
+    return TwinImage(url=url, twin_id=chosen.pk, twin_name=name, label=twin_label(name))
+
+
+def see_it_on_context(*, request, product) -> dict:
+    """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
+    twins = twins_for_product(product=product, channel=STOREFRONT)
+    if not twins:
+        return {"see_it_on": {"available": False, "twins": [], "image": None,
+                              "fallback_reason": "never_on_twin" if product_slot(product) is None else "no_consent"}}
+    requested = request.GET.get("twin", "")
+    twin_id = int(requested) if requested.isdigit() and len(requested) < 12 else None
+    pose = request.GET.get("pose", "")
+    prefer = {"pose": pose} if pose in POSES else None
+    image = twin_image_for(product=product, request_or_session_key=request, channel=STOREFRONT, twin_id=twin_id,
+                           prefer=prefer, size="page", twins=twins)
+    ranked = rank_twins(twins, product=product)
+    options = [{
+        "id": t.pk,
+        "name": t.talent.display_name,
+        "height_cm": t.talent.height_cm,
+        "clothing_size": t.talent.clothing_size,
+        "selected": image is not None and t.pk == image.twin_id,
+        "href": f"?twin={t.pk}#see-it-on",
+    } for t in ranked]
+    return {"see_it_on": {"available": True, "twins": options, "image": image, "fallback_reason": ""}}

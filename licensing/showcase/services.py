@@ -1,0 +1,104 @@
+"""Showcase writes: produce a licensed, labelled twin image (the gate first, always)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from licensing.services import Viewer, license_view
+
+from . import renderer
+from .backends import RendererBackend, get_backend
+from .figures import POSES, TwinSpec, spec_for_twin
+from .renderer import ProductSpec, product_spec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ShowcaseImage:
+    png: bytes
+    grant_id: int
+    royalty_event_id: int
+    billable: bool
+    label: str
+    cache_hit: bool
+
+
+def render_dir() -> Path:
+    return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
+
+
+def composite_path(*, backend: RendererBackend, twin: TwinSpec, product: ProductSpec, pose: str, size: str) -> Path:
+    """Cache path keyed by (twin, pose, product, renderer version); the file name also carries a
+    fingerprint of what the drawing depends on, so an edited product or talent never hits a stale file."""
+    fp = hashlib.sha256(f"{twin.fingerprint()}#{product.fingerprint()}".encode()).hexdigest()[:16]
+    return (render_dir() / f"{backend.name}-{backend.version}" / str(twin.twin_id) / pose
+            / f"{product.catalog_id}-{size}-{fp}.png")
+
+
+def composite_get(*, twin: TwinSpec, product: ProductSpec, pose: str, size: str,
+                  backend: RendererBackend | None = None, captures=()) -> tuple[bytes, bool]:
+    """The unlabelled composite from the disk cache, rendering it on a miss. (bytes, was_cached)."""
+    backend = backend or get_backend()
+    path = composite_path(backend=backend, twin=twin, product=product, pose=pose, size=size)
+    try:
+        return path.read_bytes(), True
+    except FileNotFoundError:
+        pass
+    png = backend.render(twin=twin, product=product, pose=pose, size=size, captures=captures)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write-then-rename: concurrent workers never read a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(png)
+    os.replace(tmp, path)
+    return png, False
+
+
+def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = "front", size: str = "card",
+                    territory: str | None = None) -> ShowcaseImage:
+    """License the view (raises licensing.services.ConsentDenied), then serve the cached composite with
+    this licence's label and provenance stamped in. Nothing is served without a fresh licence."""
+    if size not in renderer.SIZES:
+        raise ValueError(f"unknown size {size!r}")
+    pose = pose if pose in POSES else "front"
+    backend = get_backend()
+    licence = license_view(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory)
+    composite, hit = composite_get(twin=spec_for_twin(twin), product=product_spec(product), pose=pose, size=size,
+                                   backend=backend)
+    provenance = dict(licence.provenance)
+    provenance.update({
+        "digitalSourceType": provenance.get("digitalSourceType") or renderer.DIGITAL_SOURCE_TYPE,
+        "label": licence.label,
+        "grant_id": str(licence.grant_id),
+        "renderer": backend.name,
+        "renderer_version": backend.version,
+        "model_licence": backend.model_licence,
+        "pose": pose,
+        "product": str(product.catalog_id),
+    })
+    png = renderer.stamp(composite, label=licence.label, provenance=provenance)
+    png = c2pa_sign(png, provenance)
+    return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
+                         billable=licence.billable, label=licence.label, cache_hit=hit)
+
+
+def c2pa_sign(png: bytes, provenance: dict[str, str]) -> bytes:
+    """Embed a C2PA manifest when a signing certificate is configured (SHOWCASE_C2PA_CERT/KEY)."""
+    cert = getattr(settings, "SHOWCASE_C2PA_CERT", "")
+    key = getattr(settings, "SHOWCASE_C2PA_KEY", "")
+    if not (cert and key):
+        return png
+    from .c2pa_manifest import sign_png
+
+    try:
+        return sign_png(png, provenance, cert_path=cert, key_path=key)
+    except Exception:  # the visible label and XMP are already in; a C2PA failure must not break the image
+        log.exception("C2PA signing failed; serving the image with XMP provenance only")
+        return png

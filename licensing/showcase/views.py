@@ -1,0 +1,63 @@
+"""Serves twin images: token check, the render gate, then the labelled PNG (or the plain illustration)."""
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.views.decorators.http import require_GET
+
+from licensing.models import DigitalTwin
+from licensing.services import ConsentDenied, viewer_for_request
+from shop.models import Product
+from shop.templatetags.shop_media import product_image_url
+
+from .backends import BackendError
+from .renderer import product_spec, slot_for
+from .services import showcase_render
+from .tokens import TokenInvalid, token_read
+
+log = logging.getLogger(__name__)
+NO_STORE = "private, no-store, max-age=0"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Never cached anywhere: a revocation must take effect on the very next request.
+    response["Cache-Control"] = NO_STORE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _fallback(product: Product, reason: str) -> HttpResponse:
+    """A denied view gets the plain product picture (302), never a broken image."""
+    response = HttpResponseRedirect(product_image_url(product))
+    response["X-Showcase-Fallback"] = reason
+    return _no_store(response)
+
+
+@require_GET
+def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        claim = token_read(token, session_key=request.session.session_key)
+    except TokenInvalid as exc:
+        return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
+    product = (Product.objects.select_related("article_type__sub_category__master", "colour", "brand")
+               .filter(catalog_id=claim.catalog_id, is_published=True).first())
+    if product is None:
+        raise Http404("No such product.")
+    twin = DigitalTwin.objects.select_related("talent").filter(pk=claim.twin_id).first()
+    if twin is None:
+        return _fallback(product, "no_twin")
+    if slot_for(product_spec(product)) is None:
+        return _fallback(product, "never_on_twin")
+    try:
+        image = showcase_render(twin=twin, product=product, viewer=viewer_for_request(request), channel=claim.channel,
+                                pose=claim.pose, size=claim.size)
+    except ConsentDenied as denied:
+        return _fallback(product, denied.reason)
+    except BackendError:
+        log.exception("renderer backend failed for twin %s product %s", twin.pk, product.catalog_id)
+        return _fallback(product, "render_failed")
+    response = HttpResponse(image.png, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="twin-{twin.pk}-{product.catalog_id}.png"'
+    response["X-AI-Generated"] = image.label
+    return _no_store(response)
