@@ -6,12 +6,12 @@ from django.conf import settings
 
 class AddToCartForm(forms.Form):
     size = forms.CharField(required=False, max_length=20)
-    quantity = forms.CharField(required=False, max_length=12)  # validated by the cart service, one rule set
+    quantity = forms.CharField(required=False, max_length=40)  # validated by the cart service, one rule set
 
 
 class CartLineForm(forms.Form):
     variant_id = forms.CharField(max_length=19)
-    quantity = forms.CharField(required=False, max_length=12)
+    quantity = forms.CharField(required=False, max_length=40)
 
 
 class CheckoutForm(forms.Form):

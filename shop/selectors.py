@@ -297,20 +297,20 @@ def product_get(*, catalog_id: int | str) -> Product:
 
 
 def product_related(*, product: Product, limit: int = 8) -> list[Product]:
-    """Same article type and gender, nearest in price; stable order so pages cache well."""
-    qs = (
+    """Same article type; same gender (or unisex) first, then same colour, then newest. One query."""
+    return list(
         published_products()
-        .filter(article_type_id=product.article_type_id, gender=product.gender)
+        .filter(article_type_id=product.article_type_id)
         .exclude(pk=product.pk)
         .select_related("brand", "colour", "article_type")
-    )
-    same_colour = list(qs.filter(colour_id=product.colour_id).order_by("-year", "catalog_id")[:limit])
-    if len(same_colour) < limit:
-        same_colour += list(
-            qs.exclude(colour_id=product.colour_id).exclude(pk__in=[p.pk for p in same_colour])
-            .order_by("-year", "catalog_id")[: limit - len(same_colour)]
+        .annotate(
+            _gender_rank=Case(When(gender__in=[product.gender, Gender.UNISEX], then=Value(0)), default=Value(1),
+                              output_field=IntegerField()),
+            _colour_rank=Case(When(colour_id=product.colour_id, then=Value(0)), default=Value(1),
+                              output_field=IntegerField()),
         )
-    return same_colour
+        .order_by("_gender_rank", "_colour_rank", "-year", "catalog_id")[:limit]
+    )
 
 
 def product_stock_total(*, product: Product) -> int:

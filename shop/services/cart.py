@@ -75,6 +75,8 @@ def _coerce_quantity(quantity: Any, *, allow_zero: bool = False) -> int:
         if isinstance(quantity, str):
             quantity = quantity.strip()
             if len(quantity) > 12:
+                if quantity.isdigit():  # an absurdly large but well-formed number
+                    raise CartError(f"You can order at most {limit} of one item.")
                 raise ValueError
         q = int(quantity)
         if isinstance(quantity, float) and quantity != q:

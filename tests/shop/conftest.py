@@ -66,3 +66,40 @@ def hook_calls() -> Iterator[list[list[int]]]:
     hooks.on_products_changed(record)
     yield calls
     hooks._restore_for_tests(saved)
+
+
+@pytest.fixture
+def small_catalogue(db):
+    """Six products across genders, categories, colours, prices and sizes."""
+    from decimal import Decimal
+
+    from tests.factories import (
+        ArticleTypeFactory, BrandFactory, ColourFactory, MasterCategoryFactory, ProductFactory, SubCategoryFactory,
+        VariantFactory,
+    )
+
+    apparel = MasterCategoryFactory(name="Apparel")
+    footwear = MasterCategoryFactory(name="Footwear")
+    tees = ArticleTypeFactory(name="Tshirts", sub_category=SubCategoryFactory(master=apparel, name="Topwear"))
+    jeans = ArticleTypeFactory(name="Jeans", sub_category=SubCategoryFactory(master=apparel, name="Bottomwear"))
+    shoes = ArticleTypeFactory(name="Casual Shoes", sub_category=SubCategoryFactory(master=footwear, name="Shoes"))
+    blue = ColourFactory(name="Blue", hex="#2a5db0")
+    black = ColourFactory(name="Black", slug="black", hex="#1f1f1f")
+    nike = BrandFactory(name="Nike")
+    puma = BrandFactory(name="Puma")
+
+    def make(cid, name, brand, at, colour, gender, price, sizes, year=2012, usage="Casual"):
+        p = ProductFactory(catalog_id=cid, name=name, brand=brand, article_type=at, colour=colour, gender=gender,
+                           price=Decimal(price), year=year, usage=usage)
+        for pos, (size, stock) in enumerate(sizes):
+            VariantFactory(product=p, size=size, stock=stock, position=pos)
+        return p
+
+    return {
+        "blue_tee": make(101, "Nike Men Blue Tee", nike, tees, blue, "Men", "19.99", [("S", 2), ("M", 0), ("L", 5)], 2015),
+        "black_tee": make(102, "Puma Women Black Tee", puma, tees, black, "Women", "24.50", [("S", 1), ("M", 3)], 2013),
+        "jeans": make(103, "Nike Men Blue Jeans", nike, jeans, blue, "Men", "59.00", [("32", 4), ("34", 0)], 2011),
+        "shoes": make(104, "Puma Men Black Running Shoes", puma, shoes, black, "Men", "89.95", [("42", 1), ("43", 2)], 2016, "Sports"),
+        "cap": make(105, "Nike Unisex Blue Cap", nike, tees, blue, "Unisex", "9.00", [("ONE SIZE", 7)], 2012),
+        "sold_out": make(106, "Puma Women Blue Tee", puma, tees, blue, "Women", "15.00", [("S", 0)], 2010),
+    }
