@@ -1,0 +1,309 @@
+"""The catalogue index: product vectors in a versioned file, product facets in memory, exact filtered search.
+
+Files under ASSISTANT_INDEX_DIR:
+  embeddings-<model>/chunk-*.npy|json   vectors by text hash (embeddings.EmbeddingCache): restarts embed nothing
+  index-v<N>.npz                        catalogue ids + vectors of one build
+  current.json                          {"version": N, "file": ..., "digest": ..., ...}: what workers load
+  stale.json                            bumped when products changed: workers reload facets from the DB
+
+Facets (gender, type, colour, usage, brand, price, sizes in stock) are read from the database whenever
+the version or stale marker changes, so filters are exact against what the shop sells right now. Search
+is an exact inner product over the filtered rows (numpy over a subset is cheaper than FAISS there; the
+whole-catalogue case uses a FAISS IndexFlatIP).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+from ..understanding.schema import Filters
+from .embeddings import DIMENSION, MODEL_NAME, EmbeddingCache
+from .text import TEXT_VERSION, product_text, text_hash
+
+logger = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1
+
+
+def index_dir() -> Path:
+    path = Path(settings.ASSISTANT_INDEX_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _catalogue_rows() -> list[tuple[int, str]]:
+    """(catalog_id, embedding text) of every published product, in catalogue id order."""
+    from shop.models import Product
+
+    rows = (
+        Product.objects.filter(is_published=True)
+        .order_by("catalog_id")
+        .values_list("catalog_id", "name", "gender", "article_type__name", "colour__name", "usage")
+    )
+    return [
+        (cid, product_text(name=name, gender=gender, article_type=at or "", colour=colour or "", usage=usage or ""))
+        for cid, name, gender, at, colour, usage in rows
+    ]
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def read_manifest() -> dict[str, Any] | None:
+    path = index_dir() / "current.json"
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+@dataclass
+class BuildReport:
+    version: int
+    products: int
+    embedded: int
+    unchanged: bool
+    seconds: float
+
+
+_build_lock = threading.Lock()
+
+
+def index_build(*, progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
+                force: bool = False) -> BuildReport:
+    """Embed what the cache lacks and write a new index version (no-op when nothing changed)."""
+    started = time.perf_counter()
+    with _build_lock:
+        rows = _catalogue_rows()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        texts = [r[1] for r in rows]
+        digest = hashlib.blake2b(
+            json.dumps([MODEL_NAME, TEXT_VERSION, INDEX_FORMAT]).encode() + ids.tobytes()
+            + "".join(text_hash(t) for t in texts).encode(),
+            digest_size=16,
+        ).hexdigest()
+        manifest = read_manifest()
+        directory = index_dir()
+        if not force and manifest and manifest.get("digest") == digest and (directory / manifest["file"]).exists():
+            return BuildReport(manifest["version"], len(rows), 0, True, time.perf_counter() - started)
+        cache = EmbeddingCache(directory)
+        todo = cache.missing(texts)
+        if on_total is not None:
+            on_total(len(todo))
+        embedded = cache.ensure(texts, progress=progress)
+        vectors = cache.get_many(texts) if texts else np.zeros((0, DIMENSION), dtype=np.float32)
+        version = (manifest or {}).get("version", 0) + 1
+        name = f"index-v{version}.npz"
+        tmp = directory / f".{name}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, catalog_ids=ids, vectors=vectors)
+        os.replace(tmp, directory / name)
+        _write_json_atomic(directory / "current.json", {
+            "version": version, "file": name, "digest": digest, "products": len(rows), "model": MODEL_NAME,
+            "dimension": DIMENSION, "text_version": TEXT_VERSION, "format": INDEX_FORMAT, "built_at": time.time(),
+        })
+        # Keep the previous version for workers that are still reading it; drop older ones.
+        for old in directory.glob("index-v*.npz"):
+            try:
+                n = int(old.stem.split("-v")[1])
+            except (IndexError, ValueError):
+                continue
+            if n < version - 1:
+                old.unlink(missing_ok=True)
+        if len(list(cache.directory.glob("chunk-*.json"))) > 32:
+            cache.compact(keep=texts)
+    _reset_snapshot()
+    return BuildReport(version, len(rows), embedded, False, time.perf_counter() - started)
+
+
+def mark_stale(catalog_ids: Iterable[int]) -> None:
+    """Tell every worker to re-read facets from the database (prices, stock, publication changed)."""
+    _write_json_atomic(index_dir() / "stale.json", {"at": time.time_ns(), "count": len(list(catalog_ids))})
+    _reset_snapshot()
+
+
+class Snapshot:
+    """Facets of every published product plus its vector, aligned by row."""
+
+    def __init__(self, *, version: int, stamp: tuple[Any, ...]) -> None:
+        from shop.models import Product, Variant
+
+        self.version = version
+        self.stamp = stamp
+        rows = list(
+            Product.objects.filter(is_published=True)
+            .order_by("catalog_id")
+            .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price")
+        )
+        n = len(rows)
+        self.size = n
+        self.catalog_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.row_of: dict[int, int] = {int(c): i for i, c in enumerate(self.catalog_ids)}
+
+        def codes(col: int) -> tuple[np.ndarray, dict[str, int]]:
+            names: dict[str, int] = {}
+            arr = np.empty(n, dtype=np.int32)
+            for i, r in enumerate(rows):
+                arr[i] = names.setdefault(r[col] or "", len(names))
+            return arr, names
+
+        self.gender, self.gender_codes = codes(1)
+        self.article_type, self.type_codes = codes(2)
+        self.colour, self.colour_codes = codes(3)
+        self.usage, self.usage_codes = codes(4)
+        self.brand, self.brand_codes = codes(5)
+        self.price_cents = np.fromiter((int(r[6] * 100) for r in rows), dtype=np.int64, count=n)
+
+        self.sizes: dict[str, np.ndarray] = {}
+        in_stock = Variant.objects.filter(product__is_published=True, stock__gt=0).values_list("product__catalog_id", "size")
+        for cid, size in in_stock.iterator(chunk_size=5000):
+            row = self.row_of.get(cid)
+            if row is None:
+                continue
+            arr = self.sizes.get(size)
+            if arr is None:
+                arr = self.sizes[size] = np.zeros(n, dtype=bool)
+            arr[row] = True
+
+        self.vectors = np.zeros((n, DIMENSION), dtype=np.float32)
+        self.has_vector = np.zeros(n, dtype=bool)
+        manifest = read_manifest()
+        if manifest:
+            try:
+                with np.load(index_dir() / manifest["file"]) as data:
+                    ids, vecs = data["catalog_ids"], data["vectors"]
+                rows_idx = np.fromiter((self.row_of.get(int(c), -1) for c in ids), dtype=np.int64, count=len(ids))
+                ok = rows_idx >= 0
+                self.vectors[rows_idx[ok]] = vecs[ok]
+                self.has_vector[rows_idx[ok]] = True
+            except (OSError, KeyError, ValueError):
+                logger.exception("could not read index file %s", manifest.get("file"))
+        self._faiss: Any = None
+
+    def faiss_index(self) -> Any:
+        if self._faiss is None:
+            import faiss
+
+            index = faiss.IndexFlatIP(DIMENSION)
+            if self.size:
+                index.add(self.vectors)
+            self._faiss = index
+        return self._faiss
+
+    def _isin(self, arr: np.ndarray, codes: dict[str, int], values: list[str]) -> np.ndarray:
+        wanted = [codes[v] for v in values if v in codes]
+        if not wanted:
+            return np.zeros(self.size, dtype=bool)
+        return np.isin(arr, wanted)
+
+    def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
+        m = np.ones(self.size, dtype=bool)
+        if f.genders and without != "genders":
+            m &= self._isin(self.gender, self.gender_codes, f.expanded_genders())
+        if f.article_types and without != "article_types":
+            m &= self._isin(self.article_type, self.type_codes, f.article_types)
+        if f.colours and without != "colours":
+            m &= self._isin(self.colour, self.colour_codes, f.colours)
+        if f.usages and without != "usages":
+            m &= self._isin(self.usage, self.usage_codes, f.usages)
+        if f.brands and without != "brands":
+            m &= self._isin(self.brand, self.brand_codes, f.brands)
+        if f.exclude_colours and without != "exclude_colours":
+            m &= ~self._isin(self.colour, self.colour_codes, f.exclude_colours)
+        if f.exclude_brands and without != "exclude_brands":
+            m &= ~self._isin(self.brand, self.brand_codes, f.exclude_brands)
+        if without != "price":
+            if f.max_price is not None:
+                m &= self.price_cents <= int(Decimal(f.max_price) * 100)
+            if f.min_price is not None:
+                m &= self.price_cents >= int(Decimal(f.min_price) * 100)
+        if f.size and without != "size":
+            sized = self.sizes.get(f.size)
+            m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
+        return m
+
+    def rank(self, mask: np.ndarray, query: np.ndarray, *, k: int, exclude: Iterable[int] = ()) -> list[tuple[int, float]]:
+        m = mask.copy()
+        for cid in exclude:
+            row = self.row_of.get(int(cid))
+            if row is not None:
+                m[row] = False
+        rows = np.flatnonzero(m)
+        if rows.size == 0:
+            return []
+        if rows.size == self.size:
+            scores_all, idx = self.faiss_index().search(query.reshape(1, -1).astype(np.float32), min(k * 4, rows.size))
+            pairs = [(int(self.catalog_ids[i]), float(s)) for i, s in zip(idx[0], scores_all[0]) if i >= 0]
+        else:
+            scores = self.vectors[rows] @ query
+            if rows.size > k * 4:
+                top = np.argpartition(-scores, k * 4 - 1)[: k * 4]
+            else:
+                top = np.arange(rows.size)
+            pairs = [(int(self.catalog_ids[rows[i]]), float(scores[i])) for i in top]
+        # Identical texts tie exactly; the catalogue id keeps the order stable between runs.
+        pairs.sort(key=lambda p: (-round(p[1], 6), p[0]))
+        return pairs[:k]
+
+    def count(self, mask: np.ndarray) -> int:
+        return int(mask.sum())
+
+    def vector_of(self, catalog_id: int) -> np.ndarray | None:
+        row = self.row_of.get(int(catalog_id))
+        return None if row is None else self.vectors[row]
+
+    def facets_of(self, catalog_id: int) -> dict[str, str] | None:
+        row = self.row_of.get(int(catalog_id))
+        if row is None:
+            return None
+        inv = lambda codes, arr: next(k for k, v in codes.items() if v == arr[row])  # noqa: E731
+        return {"gender": inv(self.gender_codes, self.gender), "article_type": inv(self.type_codes, self.article_type)}
+
+
+_snapshot: Snapshot | None = None
+_snapshot_lock = threading.Lock()
+
+
+def _stamp() -> tuple[Any, ...]:
+    directory = index_dir()
+    out: list[Any] = []
+    for name in ("current.json", "stale.json"):
+        try:
+            out.append(os.stat(directory / name).st_mtime_ns)
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
+
+
+def _reset_snapshot() -> None:
+    global _snapshot
+    with _snapshot_lock:
+        _snapshot = None
+
+
+def get_snapshot() -> Snapshot:
+    """The process-wide snapshot, reloaded when another process published a new version or marked it stale."""
+    global _snapshot
+    stamp = _stamp()
+    snap = _snapshot
+    if snap is not None and snap.stamp == stamp:
+        return snap
+    with _snapshot_lock:
+        if _snapshot is None or _snapshot.stamp != stamp:
+            manifest = read_manifest() or {}
+            _snapshot = Snapshot(version=int(manifest.get("version", 0)), stamp=stamp)
+        return _snapshot

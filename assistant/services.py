@@ -1,0 +1,245 @@
+"""Assistant writes: conversations and their turns, chat actions, and keeping the index in step with the shop."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from shop.models import Product
+
+from . import llm as llm_mod
+from .models import Conversation, Turn, TurnRole
+from .pipeline import TurnContext, describe, get_pipeline
+from .retrieval import index as index_mod
+from .selectors import has_real_sizes, product_card, products_by_catalog_ids
+from .understanding.schema import LIST_FIELDS, Filters
+
+logger = logging.getLogger(__name__)
+
+DISCLOSURE = ("You're chatting with Twinshop's AI shopping assistant, not a person. It only shows products from "
+              "this shop, and the models wearing them are AI twins: licensed digital replicas of real models.")
+MAX_TEXT = 1000
+
+
+class AssistantError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class TurnResult:
+    text: str
+    products: list[dict[str, Any]]
+    filters: dict[str, Any]
+    twin_ids: list[int] = field(default_factory=list)
+    cart_count: int | None = None
+
+    def as_message(self) -> dict[str, Any]:
+        msg: dict[str, Any] = {"type": "reply", "text": self.text, "products": self.products, "filters": self.filters}
+        if self.cart_count is not None:
+            msg["cart"] = {"count": self.cart_count}
+        return msg
+
+
+def conversation_get_or_create(*, session_key: str, user_id: int | None = None) -> Conversation:
+    convo = Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
+    if convo is None:
+        convo = Conversation.objects.create(session_key=session_key, user_id=user_id)
+    elif user_id and convo.user_id != user_id:
+        Conversation.objects.filter(pk=convo.pk).update(user_id=user_id)
+        convo.user_id = user_id
+    return convo
+
+
+def _twin_ids(cards: list[dict[str, Any]]) -> list[int]:
+    return sorted({c["twin"]["id"] for c in cards if c.get("twin") and c["twin"].get("id") is not None})
+
+
+def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
+            turns: list[tuple[str, str, list[int], dict[str, Any]]]) -> bool:
+    """Append turns and store the new state if nobody else wrote a turn meanwhile (compare-and-swap)."""
+    with transaction.atomic():
+        updated = Conversation.objects.filter(pk=convo.pk, turn_count=expected_turns).update(
+            state=state, turn_count=F("turn_count") + len(turns)
+        )
+        if not updated:
+            return False
+        Turn.objects.bulk_create([
+            Turn(conversation_id=convo.pk, position=expected_turns + i, role=role, text=text[:4000],
+                 product_ids=ids, filters=filters)
+            for i, (role, text, ids, filters) in enumerate(turns)
+        ])
+    convo.state = state
+    convo.turn_count = expected_turns + len(turns)
+    return True
+
+
+def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
+                         on_delta: Callable[[str], None] | None = None) -> TurnResult:
+    """Run one shopper message through the pipeline and persist the turn and the new dialogue state."""
+    text = (text or "").strip()
+    if not text:
+        raise AssistantError("empty_message", "Type something to search for.")
+    if len(text) > MAX_TEXT:
+        raise AssistantError("message_too_long", f"Messages are limited to {MAX_TEXT} characters.")
+    for _attempt in range(3):
+        convo = Conversation.objects.get(pk=conversation.pk)
+        ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key, on_delta=on_delta,
+                          chat_model=llm_mod.get_chat_model())
+        ctx = get_pipeline().invoke(ctx)
+        filters = ctx.filters.to_public()
+        state = {
+            "filters": filters,
+            "last_shown": ctx.hits if ctx.hits else list(convo.state.get("last_shown") or []),
+            "pending": ctx.pending,
+            "query_terms": ctx.query_terms,
+        }
+        ok = _record(convo, expected_turns=convo.turn_count, state=state, turns=[
+            (TurnRole.SHOPPER, text, [], {}),
+            (TurnRole.ASSISTANT, ctx.reply, ctx.hits, filters),
+        ])
+        if ok:
+            conversation.state, conversation.turn_count = convo.state, convo.turn_count
+            return TurnResult(text=ctx.reply, products=ctx.cards, filters=filters, twin_ids=_twin_ids(ctx.cards))
+        on_delta = None  # a retry must not stream the same text twice
+    raise AssistantError("busy", "This conversation is busy in another tab; try again.")
+
+
+def _product(catalog_id: Any) -> Product:
+    try:
+        cid = int(catalog_id)
+    except (TypeError, ValueError):
+        raise AssistantError("bad_product", "That product id is not valid.") from None
+    products = products_by_catalog_ids([cid])
+    if not products:
+        raise AssistantError("not_found", "That product is not available.")
+    return products[0]
+
+
+def _action_record(convo: Conversation, *, text: str, state: dict[str, Any], ids: list[int]) -> None:
+    for _ in range(3):
+        fresh = Conversation.objects.get(pk=convo.pk)
+        merged = {**(fresh.state or {}), **state}
+        if _record(fresh, expected_turns=fresh.turn_count, state=merged,
+                   turns=[(TurnRole.ACTION, text, ids, merged.get("filters") or {})]):
+            convo.state, convo.turn_count = fresh.state, fresh.turn_count
+            return
+
+
+def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[str, Any], product_id: Any,
+                       size: Any, quantity: Any = 1) -> TurnResult:
+    from shop.services import CartError, cart_add, cart_get
+
+    product = _product(product_id)
+    size_str = str(size).strip()[:20] if size not in (None, "") else None
+    if size_str is None and has_real_sizes(product):
+        sizes = [v.size for v in product.variants.all() if v.stock > 0]
+        raise AssistantError("size_required", f"Pick a size for {product.name}: {', '.join(sizes) or 'none in stock'}.")
+    try:
+        cart_add(session=session, product=product, size=size_str, quantity=quantity)
+    except CartError as exc:
+        raise AssistantError("cart", str(exc)) from None
+    count = None
+    try:
+        count = cart_get(session=session).count  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - the count is a nicety for the badge
+        count = None
+    text = f"Added {product.name}{f' (size {size_str})' if size_str else ''} to your cart."
+    _action_record(conversation, text=text, state={}, ids=[product.catalog_id])
+    filters = (conversation.state or {}).get("filters") or Filters().to_public()
+    return TurnResult(text=text, products=[], filters=filters, cart_count=count)
+
+
+def _action_turn(conversation: Conversation, *, text: str, session_key: str | None, twin_id: int | None = None) -> TurnResult:
+    return conversation_message(conversation=conversation, text=text, session_key=session_key)
+
+
+def more_like_this(*, conversation: Conversation, product_id: Any, session_key: str | None) -> TurnResult:
+    product = _product(product_id)
+    shown = list((conversation.state or {}).get("last_shown") or [])
+    if product.catalog_id not in shown:
+        shown = [product.catalog_id]
+        _action_record(conversation, text=f"more like {product.name}", state={"last_shown": shown}, ids=shown)
+    position = shown.index(product.catalog_id) + 1
+    return conversation_message(conversation=conversation, text=f"more like #{position}", session_key=session_key)
+
+
+def compare(*, conversation: Conversation, product_ids: Any, session_key: str | None) -> TurnResult:
+    if not isinstance(product_ids, list) or len(product_ids) < 2:
+        raise AssistantError("bad_action", "compare needs product_ids: a list of two product ids.")
+    products = [_product(pid) for pid in product_ids[:2]]
+    ids = [p.catalog_id for p in products]
+    _action_record(conversation, text="compare", state={"last_shown": ids}, ids=ids)
+    return conversation_message(conversation=conversation, text="compare #1 and #2", session_key=session_key)
+
+
+def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None) -> TurnResult:
+    product = _product(product_id)
+    try:
+        tid = int(twin_id) if twin_id not in (None, "") else None
+    except (TypeError, ValueError):
+        raise AssistantError("bad_twin", "That twin id is not valid.") from None
+    card = product_card(product, session_key=session_key, twin_id=tid)
+    if card["twin"]:
+        text = f"Here is {product.name} on {card['twin']['name']}. {card['twin']['label']}."
+    else:
+        text = f"No licensed twin can show {product.name} right now, so here is its product picture."
+    _action_record(conversation, text=text, state={}, ids=[product.catalog_id])
+    filters = (conversation.state or {}).get("filters") or Filters().to_public()
+    return TurnResult(text=text, products=[card], filters=filters, twin_ids=_twin_ids([card]))
+
+
+def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, session_key: str | None) -> TurnResult:
+    """A removed chip: drop one value (or the price/size limit) and search again."""
+    state = dict(conversation.state or {})
+    f = Filters.from_public(state.get("filters"))
+    if field_name in LIST_FIELDS:
+        current = getattr(f, field_name)
+        setattr(f, field_name, [v for v in current if v != value] if value is not None else [])
+    elif field_name in ("min_price", "max_price", "size"):
+        setattr(f, field_name, None)
+    else:
+        raise AssistantError("bad_action", "Unknown filter.")
+    _action_record(conversation, text=f"removed {field_name}", state={"filters": f.to_public()}, ids=[])
+    return conversation_message(conversation=conversation, text=f"show me {describe(f)}" if not f.is_empty() else "start over",
+                                session_key=session_key)
+
+
+# --- the index follows the catalogue ----------------------------------------------------------------
+
+BULK_THRESHOLD = 256
+
+
+def index_refresh() -> index_mod.BuildReport:
+    return index_mod.index_build()
+
+
+def index_mark_stale(*, catalog_ids: list[int]) -> None:
+    """Called by the shop after a commit that changed products (registered in AssistantConfig.ready).
+
+    Facets are re-read from the database at once (filters stay exact); vectors of the changed products
+    are embedded in the background. A bulk import leaves the embedding to `manage.py build_index`.
+    """
+    index_mod.mark_stale(catalog_ids)
+    if len(catalog_ids) > BULK_THRESHOLD:
+        return
+    thread = threading.Thread(target=_refresh_quietly, name="assistant-index-refresh", daemon=True)
+    thread.start()
+
+
+def _refresh_quietly() -> None:
+    try:
+        index_refresh()
+    except Exception:  # noqa: BLE001 - logged; the next build_index or change retries
+        logger.exception("assistant index refresh failed")
+    finally:
+        from django.db import connection
+
+        connection.close()

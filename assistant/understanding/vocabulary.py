@@ -1,0 +1,236 @@
+"""The catalogue's own vocabulary, read from the database, merged with the fashion lexicon into one phrase table."""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import lexicon
+
+# Catalogue words that are ordinary adjectives on their own ("a compact wallet", "flat shoes").
+NOT_STANDALONE = frozenset({"compact", "flat", "short", "free", "travel", "home", "na", "ring", "suits", "trunk"})
+# Plural-only nouns: their singular is an adjective, never the garment.
+PLURALIA = frozenset({"shorts", "jeans", "trousers", "leggings", "tights", "briefs", "boxers", "capris", "pants",
+                      "flats", "sunglasses", "jeggings", "glasses", "dungarees"})
+
+KIND_PRIORITY = {"article_type": 6, "colour": 5, "gender": 5, "usage": 4, "category": 3, "brand": 1}
+
+TOKEN_RE = re.compile(r"\$?\d+(?:\.\d+)?|[a-z0-9]+|[,.;!?]")
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("`", "'")
+    text = re.sub(r"(\w)'s\b", r"\1", text)  # men's -> men, women's -> women
+    text = re.sub(r"(\w)s'(\s|$)", r"\1s\2", text)  # mens' -> mens
+    return text.replace("'", "")
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+def inflections(phrase: str) -> set[str]:
+    words = phrase.lower().split()
+    if not words:
+        return set()
+    head, last = words[:-1], words[-1]
+    forms = {last}
+    if last in PLURALIA:
+        pass
+    elif last.endswith("ies") and len(last) > 4:
+        forms.add(last[:-3] + "y")
+    elif last.endswith(("ches", "shes", "sses", "xes", "zes")):
+        forms.add(last[:-2])
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        forms.add(last[:-1])
+    elif last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
+        forms.add(last[:-1] + "ies")
+    elif last.endswith(("ch", "sh", "s", "x", "z")):
+        forms.add(last + "es")
+    else:
+        forms.add(last + "s")
+    return {" ".join([*head, f]) for f in forms}
+
+
+@dataclass(frozen=True)
+class Concept:
+    kind: str  # gender | article_type | colour | usage | category | brand
+    values: tuple[str, ...]  # catalogue labels this concept stands for
+    label: str  # what to call it back to the shopper
+
+    @property
+    def priority(self) -> int:
+        return KIND_PRIORITY[self.kind]
+
+
+@dataclass
+class Vocabulary:
+    article_types: list[str]
+    colours: list[str]
+    usages: list[str]
+    genders: list[str]
+    brands: list[str]
+    sizes: list[str]
+    phrases: dict[str, list[Concept]] = field(default_factory=dict)
+    compact: dict[str, str] = field(default_factory=dict)  # "tshirt" -> "t shirt" style joins
+    max_ngram: int = 1
+    anchors: list[tuple[str, Concept]] = field(default_factory=list)
+
+    def lookup(self, words: list[str]) -> list[Concept] | None:
+        spaced = " ".join(words)
+        hit = self.phrases.get(spaced)
+        if hit is None and len(words) > 1:
+            key = self.compact.get("".join(words))
+            hit = self.phrases.get(key) if key else None
+        return hit
+
+    def colour_concept(self, name: str) -> Concept:
+        family = [c for c in lexicon.COLOUR_FAMILIES.get(name, [name]) if c in self._colour_set]
+        return Concept("colour", tuple(family or [name]), name.lower())
+
+    @property
+    def _colour_set(self) -> set[str]:
+        return set(self.colours)
+
+
+def _phrase_key(phrase: str) -> str:
+    return " ".join(tokens(normalise(phrase)))
+
+
+def build_vocabulary(
+    *,
+    article_types: Iterable[tuple[str, str, str]],  # (name, sub-category, master category)
+    colours: Iterable[str],
+    usages: Iterable[str],
+    genders: Iterable[str],
+    brands: Iterable[str] = (),
+    sizes: Iterable[str] = (),
+) -> Vocabulary:
+    types = sorted({t[0] for t in article_types})
+    type_rows = list({(t[0], t[1], t[2]) for t in article_types})
+    vocab = Vocabulary(
+        article_types=types,
+        colours=sorted({c for c in colours if c and c != "NA"}),
+        usages=sorted({u for u in usages if u and u != "NA"}),
+        genders=sorted(set(genders)),
+        brands=sorted(set(brands)),
+        sizes=sorted(set(sizes)),
+    )
+    table: dict[str, list[Concept]] = {}
+
+    def add(phrase: str, concept: Concept, *, standalone_check: bool = True) -> None:
+        key = _phrase_key(phrase)
+        if not key or (standalone_check and key in NOT_STANDALONE) or key in lexicon.STOPWORDS:
+            return
+        current = table.get(key)
+        if current is None or concept.priority > current[0].priority:
+            table[key] = [concept]
+        elif concept.priority == current[0].priority and concept not in current:
+            # A catalogue name beats a lexicon synonym of the same kind; list order keeps the first one.
+            if current[0].kind != concept.kind:
+                current.append(concept)
+
+    type_set = set(types)
+    # Catalogue article types first so they win over lexicon synonyms of the same priority.
+    for name in types:
+        concept = Concept("article_type", (name,), name)
+        for form in inflections(name):
+            add(form, concept)
+        if " and " in name.lower():  # "Perfume and Body Mist" -> "perfume"
+            for part in name.lower().split(" and "):
+                for form in inflections(part):
+                    if _phrase_key(form) not in table:
+                        add(form, concept)
+    for word, target in lexicon.ARTICLE_TYPE_SYNONYMS.items():
+        if target in type_set:
+            add(word, Concept("article_type", (target,), target))
+
+    colour_set = set(vocab.colours)
+    for name in vocab.colours:
+        add(name, vocab.colour_concept(name))
+        if name.lower().endswith(" blue") or name.lower().endswith(" green") or name.lower().endswith(" brown"):
+            pass
+    for word, target in lexicon.COLOUR_SYNONYMS.items():
+        if target in colour_set:
+            add(word, vocab.colour_concept(target))
+
+    usage_set = set(vocab.usages)
+    for name in vocab.usages:
+        for form in inflections(name):
+            add(form, Concept("usage", (name,), name))
+    for word, target in lexicon.USAGE_SYNONYMS.items():
+        if target in usage_set:
+            add(word, Concept("usage", (target,), target))
+
+    gender_set = set(vocab.genders)
+    for name in vocab.genders:
+        add(name, Concept("gender", (name,), name))
+    for word, targets in lexicon.GENDER_SYNONYMS.items():
+        kept = tuple(t for t in targets if t in gender_set)
+        if kept:
+            add(word, Concept("gender", kept, "/".join(kept)))
+
+    subs: dict[str, set[str]] = {}
+    for name, sub, master in type_rows:
+        subs.setdefault(sub, set()).add(name)
+        subs.setdefault(master, set()).add(name)
+    for name, members in subs.items():
+        if name in type_set:
+            continue
+        concept = Concept("category", tuple(sorted(members)), name)
+        for form in inflections(name):
+            add(form, concept)
+    for word, target in lexicon.CATEGORY_SYNONYMS.items():
+        if target in subs:
+            add(word, Concept("category", tuple(sorted(subs[target])), target))
+
+    for name in vocab.brands:
+        key = _phrase_key(name)
+        if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS:
+            continue
+        add(name, Concept("brand", (name,), name))
+
+    vocab.phrases = table
+    vocab.compact = {k.replace(" ", ""): k for k in table if " " in k}
+    vocab.max_ngram = max((len(k.split()) for k in table), default=1)
+    # Anchors for the embedding fallback: every non-brand phrase names its concept.
+    vocab.anchors = [(k, cs[0]) for k, cs in table.items() if cs[0].kind not in ("brand",)]
+    return vocab
+
+
+_cache: dict[str, Vocabulary] = {}
+_lock = threading.Lock()
+
+
+def vocabulary_from_db(*, version: str = "") -> Vocabulary:
+    """The vocabulary of what is published right now; rebuilt when the index version changes."""
+    with _lock:
+        hit = _cache.get(version)
+        if hit is not None:
+            return hit
+    from shop.models import ArticleType, Brand, Colour, Gender, Product, Variant
+
+    published = Product.objects.filter(is_published=True)
+    article_types = list(
+        ArticleType.objects.filter(products__is_published=True)
+        .distinct()
+        .values_list("name", "sub_category__name", "sub_category__master__name")
+    )
+    colours = list(Colour.objects.filter(products__is_published=True).distinct().values_list("name", flat=True))
+    usages = list(published.order_by().values_list("usage", flat=True).distinct())
+    brands = list(Brand.objects.filter(products__is_published=True).distinct().values_list("name", flat=True))
+    sizes = list(Variant.objects.order_by().values_list("size", flat=True).distinct())
+    vocab = build_vocabulary(
+        article_types=article_types, colours=colours, usages=usages, genders=[g.value for g in Gender],
+        brands=brands, sizes=sizes,
+    )
+    with _lock:
+        _cache.clear()
+        _cache[version] = vocab
+    return vocab
+
+
+def vocabulary_clear() -> None:
+    with _lock:
+        _cache.clear()
