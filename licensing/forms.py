@@ -1,0 +1,108 @@
+"""Forms for the consent workflow. Every id a form accepts is checked against what the user may touch."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from shop.models import ArticleType, Brand, MasterCategory
+
+from .models import INNERWEAR_ARTICLE_TYPES, MIN_PURPOSE_LENGTH, Agency, Channel, DigitalTwin
+
+CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("INR", "INR")]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").replace(";", ",").split(",") if part.strip()]
+
+
+class TwinChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: DigitalTwin) -> str:
+        return f"{obj.name} — {obj.talent.display_name}"
+
+
+class ConsentProposalForm(forms.Form):
+    twin = TwinChoiceField(queryset=DigitalTwin.objects.none(), label="AI twin")
+    brand = forms.ModelChoiceField(queryset=Brand.objects.order_by("name"), label="Brand (who pays)")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False,
+                                    label="Proposing as agency", help_text="Leave empty to propose as the shop.")
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), min_length=MIN_PURPOSE_LENGTH, max_length=2000,
+        help_text="Say specifically where and how the twin will be shown. A vague replica clause is void.")
+    channels = forms.MultipleChoiceField(choices=Channel.choices, widget=forms.CheckboxSelectMultiple)
+    allowed_master_categories = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Allowed master categories", help_text="None ticked = any category.")
+    exclude_innerwear = forms.BooleanField(
+        required=False, initial=True, label="Exclude innerwear and swimwear",
+        help_text=", ".join(INNERWEAR_ARTICLE_TYPES))
+    excluded_article_types = forms.CharField(
+        required=False, max_length=1000, label="Other excluded article types", help_text="Comma separated, e.g. Sarees, Kurtas")
+    territories = forms.CharField(max_length=400, initial="*", help_text="Two-letter ISO codes, comma separated, or * for worldwide.")
+    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    rate_per_view = forms.DecimalField(min_value=Decimal("0.0001"), max_value=Decimal("100"), max_digits=10,
+                                       decimal_places=4, label="Rate per billable view")
+    currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
+    view_cap = forms.IntegerField(required=False, min_value=1, max_value=2_000_000_000,
+                                  help_text="Most billable views; empty for no cap.")
+
+    def __init__(self, *args, twins, agencies, allow_shop: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["twin"].queryset = twins
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].required = not allow_shop
+        self.fields["allowed_master_categories"].choices = [
+            (name, name) for name in MasterCategory.objects.order_by("name").values_list("name", flat=True)]
+        today = timezone.now().date()
+        self.fields["valid_from"].initial = today
+        self.fields["valid_until"].initial = today + timedelta(days=365)
+
+    def clean_territories(self) -> list[str]:
+        codes = [c.upper() for c in _split(self.cleaned_data["territories"])]
+        if not codes or any(not (c == "*" or (len(c) == 2 and c.isascii() and c.isalpha())) for c in codes):
+            raise forms.ValidationError("Give two-letter ISO country codes, or * for worldwide.")
+        return codes
+
+    def clean_excluded_article_types(self) -> list[str]:
+        names = _split(self.cleaned_data["excluded_article_types"])
+        known = set(ArticleType.objects.filter(name__in=names).values_list("name", flat=True))
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise forms.ValidationError(f"Unknown article types: {', '.join(unknown)}")
+        return names
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end <= start:
+            self.add_error("valid_until", "The consent must end after it starts.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        excluded = list(d["excluded_article_types"])
+        if d["exclude_innerwear"]:
+            excluded += list(INNERWEAR_ARTICLE_TYPES)
+        return {
+            "twin": d["twin"], "brand": d["brand"], "agency": d["agency"], "purpose": d["purpose"],
+            "channels": d["channels"], "territories": d["territories"],
+            "allowed_master_categories": d["allowed_master_categories"], "excluded_article_types": excluded,
+            "valid_from": datetime.combine(d["valid_from"], time.min, tzinfo=dt_timezone.utc),
+            "valid_until": datetime.combine(d["valid_until"], time.min, tzinfo=dt_timezone.utc),
+            "rate_per_view": d["rate_per_view"], "currency": d["currency"], "view_cap": d["view_cap"],
+        }
+
+
+class ConsentSignForm(forms.Form):
+    typed_name = forms.CharField(max_length=120, label="Type your full name to sign",
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    terms_sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    agree = forms.BooleanField(label="I have read these terms and consent to this use of my digital replica.")
+
+
+class StatementMonthForm(forms.Form):
+    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)

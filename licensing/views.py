@@ -1,0 +1,267 @@
+"""Talent and agency pages. Thin: access checks here, reads in selectors, writes in services."""
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import selectors
+from .forms import ConsentProposalForm, ConsentSignForm, StatementMonthForm
+from .models import Agency, DigitalTwin, GrantStatus, Talent
+from .services import grant_propose, grant_revoke, grant_sign
+
+
+def _talent_or_404(request: HttpRequest) -> Talent:
+    talent = selectors.talent_for_user(user=request.user)
+    if talent is None:
+        raise Http404("No talent profile for this account.")
+    return talent
+
+
+def _grant_or_404(talent: Talent, grant_id: int):
+    grant = selectors.talent_grant_or_none(talent=talent, grant_id=grant_id)
+    if grant is None:
+        raise Http404("No such consent.")
+    return grant
+
+
+@login_required
+def talent_dashboard(request: HttpRequest) -> HttpResponse:
+    talent = _talent_or_404(request)
+    daily = selectors.daily_earnings(talent=talent, days=30)
+    pending = selectors.talent_grants(talent=talent).filter(status=GrantStatus.PROPOSED).count()
+    return render(request, "licensing/talent/dashboard.html", {
+        "talent": talent,
+        "summary": selectors.earnings_summary(talent=talent),
+        "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
+        "by_product": selectors.earnings_by(talent=talent, dimension="product"),
+        "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),
+        "daily": daily,
+        "bars": selectors.chart_bars(daily),
+        "breakdown": selectors.view_breakdown(talent=talent),
+        "recent": selectors.recent_views(talent=talent, limit=25),
+        "statements": selectors.monthly_statements(talent=talent),
+        "pending_count": pending,
+    })
+
+
+def _month_or_none(value: str | None) -> date | None:
+    if not value:
+        return None
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(cell: str) -> str:
+    # Spreadsheet formula injection: catalogue text could start with "=".
+    return "'" + cell if cell.startswith(_FORMULA_PREFIXES) and not _is_number(cell) else cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def talent_earnings_csv(request: HttpRequest) -> HttpResponse:
+    talent = _talent_or_404(request)
+    form = StatementMonthForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("month must look like 2026-11", content_type="text/plain")
+    month = _month_or_none(form.cleaned_data.get("month"))
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow([_csv_safe(c) for c in row]) for row in selectors.csv_rows(talent=talent, month=month))
+    suffix = f"-{month:%Y-%m}" if month else ""
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="twinshop-earnings{suffix}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def talent_statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    talent = _talent_or_404(request)
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404("No such month.")
+    first = date(year, month, 1)
+    statements = selectors.monthly_statements(talent=talent, month=first)
+    if not statements:
+        raise Http404("No statement for that month.")
+    return render(request, "licensing/talent/statement.html", {
+        "talent": talent, "month": first, "statements": statements,
+    })
+
+
+@login_required
+def talent_consents(request: HttpRequest) -> HttpResponse:
+    talent = _talent_or_404(request)
+    grants = list(selectors.talent_grants(talent=talent).order_by("status", "brand__name", "-version"))
+    order = {GrantStatus.PROPOSED: 0, GrantStatus.SIGNED: 1, GrantStatus.REVOKED: 2, GrantStatus.EXPIRED: 3,
+             GrantStatus.SUPERSEDED: 4}
+    grants.sort(key=lambda g: (order.get(g.status, 9), g.brand.name, -g.version))
+    return render(request, "licensing/talent/consents.html", {
+        "talent": talent, "grants": grants, "history": selectors.consent_history(talent=talent, limit=60),
+    })
+
+
+@login_required
+def talent_consent_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
+    talent = _talent_or_404(request)
+    grant = _grant_or_404(talent, grant_id)
+    return render(request, "licensing/talent/consent_detail.html", {
+        "talent": talent, "grant": grant, "events": grant.events.order_by("at", "pk"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
+    talent = _talent_or_404(request)
+    grant = _grant_or_404(talent, grant_id)
+    if grant.status != GrantStatus.PROPOSED:
+        messages.info(request, "This consent is not waiting for your signature.")
+        return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
+    status = 200
+    if request.method == "POST":
+        form = ConsentSignForm(request.POST)
+        if form.is_valid():
+            try:
+                grant_sign(grant=grant, user=request.user, typed_name=form.cleaned_data["typed_name"],
+                           shown_terms_sha256=form.cleaned_data["terms_sha256"],
+                           ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+            except PermissionError:
+                raise Http404("No such consent.") from None
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"You signed consent #{grant.pk} for {grant.brand.name}.")
+                return redirect("licensing:talent_consents")
+        status = 400
+    else:
+        form = ConsentSignForm(initial={"terms_sha256": grant.terms_sha256})
+    return render(request, "licensing/talent/consent_sign.html",
+                  {"talent": talent, "grant": grant, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talent_consent_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
+    talent = _talent_or_404(request)
+    grant = _grant_or_404(talent, grant_id)
+    if grant.status not in (GrantStatus.SIGNED, GrantStatus.PROPOSED):
+        messages.info(request, "This consent is no longer active.")
+        return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
+    if request.method == "POST":
+        try:
+            grant_revoke(grant=grant, user=request.user)
+        except PermissionError:
+            raise Http404("No such consent.") from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
+        verb = "declined" if grant.status == GrantStatus.PROPOSED else "revoked"
+        messages.success(request, f"Consent #{grant.pk} for {grant.brand.name} is {verb}. "
+                                  "Your twin is no longer shown under it, starting with the next view.")
+        return redirect("licensing:talent_consents")
+    return render(request, "licensing/talent/consent_revoke.html", {"talent": talent, "grant": grant})
+
+
+# --- agency -------------------------------------------------------------------------------------
+
+
+def _agencies_or_404(request: HttpRequest) -> list[Agency]:
+    agencies = selectors.agencies_for_user(user=request.user)
+    if not agencies:
+        raise Http404("No agency for this account.")
+    return agencies
+
+
+@login_required
+def agency_dashboard(request: HttpRequest) -> HttpResponse:
+    agencies = _agencies_or_404(request)
+    sections = [
+        {"agency": a, "roster": selectors.agency_roster(agency=a),
+         "statements": selectors.monthly_statements(agency=a)[:12],
+         "proposals": a.proposed_grants.filter(status=GrantStatus.PROPOSED).select_related("twin__talent", "brand")}
+        for a in agencies
+    ]
+    return render(request, "licensing/agency/dashboard.html", {"sections": sections})
+
+
+@login_required
+def agency_talent(request: HttpRequest, talent_id: int) -> HttpResponse:
+    agencies = _agencies_or_404(request)
+    for agency in agencies:
+        talent = selectors.agency_roster_talent(agency=agency, talent_id=talent_id)
+        if talent is not None:
+            break
+    else:
+        raise Http404("Not on your roster.")
+    grants = selectors.talent_grants(talent=talent).order_by("brand__name", "-version")
+    return render(request, "licensing/agency/talent.html", {
+        "agency": agency, "talent": talent, "grants": grants,
+        "statements": selectors.monthly_statements(talent=talent, agency=agency),
+    })
+
+
+# --- proposing consents (agency staff for their roster, shop staff for any twin) -------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_propose(request: HttpRequest) -> HttpResponse:
+    agencies = selectors.agencies_for_user(user=request.user)
+    allow_shop = bool(request.user.is_staff)
+    if not agencies and not allow_shop:
+        raise Http404("Only agencies and shop staff propose consents.")
+    twins = DigitalTwin.objects.filter(is_active=True).select_related("talent").order_by("name")
+    if not allow_shop:
+        today = timezone.now().date()
+        twins = twins.filter(Q(talent__representations__agency__in=agencies,
+                               talent__representations__start__lte=today,
+                               talent__representations__end__gte=today)).distinct()
+    agency_qs = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+    status = 200
+    if request.method == "POST":
+        form = ConsentProposalForm(request.POST, twins=twins, agencies=agency_qs, allow_shop=allow_shop)
+        if form.is_valid():
+            try:
+                grant = grant_propose(proposed_by=request.user, **form.service_kwargs())
+            except PermissionError:
+                form.add_error("twin", "You may not propose consents for this talent.")
+            except ValidationError as exc:
+                for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, f"Proposed consent #{grant.pk}. It takes effect only when "
+                                          f"{grant.twin.talent.display_name} signs it.")
+                return redirect(reverse("licensing:agency_dashboard") if agencies else "/admin/licensing/consentgrant/")
+        status = 400
+    else:
+        form = ConsentProposalForm(twins=twins, agencies=agency_qs, allow_shop=allow_shop,
+                                   initial={"agency": agencies[0].pk if agencies and not allow_shop else None})
+    return render(request, "licensing/consent_propose.html", {"form": form}, status=status)
