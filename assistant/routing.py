@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from .consumers import AssistantConsumer
+
+websocket_urlpatterns = [
+    path("ws/assistant/", AssistantConsumer.as_asgi()),
+]

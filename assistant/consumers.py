@@ -1,0 +1,154 @@
+"""Websocket transport for the assistant. Only transport here: every read and write goes through services."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import services
+from .models import Conversation
+from .ratelimit import BucketPolicy, limiter
+from .services import AssistantError, TurnResult
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 8 * 1024
+MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
+ACTIONS = ("add_to_cart", "more_like_this", "compare", "show_on_twin", "remove_filter")
+
+
+class AssistantConsumer(AsyncJsonWebsocketConsumer):
+    conversation: Conversation | None = None
+
+    async def connect(self) -> None:
+        session = self.scope.get("session")
+        if session is None:
+            await self.close(code=4400)
+            return
+        if not session.session_key:
+            # A first-time visitor whose page has not set a session cookie yet: the chat still works, but
+            # the cart it fills is this socket's own session.
+            await database_sync_to_async(session.save)()
+        user = self.scope.get("user")
+        user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+        self.conversation = await database_sync_to_async(services.conversation_get_or_create)(
+            session_key=session.session_key, user_id=user_id
+        )
+        self.twin_groups: set[str] = set()
+        await self.accept()
+        await self.send_json({
+            "type": "hello",
+            "disclosure": services.DISCLOSURE,
+            "conversation": str(self.conversation.public_id),
+            "filters": (self.conversation.state or {}).get("filters") or {},
+        })
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "twin_groups", set()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.error("unsupported_frame", "Send JSON as text frames.")
+            return
+        if len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+            await self.error("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+            return
+        try:
+            content = json.loads(text_data)
+        except (json.JSONDecodeError, ValueError):
+            await self.error("bad_json", "That frame is not valid JSON.")
+            return
+        if not isinstance(content, dict):
+            await self.error("bad_message", "Send a JSON object with a \"type\".")
+            return
+        session = self.scope["session"]
+        if not await limiter("assistant-ws", MESSAGE_POLICY).allow(session.session_key or self.channel_name):
+            await self.error("rate_limited", "Slow down a little, please.")
+            return
+        kind = content.get("type")
+        try:
+            if kind == "message":
+                text = content.get("text")
+                if not isinstance(text, str):
+                    await self.error("bad_message", "A message needs \"text\" (a string).")
+                    return
+                result = await self._message(text)
+            elif kind == "action":
+                action = content.get("action")
+                if action not in ACTIONS:
+                    await self.error("unknown_action", f"Unknown action; use one of: {', '.join(ACTIONS)}.")
+                    return
+                result = await self._action(action, content)
+            else:
+                await self.error("unknown_type", "Unknown message type; use \"message\" or \"action\".")
+                return
+        except AssistantError as exc:
+            await self.error(exc.code, exc.message)
+            return
+        except Exception:  # noqa: BLE001 - the socket survives whatever one turn does; the error is logged
+            logger.exception("assistant turn failed")
+            await self.error("internal", "Something went wrong on our side; please try again.")
+            return
+        await self._follow_twins(result.twin_ids)
+        await self.send_json(result.as_message())
+
+    async def _message(self, text: str) -> TurnResult:
+        send = async_to_sync(self.send_json)
+
+        def on_delta(piece: str) -> None:
+            send({"type": "delta", "text": piece})
+
+        def run() -> TurnResult:
+            assert self.conversation is not None
+            return services.conversation_message(conversation=self.conversation, text=text,
+                                                 session_key=self.scope["session"].session_key, on_delta=on_delta)
+
+        return await database_sync_to_async(run)()
+
+    async def _action(self, action: str, content: dict[str, Any]) -> TurnResult:
+        session = self.scope["session"]
+        convo = self.conversation
+        assert convo is not None
+
+        def run() -> TurnResult:
+            key = session.session_key
+            if action == "add_to_cart":
+                result = services.cart_add_from_chat(conversation=convo, session=session,
+                                                     product_id=content.get("product_id"), size=content.get("size"),
+                                                     quantity=content.get("quantity", 1))
+                session.save()
+                return result
+            if action == "more_like_this":
+                return services.more_like_this(conversation=convo, product_id=content.get("product_id"), session_key=key)
+            if action == "compare":
+                return services.compare(conversation=convo, product_ids=content.get("product_ids"), session_key=key)
+            if action == "show_on_twin":
+                return services.show_on_twin(conversation=convo, product_id=content.get("product_id"),
+                                             twin_id=content.get("twin_id"), session_key=key)
+            return services.filter_remove(conversation=convo, field_name=content.get("field"),
+                                          value=content.get("value"), session_key=key)
+
+        return await database_sync_to_async(run)()
+
+    async def _follow_twins(self, twin_ids: list[int]) -> None:
+        wanted = {f"twin-{tid}" for tid in twin_ids}
+        for group in wanted - self.twin_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.twin_groups |= wanted
+
+    async def twin_revoked(self, event: dict[str, Any]) -> None:
+        """Group message {"type": "twin.revoked", "twin_id": N} from the licensing app: drop that twin."""
+        twin_id = event.get("twin_id")
+        await self.send_json({"type": "twin_revoked", "twin_id": twin_id})
+        group = f"twin-{twin_id}"
+        if group in self.twin_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.twin_groups.discard(group)

@@ -1,0 +1,31 @@
+"""The full-page chat. With JavaScript it is the websocket chat; without, the form posts here."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .models import Turn
+from .services import AssistantError, DISCLOSURE
+
+
+@require_http_methods(["GET", "POST"])
+def assistant_page(request: HttpRequest) -> HttpResponse:
+    if not request.session.session_key:
+        request.session.save()
+    user_id = request.user.pk if request.user.is_authenticated else None
+    convo = services.conversation_get_or_create(session_key=request.session.session_key, user_id=user_id)
+    result = None
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            result = services.conversation_message(conversation=convo, text=str(request.POST.get("text", ""))[:2000],
+                                                   session_key=request.session.session_key)
+        except AssistantError as exc:
+            error, status = exc.message, 400
+    turns = list(Turn.objects.filter(conversation=convo).order_by("-position")[:12])[::-1]
+    return render(request, "assistant/page.html", {
+        "disclosure": DISCLOSURE, "result": result, "error": error, "turns": turns,
+    }, status=status)
