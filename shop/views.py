@@ -96,6 +96,9 @@ def product_detail(request: HttpRequest, catalog_id: int) -> HttpResponse:
         "max_quantity": settings.SHOP_MAX_LINE_QUANTITY,
         "form_error": None,
     }
+    from licensing.showcase.selectors import see_it_on_context  # the showcase owns the "See it on" block
+
+    context.update(see_it_on_context(request=request, product=product))
     return render(request, "shop/product_detail.html", context)
 
 
