@@ -1,0 +1,257 @@
+"""Serving twin images: signed tokens, the gate on every fetch, label + provenance, fallback, revocation."""
+from __future__ import annotations
+
+import io
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from PIL import Image
+
+from licensing.models import DeniedView, RoyaltyEvent
+from licensing.services import grant_revoke
+from licensing.showcase import backends
+from licensing.showcase.checks import check_renderer_backend
+from licensing.showcase.renderer import DIGITAL_SOURCE_TYPE, RENDERER_NAME, RENDERER_VERSION, read_provenance
+from licensing.showcase.selectors import twin_image_for
+from shop.templatetags.shop_media import product_image_url
+from tests.factories import (
+    ArticleTypeFactory,
+    ConsentGrantFactory,
+    DigitalTwinFactory,
+    ProductFactory,
+    TalentFactory,
+    VariantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0"
+
+
+def page_image_url(client: Client, product) -> str:
+    html = client.get(product.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    match = re.search(r'<img src="(/showcase/[^"]+\.png)"', html)
+    assert match, "no twin image on the product page"
+    return match.group(1)
+
+
+def test_product_page_shows_a_licensed_twin_image_with_words(client, product, twin) -> None:
+    html = client.get(product.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+
+    assert "See it on an AI twin" in html
+    assert "AI-generated image." in html
+    assert "AI twin of Amara Okafor · licensed" in html
+    assert RoyaltyEvent.objects.count() == 0  # minting a URL takes no licence
+
+
+def test_fetching_the_image_takes_a_licence_and_serves_label_and_provenance(client, product, twin, grant) -> None:
+    url = page_image_url(client, product)
+
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, no-store, max-age=0"
+    img = Image.open(io.BytesIO(response.content))
+    assert img.size == (640, 800)
+    chunks = read_provenance(response.content)
+    assert chunks["Description"] == "AI twin of Amara Okafor · licensed"
+    assert chunks["digitalSourceType"] == DIGITAL_SOURCE_TYPE
+    assert chunks["twin"] == "amara-twin"
+    assert chunks["grant_id"] == str(grant.pk)
+    assert chunks["renderer"] == RENDERER_NAME and chunks["renderer_version"] == RENDERER_VERSION
+    assert f"<twinshop:grant_id>{grant.pk}</twinshop:grant_id>" in chunks["XML:com.adobe.xmp"]
+    event = RoyaltyEvent.objects.get()
+    assert (event.twin_id, event.product_id, event.channel, event.billable) == (twin.pk, product.pk, "storefront", True)
+
+
+def test_every_served_image_is_stamped_even_from_the_cache(client, product, render_dir) -> None:
+    url = page_image_url(client, product)
+
+    first = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+    second = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    cached = list(render_dir.rglob("*.png"))
+    assert len(cached) == 1
+    assert read_provenance(cached[0].read_bytes()) == {}  # the cache holds no label: never served as is
+    for response in (first, second):
+        assert read_provenance(response.content)["Description"] == "AI twin of Amara Okafor · licensed"
+    assert RoyaltyEvent.objects.count() == 2
+
+
+def test_tampered_token_is_403_and_records_nothing(client, product) -> None:
+    url = page_image_url(client, product)
+    token = url.removeprefix("/showcase/").removesuffix(".png")
+    tampered = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+
+    for bad in (f"/showcase/{tampered}.png", "/showcase/garbage.png", "/showcase/%00.png"):
+        assert client.get(bad).status_code == 403
+    assert RoyaltyEvent.objects.count() == 0
+
+
+def test_expired_token_is_403(client, product, settings) -> None:
+    settings.SHOWCASE_TOKEN_MAX_AGE_SECONDS = 60
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 3600):
+        url = page_image_url(client, product)
+
+    response = client.get(url)
+
+    assert response.status_code == 403
+    assert b"expired" in response.content
+    assert RoyaltyEvent.objects.count() == 0
+
+
+def test_token_replayed_in_another_session_is_403(client, product) -> None:
+    url = page_image_url(client, product)
+
+    assert Client().get(url).status_code == 403
+    assert RoyaltyEvent.objects.count() == 0
+
+
+def test_revocation_is_honoured_on_the_next_request(client, product, grant, twin) -> None:
+    url = page_image_url(client, product)
+    assert client.get(url, HTTP_USER_AGENT=BROWSER_UA).status_code == 200
+    assert RoyaltyEvent.objects.count() == 1
+
+    grant_revoke(grant=grant, user=twin.talent.user)
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    assert response.status_code == 302
+    assert response["Location"] == product_image_url(product)
+    assert response["Cache-Control"] == "private, no-store, max-age=0"
+    assert response["X-Showcase-Fallback"] == "revoked"
+    assert RoyaltyEvent.objects.count() == 1  # no new royalty row; the earned one stays
+    assert DeniedView.objects.filter(reason="revoked").count() == 1
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert "/showcase/" not in html
+    assert "No AI twin is licensed to show this product right now." in html
+
+
+def test_uncovered_category_falls_back_to_the_illustration(client, twin) -> None:
+    grant = ConsentGrantFactory(twin=twin, allowed_master_categories=["Footwear"])
+    product = ProductFactory(brand=grant.brand, gender="Women")
+    # a URL minted while covered would still be gated: mint one directly
+    image = twin_image_for(product=product, request_or_session_key=_session(client), channel="storefront",
+                           twins=[twin])
+
+    response = client.get(image.url)
+
+    assert response.status_code == 302
+    assert response["X-Showcase-Fallback"] == "category"
+    assert client.get(response["Location"]).status_code == 200
+    assert RoyaltyEvent.objects.count() == 0
+
+
+def _session(client: Client) -> str:
+    client.get("/")
+    session = client.session
+    if not session.session_key:
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+    return client.cookies["sessionid"].value
+
+
+def test_prefetch_and_bots_are_served_but_not_billed(client, product) -> None:
+    url = page_image_url(client, product)
+
+    assert client.get(url, HTTP_SEC_PURPOSE="prefetch", HTTP_USER_AGENT=BROWSER_UA).status_code == 200
+    event = RoyaltyEvent.objects.get()
+    assert event.billable is False and event.non_billable_reason == "prefetch"
+
+
+def test_never_on_twin_products_offer_no_twin(client, grant) -> None:
+    product = ProductFactory(brand=grant.brand, gender="Boys")
+
+    html = client.get(product.get_absolute_url()).content.decode()
+
+    assert "/showcase/" not in html
+    assert "shown as an illustration only" in html
+
+
+def test_shopper_can_switch_twin_without_javascript(client, product, grant) -> None:
+    other_talent = TalentFactory(display_name="Mei Lin", clothing_size="XS", height_cm=155)
+    other = DigitalTwinFactory(talent=other_talent)
+    ConsentGrantFactory(twin=other, brand=grant.brand)
+
+    default = client.get(product.get_absolute_url()).content.decode()
+    switched = client.get(product.get_absolute_url() + f"?twin={other.pk}").content.decode()
+
+    assert f'href="?twin={other.pk}#see-it-on"' in default
+    assert "AI twin of Amara Okafor · licensed" in default.split("<figcaption>")[1].split("</figcaption>")[0]
+    assert "AI twin of Mei Lin · licensed" in switched.split("<figcaption>")[1].split("</figcaption>")[0]
+    # nonsense ?twin values fall back to the default choice, never a 500
+    for junk in ("abc", "-1", "99999999999999999999", "0"):
+        assert client.get(product.get_absolute_url() + f"?twin={junk}").status_code == 200
+
+
+def test_default_choice_and_preferences(grant, twin) -> None:
+    brand = grant.brand
+    tall = DigitalTwinFactory(talent=TalentFactory(display_name="Tall", gender_presentation="feminine", height_cm=190,
+                                                   clothing_size="S"))
+    xl = DigitalTwinFactory(talent=TalentFactory(display_name="XL", gender_presentation="feminine", height_cm=165,
+                                                 clothing_size="XL"))
+    man = DigitalTwinFactory(talent=TalentFactory(display_name="Man", gender_presentation="masculine", height_cm=200,
+                                                  clothing_size="M"))
+    for t in (tall, xl, man):
+        ConsentGrantFactory(twin=t, brand=brand)
+    dress = ProductFactory(brand=brand, gender="Women", article_type=ArticleTypeFactory(name="Dresses"))
+    VariantFactory(product=dress, size="M")
+
+    def pick(**prefer) -> str:
+        return twin_image_for(product=dress, request_or_session_key="sess", channel="storefront",
+                              prefer=prefer or None).twin_name
+
+    assert pick() == "Amara Okafor"  # feminine, and the dress comes in her size M
+    assert pick(taller=True) == "Tall"  # tallest among matching presentation
+    assert pick(size="XL") == "XL"
+    assert pick(gender="masculine") == "Man"
+
+
+def test_production_refuses_non_commercial_backends(settings) -> None:
+    settings.SHOWCASE_RENDERER_BACKEND = "licensing.showcase.backends.HttpTryOnBackend"
+    settings.SHOWCASE_HTTP_TRYON_URL = "http://127.0.0.1:9/tryon"
+    settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = False
+
+    errors = check_renderer_backend()
+
+    assert [e.id for e in errors] == ["showcase.E001"]
+    assert "CC-BY-NC-SA-4.0" in errors[0].msg
+    with pytest.raises(ImproperlyConfigured):
+        backends.get_backend()
+
+    settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = True
+    assert check_renderer_backend() == []
+    assert isinstance(backends.get_backend(), backends.HttpTryOnBackend)
+
+
+def test_production_settings_disallow_non_commercial(monkeypatch) -> None:
+    import importlib
+    import sys
+
+    monkeypatch.setenv("SECRET_KEY", "p" * 60)
+    sys.modules.pop("config.settings.production", None)
+    production = importlib.import_module("config.settings.production")
+
+    assert production.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS is False
+    assert backends.backend_problem(backends.LocalCompositorBackend) is None
+
+
+def test_backend_protocol_is_declared() -> None:
+    local = backends.LocalCompositorBackend()
+
+    assert isinstance(local, backends.RendererBackend)
+    assert (local.model_licence, local.commercial_use_allowed) == ("MIT", True)
+    assert (backends.HttpTryOnBackend.model_licence, backends.HttpTryOnBackend.commercial_use_allowed) == (
+        "CC-BY-NC-SA-4.0", False)
+
+
+def test_unknown_product_in_valid_token_is_404(client, product) -> None:
+    url = page_image_url(client, product)
+    product.is_published = False
+    product.save()
+
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 405
