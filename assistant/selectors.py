@@ -64,13 +64,19 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _twin_selector() -> Any:
-    """The showcase's twin_image_for, once that module exists in this checkout."""
-    if importlib.util.find_spec("licensing.showcase.selectors") is None:
-        return None
-    from licensing.showcase import selectors as showcase
+_TWIN_SELECTOR: list[Any] = []
 
-    return getattr(showcase, "twin_image_for", None)
+
+def _twin_selector() -> Any:
+    """The showcase's twin_image_for, once that module exists in this checkout (looked up once per process)."""
+    if not _TWIN_SELECTOR:
+        found = None
+        if importlib.util.find_spec("licensing.showcase.selectors") is not None:
+            from licensing.showcase import selectors as showcase
+
+            found = getattr(showcase, "twin_image_for", None)
+        _TWIN_SELECTOR.append(found)
+    return _TWIN_SELECTOR[0]
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
