@@ -255,3 +255,25 @@ def test_unknown_product_in_valid_token_is_404(client, product) -> None:
 
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 405
+
+
+def test_c2pa_manifest_when_a_signing_certificate_is_configured(client, product, grant, settings, tmp_path) -> None:
+    pytest.importorskip("c2pa")
+    from licensing.showcase.c2pa_manifest import make_test_chain, read_manifest
+
+    cert, key = make_test_chain(tmp_path / "c2pa")
+    settings.SHOWCASE_C2PA_CERT, settings.SHOWCASE_C2PA_KEY = str(cert), str(key)
+    url = page_image_url(client, product)
+
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    assert response.status_code == 200
+    manifest = read_manifest(response.content)
+    active = manifest["manifests"][manifest["active_manifest"]]
+    licence = next(a for a in active["assertions"] if a["label"] == "com.twinshop.licence")["data"]
+    assert licence["grant_id"] == str(grant.pk)
+    actions = next(a for a in active["assertions"] if a["label"].startswith("c2pa.actions"))["data"]["actions"]
+    assert actions[0]["digitalSourceType"] == DIGITAL_SOURCE_TYPE
+    # a development CA is (rightly) not trusted; the manifest itself is intact
+    assert {s["code"] for s in manifest.get("validation_status", [])} <= {"signingCredential.untrusted"}
+    assert read_provenance(response.content)["grant_id"] == str(grant.pk)  # XMP/iTXt survive signing
