@@ -148,7 +148,7 @@ def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[st
         raise AssistantError("cart", str(exc)) from None
     count = None
     try:
-        count = cart_get(session=session).count  # type: ignore[attr-defined]
+        count = cart_get(session=session).item_count
     except Exception:  # noqa: BLE001 - the count is a nicety for the badge
         count = None
     text = f"Added {product.name}{f' (size {size_str})' if size_str else ''} to your cart."

@@ -212,3 +212,60 @@ class ConsentGrantFactory(factory.django.DjangoModelFactory):
     allowed_article_types = factory.LazyFunction(list)
     excluded_master_categories = factory.LazyFunction(list)
     excluded_article_types = factory.LazyFunction(list)
+
+
+# --- assistant ----------------------------------------------------------------------------------
+
+
+def assistant_catalogue_create() -> dict[str, list]:
+    """A small but varied catalogue for assistant tests: every gender, several types, colour families and
+    prices, sizes with and without stock. Returns the products by article type name."""
+    from shop.models import Product
+
+    specs = [
+        # (name, gender, type, sub, master, colour, usage, price, sizes)
+        ("Nike Men White Court Sneakers", "Men", "Casual Shoes", "Shoes", "Footwear", "White", "Casual", "59.99", ["40", "41", "42"]),
+        ("Puma Men Blue Canvas Sneakers", "Men", "Casual Shoes", "Shoes", "Footwear", "Blue", "Casual", "34.99", ["41", "42"]),
+        ("Puma Men Navy Low Tops", "Men", "Casual Shoes", "Shoes", "Footwear", "Navy Blue", "Casual", "44.99", ["42"]),
+        ("Adidas Men Black Street Shoes", "Men", "Casual Shoes", "Shoes", "Footwear", "Black", "Casual", "24.99", ["40"]),
+        ("Nike Women White Canvas Shoes", "Women", "Casual Shoes", "Shoes", "Footwear", "White", "Casual", "39.99", ["37", "38"]),
+        ("Nike Women Red Runner", "Women", "Sports Shoes", "Shoes", "Footwear", "Red", "Sports", "79.99", ["37", "38"]),
+        ("Asics Men Grey Running Shoes", "Men", "Sports Shoes", "Shoes", "Footwear", "Grey", "Sports", "89.99", ["42", "43"]),
+        ("Clarks Men Brown Oxford", "Men", "Formal Shoes", "Shoes", "Footwear", "Brown", "Formal", "99.99", ["42"]),
+        ("Titan Men Steel Analog Watch", "Men", "Watches", "Watches", "Accessories", "Silver", "Formal", "120.00", []),
+        ("Fossil Men Black Chronograph Watch", "Men", "Watches", "Watches", "Accessories", "Black", "Casual", "149.00", []),
+        ("Fastrack Women Pink Watch", "Women", "Watches", "Watches", "Accessories", "Pink", "Casual", "45.00", []),
+        ("Unisex Black Digital Watch", "Unisex", "Watches", "Watches", "Accessories", "Black", "Sports", "30.00", []),
+        ("Biba Women Maroon Dress", "Women", "Dresses", "Dress", "Apparel", "Maroon", "Casual", "49.99", ["S", "M", "L"]),
+        ("Vero Moda Women Red Party Dress", "Women", "Dresses", "Dress", "Apparel", "Red", "Party", "69.99", ["S", "M"]),
+        ("Mango Women Blue Summer Dress", "Women", "Dresses", "Dress", "Apparel", "Blue", "Casual", "29.99", ["M"]),
+        ("Gini Girls Pink Frock", "Girls", "Dresses", "Dress", "Apparel", "Pink", "Casual", "19.99", ["4-5Y", "6-7Y"]),
+        ("Peter England Men White Formal Shirt", "Men", "Shirts", "Topwear", "Apparel", "White", "Formal", "39.99", ["M", "L", "XL"]),
+        ("Peter England Men Blue Formal Shirt", "Men", "Shirts", "Topwear", "Apparel", "Blue", "Formal", "42.99", ["M", "L"]),
+        ("Roadster Men Black Casual Shirt", "Men", "Shirts", "Topwear", "Apparel", "Black", "Casual", "25.99", ["S", "M"]),
+        ("Roadster Men Olive Casual Shirt", "Men", "Shirts", "Topwear", "Apparel", "Olive", "Casual", "27.99", ["M", "XL"]),
+        ("Nike Men Black Tshirt", "Men", "Tshirts", "Topwear", "Apparel", "Black", "Sports", "19.99", ["S", "M", "L"]),
+        ("Nike Men Blue Tshirt", "Men", "Tshirts", "Topwear", "Apparel", "Blue", "Casual", "17.99", ["M", "L"]),
+        ("Nike Women Pink Tshirt", "Women", "Tshirts", "Topwear", "Apparel", "Pink", "Casual", "15.99", ["S", "M"]),
+        ("Kids Boys Green Tshirt", "Boys", "Tshirts", "Topwear", "Apparel", "Green", "Casual", "9.99", ["6-7Y"]),
+        ("Fabindia Women Green Kurta", "Women", "Kurtas", "Topwear", "Apparel", "Green", "Ethnic", "35.00", ["S", "M", "L"]),
+        ("Fabindia Men White Kurta", "Men", "Kurtas", "Topwear", "Apparel", "White", "Ethnic", "32.00", ["M", "L"]),
+        ("Wildcraft Unisex Black Backpack", "Unisex", "Backpacks", "Bags", "Accessories", "Black", "Casual", "49.00", []),
+        ("Wildcraft Men Blue Backpack", "Men", "Backpacks", "Bags", "Accessories", "Blue", "Sports", "39.00", []),
+        ("Baggit Women Black Handbag", "Women", "Handbags", "Bags", "Accessories", "Black", "Casual", "59.00", []),
+        ("Levis Men Blue Jeans", "Men", "Jeans", "Bottomwear", "Apparel", "Blue", "Casual", "54.99", ["30", "32", "34"]),
+    ]
+    out: dict[str, list] = {}
+    for i, (name, gender, atype, sub, master, colour, usage, price, sizes) in enumerate(specs):
+        brand = BrandFactory(name=name.split()[0])
+        at = ArticleTypeFactory(name=atype, sub_category=SubCategoryFactory(name=sub, master=MasterCategoryFactory(name=master)))
+        product = ProductFactory(catalog_id=500000 + i, name=name, gender=gender, article_type=at, brand=brand,
+                                 colour=ColourFactory(name=colour), usage=usage, price=Decimal(price))
+        if sizes:
+            for pos, size in enumerate(sizes):
+                VariantFactory(product=product, size=size, position=pos, stock=5)
+        else:
+            VariantFactory(product=product, size="ONE SIZE", stock=5)
+        out.setdefault(atype, []).append(product)
+    assert Product.objects.count() >= len(specs)
+    return out
