@@ -117,6 +117,8 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["is_published", "gender", "article_type"], name="product_facet_idx"),
             models.Index(fields=["price"], name="product_price_idx"),
+            # the listing's default order (newest first, stable by id) without a sort over the catalogue
+            models.Index(fields=["-year", "catalog_id"], name="product_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="product_price_not_negative"),

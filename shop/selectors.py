@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404, QueryDict
 
+from shop.caching import cached
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
 MAX_QUERY_LENGTH = 200
@@ -209,7 +210,14 @@ class FacetOption:
 
 
 def product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
-    """Counts per facet value. Each facet ignores its own selection, so a shopper can switch values."""
+    """Counts per facet value. Each facet ignores its own selection, so a shopper can switch values.
+
+    Cached briefly per filter set (shop.caching): they are the costly part of a listing page."""
+    key = replace(filters, page=1, sort=Sort.RELEVANCE)
+    return cached("facets", key, lambda: _product_facets(filters=key))
+
+
+def _product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
     base = published_products()
 
     def counts(without: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
@@ -235,7 +243,7 @@ def product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
     facets["usage"] = [FacetOption(v, lbl, n, v == filters.usage) for v, lbl, n in counts("usage", "usage")]
     size_rows = (
         Variant.objects.filter(stock__gt=0, product__in=_apply(base, filters.without("size")).values("pk"))
-        .values("size").annotate(n=Count("product_id", distinct=True)).order_by()
+        .values("size").annotate(n=Count("pk")).order_by()  # (product, size) is unique: no DISTINCT needed
     )
     facets["size"] = sorted(
         (FacetOption(r["size"], r["size"], r["n"], r["size"] == filters.size) for r in size_rows),
@@ -325,6 +333,10 @@ class CategoryCard:
 
 
 def home_categories(*, limit: int = 8) -> list[CategoryCard]:
+    return cached("home-categories", limit, lambda: _home_categories(limit=limit))
+
+
+def _home_categories(*, limit: int) -> list[CategoryCard]:
     rows = (
         published_products()
         .values("article_type__sub_category__slug", "article_type__sub_category__name")
@@ -349,5 +361,9 @@ def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Produ
 
 
 def catalogue_stats() -> dict[str, int]:
+    return cached("stats", (), _catalogue_stats)
+
+
+def _catalogue_stats() -> dict[str, int]:
     agg = published_products().aggregate(n=Count("pk"))
     return {"products": agg["n"] or 0, "units": Variant.objects.aggregate(s=Sum("stock"))["s"] or 0}

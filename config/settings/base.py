@@ -178,6 +178,8 @@ SHOP_CURRENCY = "USD"
 SHOP_DEFAULT_BRAND = env("SHOP_DEFAULT_BRAND", default="Twinshop")
 SHOP_PAGE_SIZE = 24
 SHOP_MAX_LINE_QUANTITY = 10
+# Facet counts / home aggregates cache (shop.caching); catalogue changes invalidate at once, stock moves within this.
+SHOP_FACET_CACHE_SECONDS = env.int("SHOP_FACET_CACHE_SECONDS", default=300)
 DEMO_CATALOG_PATH = BASE_DIR / "data" / "demo" / "fashion-catalog.csv.gz"
 
 # Render gate: a viewer seeing the same twin+product inside this window is billed once.

@@ -46,6 +46,9 @@ def products_changed_notify(*, catalog_ids: Iterable[int], using: str | None = N
         return
 
     def _run() -> None:
+        from shop.caching import catalogue_version_bump
+
+        catalogue_version_bump()  # facet counts and home page aggregates show the change at once
         for callback in tuple(_callbacks):
             try:
                 callback(catalog_ids=list(ids))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from shop.models import Order, Variant
-from tests.shop.conftest import small_catalogue  # noqa: F401 - shared fixture
+from tests.shop.conftest import _fresh_cache, small_catalogue  # noqa: F401 - shared fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -103,3 +103,13 @@ def small_catalogue(db):
         "cap": make(105, "Nike Unisex Blue Cap", nike, tees, blue, "Unisex", "9.00", [("ONE SIZE", 7)], 2012),
         "sold_out": make(106, "Puma Women Blue Tee", puma, tees, blue, "Women", "15.00", [("S", 0)], 2010),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Facet counts are cached per catalogue version; tests build catalogues without bumping it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -156,3 +156,19 @@ def test_home_shows_categories_rows_and_the_twin_line(client: Client, small_cata
     assert r.status_code == 200
     assert "AI twins" in body and "shopping assistant" in body
     assert "Topwear" in body and "Nike Men Blue Tee" in body
+
+
+def test_cached_facets_refresh_as_soon_as_the_catalogue_changes(client: Client, small_catalogue, write_csv,
+                                                                django_capture_on_commit_callbacks):
+    from shop.services import catalog_import
+    from tests.shop.conftest import row
+
+    def men_count() -> int:
+        facets = {key: opts for key, _, opts in client.get(URL).context["facets"]}
+        return next(opt.count for opt, _ in facets["gender"] if opt.value == "Men")
+
+    assert men_count() == 3
+    assert men_count() == 3  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_import(path=write_csv([row(id="5000")]))
+    assert men_count() == 4
