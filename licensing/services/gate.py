@@ -164,9 +164,12 @@ def _non_billable_reason(*, twin: DigitalTwin, product: Product, viewer: Viewer,
     if viewer.is_prefetch:
         return NonBillableReason.PREFETCH
     window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    # The window is symmetric: a concurrent request may have taken its timestamp a moment after ours
+    # yet committed first (we waited for its row lock), and it is the same impression all the same.
+    span = timedelta(seconds=window)
     if window > 0 and RoyaltyEvent.objects.filter(
         viewer_key=viewer.key, twin_id=twin.pk, product_id=product.pk, billable=True,
-        at__gt=at - timedelta(seconds=window), at__lte=at,
+        at__gt=at - span, at__lt=at + span,
     ).exists():
         return NonBillableReason.DEDUP
     return NonBillableReason.NONE
