@@ -1,0 +1,79 @@
+"""A shopper in Debian's chromium opens a product page and sees the product on a licensed AI twin."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from licensing.models import RoyaltyEvent
+from tests.factories import (
+    ArticleTypeFactory,
+    ColourFactory,
+    ConsentGrantFactory,
+    DigitalTwinFactory,
+    ProductFactory,
+    TalentFactory,
+    TwinPoseFactory,
+    VariantFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def covered_product(settings, tmp_path):
+    settings.SHOWCASE_RENDER_DIR = tmp_path / "renders"
+    talent = TalentFactory(display_name="Priya Raman", monk_skin_tone=6, height_cm=165, body_shape="curvy",
+                           clothing_size="XL", hair_style="long straight")
+    twin = DigitalTwinFactory(talent=talent, slug="priya-twin")
+    TwinPoseFactory(twin=twin, key="three_quarter", label="Three-quarter")
+    other = DigitalTwinFactory(talent=TalentFactory(display_name="Mei Lin", monk_skin_tone=2, height_cm=155,
+                                                    clothing_size="XS", hair_style="bob"), slug="mei-twin")
+    grant = ConsentGrantFactory(twin=twin)
+    ConsentGrantFactory(twin=other, brand=grant.brand)
+    product = ProductFactory(catalog_id=4242, brand=grant.brand, gender="Women", name="Teal Kurta",
+                             article_type=ArticleTypeFactory(name="Kurtas"), colour=ColourFactory(name="Teal", hex="#1b998b"))
+    VariantFactory(product=product, size="XL", stock=3)
+    return product, other
+
+
+def test_product_page_shows_a_labelled_twin_image(live_server, covered_product, page, artifacts_dir):
+    product, other = covered_product
+
+    page.goto(live_server.url + product.get_absolute_url())
+
+    img = page.locator(".see-it-on-figure img")
+    img.wait_for()
+    page.wait_for_function("() => { const i = document.querySelector('.see-it-on-figure img');"
+                           " return i && i.complete && i.naturalWidth > 0; }")
+    assert img.evaluate("i => i.naturalWidth") == 640
+    assert "/showcase/" in img.get_attribute("src")
+    caption = page.locator(".see-it-on-figure figcaption").inner_text()
+    assert "AI-generated image." in caption
+    assert "AI twin of Priya Raman · licensed" in caption
+    assert RoyaltyEvent.objects.filter(product=product).count() == 1  # the browser's fetch was licensed
+    page.screenshot(path=str(artifacts_dir / "showcase-product-page.png"), full_page=True)
+
+    # switch twin with a plain link (no JavaScript needed)
+    page.get_by_role("link", name="Mei Lin").click()
+    page.wait_for_url(f"**?twin={other.pk}**")
+    page.wait_for_function("() => document.querySelector('.see-it-on-figure img').naturalWidth > 0")
+    assert "AI twin of Mei Lin · licensed" in page.locator(".see-it-on-figure figcaption").inner_text()
