@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import URLPattern, path
 
 from shop.admin_import import catalog_import_view
@@ -26,6 +27,17 @@ from shop.models import (
 from shop.services import OrderError, order_set_status, products_changed, products_set_published
 
 
+class SafeActionsMixin:
+    """Refuse action posts whose selected ids aren't ids, instead of letting the ORM raise (a 500)."""
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(not str(v).isdigit() or len(str(v)) > 18 for v in selected):
+            self.message_user(request, "That selection isn't valid; nothing was changed.", messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)  # type: ignore[misc]
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
     fields = ("size", "position", "stock")
@@ -34,7 +46,7 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ("catalog_id", "name", "brand", "gender", "article_type", "colour", "price", "total_stock", "is_published")
     list_display_links = ("catalog_id", "name")
     list_editable = ("price",)
@@ -165,7 +177,7 @@ def _status_action(target: str, label: str) -> Any:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ("number", "created_at", "full_name", "email", "status", "total", "currency")
     list_filter = ("status", "created_at")
     search_fields = ("=number", "email", "full_name")

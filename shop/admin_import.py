@@ -99,7 +99,7 @@ def catalog_import_view(request: HttpRequest, admin_site: AdminSite) -> HttpResp
         messages.add_message(request, level, report.summary())
         return redirect("admin:shop_product_changelist")
 
-    form = CatalogUploadForm(request.POST or None, request.FILES or None)
+    form = CatalogUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         token = _stash(request, upload)
