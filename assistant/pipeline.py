@@ -18,10 +18,10 @@ from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
 from .selectors import product_card, product_matches, products_by_catalog_ids
 from .understanding.lexicon import COLOUR_FAMILIES
-from .understanding.parser import Understanding, apply_understanding, parse_message
+from .understanding.parser import _NO_RE, _YES_RE, Understanding, apply_understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver
-from .understanding.vocabulary import Concept, Vocabulary, vocabulary_from_db
+from .understanding.vocabulary import Concept, Vocabulary, normalise, vocabulary_from_db
 
 PAGE = 10
 FACET_LABELS = {
@@ -141,6 +141,8 @@ def understand(ctx: TurnContext) -> TurnContext:
     filters, notes = apply_understanding(previous, u, pending=pending_concept, shown_prices=shown_prices,
                                          referenced_price=referenced_price)
     pending = state.get("pending") or {}
+    if pending.get("type") == "relax" and u.confirm is None:
+        u.confirm = True if _YES_RE.search(normalise(ctx.text)) else False if _NO_RE.search(normalise(ctx.text)) else None
     if pending.get("type") == "relax" and u.confirm:
         facet = pending["facet"]
         if facet == "price":
@@ -208,13 +210,16 @@ def retrieve(ctx: TurnContext) -> TurnContext:
     else:
         best: tuple[str, int] | None = None
         f = ctx.filters
-        active = [k for k in ("size", "price", "exclude_colours", "colours", "brands", "exclude_brands", "usages",
+        # Offer to drop the least essential filter that brings results back: what the shopper is looking
+        # for (type, who it's for) is the last thing to give up.
+        active = [k for k in ("size", "colours", "usages", "brands", "exclude_colours", "exclude_brands", "price",
                               "genders", "article_types")
                   if (getattr(f, k, None) if k != "price" else (f.max_price is not None or f.min_price is not None))]
         for facet in active:
             n = snap.count(snap.mask(f, without=facet))
-            if n and (best is None or n > best[1]):
+            if n:
                 best = (facet, n)
+                break
         if best is not None:
             ctx.relaxation = {"facet": best[0], "count": best[1], "label": FACET_LABELS.get(best[0], best[0])}
             ctx.pending = {"type": "relax", "facet": best[0]}

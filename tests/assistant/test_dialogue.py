@@ -1,0 +1,117 @@
+"""Dialogue state across turns, through the same service the websocket uses, on a small indexed catalogue."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assistant.models import Conversation, Turn
+from assistant.services import AssistantError, conversation_message
+from shop.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+def products(result):  # type: ignore[no-untyped-def]
+    return list(Product.objects.filter(catalog_id__in=[p["id"] for p in result.products]).select_related("colour", "article_type"))
+
+
+def test_refine_then_cap_keeps_every_stated_filter(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s1")
+
+    r1 = conversation_message(conversation=convo, text="show me sneakers for men")
+    r2 = conversation_message(conversation=convo, text="only blue ones")
+    r3 = conversation_message(conversation=convo, text="under $40 please")
+
+    assert {p.name for p in products(r1)} == {"Nike Men White Court Sneakers", "Puma Men Blue Canvas Sneakers",
+                                              "Puma Men Navy Low Tops", "Adidas Men Black Street Shoes"}
+    assert {p.name for p in products(r2)} == {"Puma Men Blue Canvas Sneakers", "Puma Men Navy Low Tops"}
+    assert [p.name for p in products(r3)] == ["Puma Men Blue Canvas Sneakers"]
+    assert r3.filters["max_price"] == "40.00"
+    assert r3.filters["article_types"] == ["Casual Shoes"]
+    convo.refresh_from_db()
+    assert convo.turn_count == 6
+    assert convo.state["last_shown"] == [p["id"] for p in r3.products]
+    assert list(Turn.objects.filter(conversation=convo).values_list("role", flat=True)) == ["shopper", "assistant"] * 3
+
+
+def test_replace_relax_exclude_and_reset(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s2")
+    conversation_message(conversation=convo, text="black shirts for men")
+    r = conversation_message(conversation=convo, text="show me watches instead")
+    assert {p.name for p in products(r)} == {"Fossil Men Black Chronograph Watch", "Unisex Black Digital Watch"}
+    r = conversation_message(conversation=convo, text="any colour is fine")
+    assert len(r.products) == 3  # men's and unisex watches, every colour
+    r = conversation_message(conversation=convo, text="not black")
+    assert [p.name for p in products(r)] == ["Titan Men Steel Analog Watch"]
+    r = conversation_message(conversation=convo, text="start over")
+    assert r.products == [] and r.filters["article_types"] == [] and "Starting over" in r.text
+
+
+def test_cheaper_than_a_referenced_product(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s3")
+    first = conversation_message(conversation=convo, text="men's shirts")
+    second_price = Decimal(first.products[1]["price"])
+    r = conversation_message(conversation=convo, text="cheaper than the second one")
+    assert r.products
+    assert all(Decimal(p["price"]) < second_price for p in r.products)
+    assert Decimal(r.filters["max_price"]) == second_price - Decimal("0.01")
+
+
+def test_more_like_the_first_stays_in_its_type_and_leaves_it_out(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s4")
+    first = conversation_message(conversation=convo, text="women's dresses")
+    anchor = first.products[0]["id"]
+    r = conversation_message(conversation=convo, text="more like the first")
+    assert anchor not in [p["id"] for p in r.products]
+    assert {p.article_type.name for p in products(r)} == {"Dresses"}
+
+
+def test_nothing_matches_says_so_and_offers_the_closest_relaxation(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s5")
+    r = conversation_message(conversation=convo, text="red watches for women")
+    assert r.products == []
+    assert r.text == ("I couldn't find any red Watches for women. Without the colour there are 2; say \"yes\" "
+                      "and I'll drop it.")
+    r = conversation_message(conversation=convo, text="yes")
+    assert {p.name for p in products(r)} == {"Fastrack Women Pink Watch", "Unisex Black Digital Watch"}
+    assert r.filters["colours"] == [] and r.filters["genders"] == ["Women"]
+
+
+def test_semantic_fallback_asks_when_unsure_and_applies_when_confirmed(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    from assistant.understanding import parser
+
+    convo = Conversation.objects.create(session_key="s6")
+    # Force the "unsure" band so the test does not depend on exact model scores.
+    monkeypatch.setattr(parser, "ACCEPT_SIMILARITY", 1.01)
+    monkeypatch.setattr(parser, "ASK_SIMILARITY", 0.0)
+    r = conversation_message(conversation=convo, text="wristwatchy thing for men")
+    assert "did you mean" in r.text
+    convo.refresh_from_db()
+    pending = convo.state["pending"]
+    r = conversation_message(conversation=convo, text="yes")
+    assert r.filters[{"article_type": "article_types", "colour": "colours", "usage": "usages", "category": "article_types"}[pending["kind"]]]
+
+
+def test_empty_and_oversized_messages_are_refused_and_nothing_is_written(catalogue):  # type: ignore[no-untyped-def]
+    convo = Conversation.objects.create(session_key="s7")
+    with pytest.raises(AssistantError) as e:
+        conversation_message(conversation=convo, text="   ")
+    assert e.value.code == "empty_message"
+    with pytest.raises(AssistantError) as e:
+        conversation_message(conversation=convo, text="x" * 1001)
+    assert e.value.code == "message_too_long"
+    assert Turn.objects.filter(conversation=convo).count() == 0
+
+
+def test_a_price_change_is_respected_at_once_through_the_shop_hook(catalogue):  # type: ignore[no-untyped-def]
+    from shop.services import products_changed_notify
+
+    convo = Conversation.objects.create(session_key="s8")
+    tee = Product.objects.get(name="Nike Men Blue Tshirt")
+    r = conversation_message(conversation=convo, text="men's tshirts under $18")
+    assert [p["id"] for p in r.products] == [tee.catalog_id]
+    Product.objects.filter(pk=tee.pk).update(price=Decimal("18.50"))
+    products_changed_notify(catalog_ids=[tee.catalog_id])  # outside a transaction: runs now
+    r = conversation_message(conversation=convo, text="men's tshirts under $18")
+    assert r.products == []
