@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    # A clean deployment environment: nothing the test process itself set (browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, test settings set TWINSHOP_DATA_DIR) may leak into the check.
+    leaked = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "TWINSHOP_DATA_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in leaked}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
