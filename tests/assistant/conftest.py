@@ -8,9 +8,14 @@ from tests.factories import assistant_catalogue_create
 
 
 @pytest.fixture(scope="session")
-def assistant_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # One directory for the whole session: the embedding cache in it means each short text is embedded once.
-    return tmp_path_factory.mktemp("assistant-index")
+def assistant_index_dir() -> Path:
+    # Under the test data directory (outside the repo) and kept between runs: the embedding cache in it means
+    # each short text is embedded once, ever. Index versions are rebuilt by every test that needs one.
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "assistant-test-index"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture
