@@ -1,0 +1,158 @@
+"""Helpers shared by the live-server benchmarks: start uvicorn in a subprocess, find its workers, talk to it.
+
+Not a benchmark itself (scripts/bench runs bench/*_bench.py only).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def machine() -> str:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cpu, {os.uname().machine}, {model or 'unknown CPU'}"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    out: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+@dataclass
+class LiveServer:
+    port: int
+    proc: subprocess.Popen[bytes]
+    workers: int
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/assistant/"
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: the uvicorn process itself with one worker, else its children."""
+        if self.workers <= 1:
+            return [self.proc.pid]
+        return [p for p in children(self.proc.pid) if _is_python(p)]
+
+    def get_json(self, path: str, timeout: float = 10) -> dict:
+        with urllib.request.urlopen(self.http + path, timeout=timeout) as r:
+            return json.loads(r.read())
+
+
+def _is_python(pid: int) -> bool:
+    try:
+        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def live_server(*, workers: int = 1, env: dict[str, str] | None = None, settings: str = "config.settings.development",
+                ready_timeout: float = 120.0, quiet: bool = True) -> Iterator[LiveServer]:
+    """uvicorn config.asgi:application on a free port; yields once /healthz answers, stops it on exit."""
+    port = free_port()
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "DEBUG": "0", "LOG_LEVEL": "WARNING",
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"twinshop-live-{port}.log"
+    cmd = [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--ws-max-size", "65536", "--backlog", "2048", "--no-access-log",
+           "--log-level", "warning"]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = LiveServer(port=port, proc=proc, workers=workers, log=log, env=full_env)
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                server.get_json("/healthz", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"uvicorn did not answer in {ready_timeout}s:\n{log.read_text()[-3000:]}") from None
+                time.sleep(0.2)
+        if workers > 1:
+            # uvicorn answers as soon as the first worker is up; wait for the rest to be spawned.
+            while len(server.worker_pids()) < workers and time.monotonic() < deadline:
+                time.sleep(0.2)
+        yield server
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        if quiet:
+            log.unlink(missing_ok=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    xs = sorted(values)
+    if not xs:
+        return float("nan")
+    return xs[min(len(xs) - 1, max(0, int(round(q * (len(xs) - 1)))))]
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("| " + " | ".join(c.rjust(w) if n and i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |")
+        if n == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)

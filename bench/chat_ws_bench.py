@@ -1,0 +1,156 @@
+"""Chat turn latency over a real websocket to a live uvicorn server with the demo catalogue.
+
+Starts `uvicorn config.asgi:application` (DEBUG off) against the configured database (the dev SQLite
+database by default, PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set), then drives it with the
+`websockets` client:
+  1. one client: conversations one after another, each on a fresh connection (a fresh session, like a new
+     shopper); latency of every turn = message frame sent -> final "reply" frame received.
+  2. N concurrent clients (default 50) for a fixed time: turns/s over the whole run, p50/p95 per turn.
+Budgets in the messages are random, so the query embedding mostly misses its LRU, like real traffic.
+Connection set-up (session + conversation rows) is not part of a turn and is not timed.
+
+    python bench/chat_ws_bench.py [--workers 1] [--clients 50] [--duration 20]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from websockets.asyncio.client import connect  # noqa: E402
+
+from bench._live import LiveServer, live_server, load_average, machine, percentile, table  # noqa: E402
+
+CONVERSATIONS = [
+    ["women white casual shoes", "only under ${p}", "not cream", "the second one is nice, anything cheaper than that?"],
+    ["kicks for my husband under ${p}", "blue ones", "any colour is fine"],
+    ["a timepiece for dad below ${p}", "something for the office", "more like the first"],
+    ["crimson frock for my daughter", "start over", "black track pants for women between 20 and {p}"],
+    ["shirt for an interview for men under ${p}", "size L", "no white"],
+    ["something festive for my wife under ${p}", "kurtas", "only green ones"],
+    ["running shoes for women under ${p}", "anything but black", "compare the first and second"],
+    ["men's navy polo under ${p}", "in xl", "show me jackets instead"],
+    ["a red handbag for a party under ${p}", "leather", "cheaper"],
+    ["sunglasses for the beach", "for men under ${p}", "more like the second"],
+]
+
+
+@dataclass
+class Stats:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    products: int = 0
+
+
+async def conversation(server: LiveServer, turns: list[str], stats: Stats, rng: random.Random) -> None:
+    async with connect(server.ws, origin=server.origin, max_size=2**20, open_timeout=30) as ws:
+        hello = json.loads(await ws.recv())
+        if hello.get("type") != "hello":
+            raise RuntimeError(f"expected hello, got {hello}")
+        for template in turns:
+            text = template.replace("{p}", str(rng.randint(25, 180)))
+            started = time.perf_counter()
+            await ws.send(json.dumps({"type": "message", "text": text}))
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                if frame["type"] in ("reply", "error"):
+                    break
+            elapsed = (time.perf_counter() - started) * 1000
+            if frame["type"] == "error":
+                stats.errors[frame.get("code", "?")] = stats.errors.get(frame.get("code", "?"), 0) + 1
+            else:
+                stats.latencies_ms.append(elapsed)
+                stats.products += len(frame.get("products") or [])
+
+
+async def one_client(server: LiveServer, passes: int, seed: int) -> Stats:
+    rng = random.Random(seed)
+    stats = Stats()
+    for _ in range(passes):
+        for turns in CONVERSATIONS:
+            await conversation(server, turns, stats, rng)
+    return stats
+
+
+async def many_clients(server: LiveServer, clients: int, duration: float, seed: int) -> tuple[Stats, float]:
+    stats = Stats()
+    stop_at = time.perf_counter() + duration
+
+    async def client(n: int) -> None:
+        rng = random.Random(seed * 1000 + n)
+        i = n
+        while time.perf_counter() < stop_at:
+            try:
+                await conversation(server, CONVERSATIONS[i % len(CONVERSATIONS)], stats, rng)
+            except (OSError, asyncio.TimeoutError) as exc:
+                stats.errors[type(exc).__name__] = stats.errors.get(type(exc).__name__, 0) + 1
+            i += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    return stats, time.perf_counter() - started
+
+
+def summary(label: str, stats: Stats, wall: float | None = None) -> list[object]:
+    xs = stats.latencies_ms
+    rate = f"{len(xs) / wall:.1f}" if wall else "-"
+    return [label, len(xs), rate, f"{statistics.median(xs):.1f}", f"{percentile(xs, 0.95):.1f}",
+            f"{percentile(xs, 0.99):.1f}", f"{max(xs):.1f}", sum(stats.errors.values()) or 0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "1")))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--passes", type=int, default=3, help="single-client passes over the conversations")
+    args = parser.parse_args()
+    db = os.environ.get("DATABASE_URL", "sqlite (var/twinshop.sqlite3)").split("@")[-1]
+    print(f"machine: {machine()}; load average before: {load_average()}")
+    print(f"server: uvicorn --workers {args.workers}; database: {db}; channel layer: "
+          f"{'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")
+    with live_server(workers=args.workers) as server:
+        t0 = time.perf_counter()
+        # Warm-up: every worker loads the index, the ONNX session and the vocabulary on its first turn.
+        warm = asyncio.run(many_clients(server, max(2, args.workers * 2), 0.1, seed=99))[0]
+        asyncio.run(one_client(server, 1, seed=98))
+        print(f"warm-up: {time.perf_counter() - t0:.1f} s ({len(warm.latencies_ms)} turns, first turn "
+              f"{max(warm.latencies_ms or [0]):.0f} ms)")
+        single = asyncio.run(one_client(server, args.passes, seed=1))
+        crowd, wall = asyncio.run(many_clients(server, args.clients, args.duration, seed=2))
+        rss = {pid: server_rss for pid in server.worker_pids() if (server_rss := _rss(pid))}
+    print()
+    print(table(["clients", "turns", "turns/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"], [
+        summary("1", single), summary(str(args.clients), crowd, wall)]))
+    if single.errors or crowd.errors:
+        print(f"errors: single {single.errors}, concurrent {crowd.errors}")
+    print(f"cards per turn: {crowd.products / max(1, len(crowd.latencies_ms)):.1f}; worker RSS after run: "
+          + ", ".join(f"{v:.0f} MB" for v in rss.values()))
+    print(f"load average after: {load_average()}")
+    p50, p95 = statistics.median(single.latencies_ms), percentile(single.latencies_ms, 0.95)
+    tps, cp95 = len(crowd.latencies_ms) / wall, percentile(crowd.latencies_ms, 0.95)
+    print(f"targets: 1 client p50 <= 20 ms: {'MET' if p50 <= 20 else 'MISSED'} ({p50:.1f}); p95 <= 50 ms: "
+          f"{'MET' if p95 <= 50 else 'MISSED'} ({p95:.1f}); {args.clients} clients >= 100 turns/s: "
+          f"{'MET' if tps >= 100 else 'MISSED'} ({tps:.1f}); p95 < 500 ms: {'MET' if cp95 < 500 else 'MISSED'} ({cp95:.0f})")
+
+
+def _rss(pid: int) -> float | None:
+    from bench._live import rss_mb
+
+    try:
+        return rss_mb(pid)
+    except OSError:
+        return None
+
+
+if __name__ == "__main__":
+    main()
