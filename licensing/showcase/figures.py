@@ -103,7 +103,7 @@ def body_for(spec: TwinSpec, *, stature: float, cx: float, ground: float, pose: 
 def stature_px(height_cm: int, canvas_h: float) -> float:
     """Taller talents are drawn taller on the same canvas, so 'a taller model' is visible."""
     h = min(MAX_HEIGHT_CM, max(MIN_HEIGHT_CM, height_cm))
-    return canvas_h * 0.84 * h / MAX_HEIGHT_CM
+    return canvas_h * 0.87 * h / MAX_HEIGHT_CM
 
 
 # --- drawing ----------------------------------------------------------------------------------------

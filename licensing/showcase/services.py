@@ -52,12 +52,7 @@ def composite_get(*, twin: TwinSpec, product: ProductSpec, pose: str, size: str,
     except FileNotFoundError:
         pass
     png = backend.render(twin=twin, product=product, pose=pose, size=size, captures=captures)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write-then-rename: concurrent workers never read a half-written file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(png)
-    os.replace(tmp, path)
+    _write_atomic(path, png)
     return png, False
 
 
@@ -70,8 +65,7 @@ def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = 
     pose = pose if pose in POSES else "front"
     backend = get_backend()
     licence = license_view(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory)
-    composite, hit = composite_get(twin=spec_for_twin(twin), product=product_spec(product), pose=pose, size=size,
-                                   backend=backend)
+    tw, ps = spec_for_twin(twin), product_spec(product)
     provenance = dict(licence.provenance)
     provenance.update({
         "digitalSourceType": provenance.get("digitalSourceType") or renderer.DIGITAL_SOURCE_TYPE,
@@ -83,10 +77,36 @@ def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = 
         "pose": pose,
         "product": str(product.catalog_id),
     })
-    png = renderer.stamp(composite, label=licence.label, provenance=provenance)
-    png = c2pa_sign(png, provenance)
+    # Per-view fields (royalty row, timestamp) stay in the ledger, not in the file: the stamped image
+    # then depends only on (composite, grant, label, channel) and is cached too. It is still only
+    # ever served after the licence above, so a revocation stops it on the next request.
+    for per_view in ("royalty_event_id", "licensed_at"):
+        provenance.pop(per_view, None)
+    cpath = composite_path(backend=backend, twin=tw, product=ps, pose=pose, size=size)
+    spath = stamped_path(cpath, label=licence.label, provenance=provenance)
+    try:
+        png, hit = spath.read_bytes(), True
+    except FileNotFoundError:
+        composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend)
+        png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
+        _write_atomic(spath, png)
     return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
                          billable=licence.billable, label=licence.label, cache_hit=hit)
+
+
+def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:
+    signed = bool(getattr(settings, "SHOWCASE_C2PA_CERT", "") and getattr(settings, "SHOWCASE_C2PA_KEY", ""))
+    key = hashlib.sha256(repr((label, sorted(provenance.items()), signed)).encode()).hexdigest()[:16]
+    return composite_file.with_name(f"{composite_file.stem}.{key}.stamped.png")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write-then-rename: concurrent workers never read a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
 
 
 def c2pa_sign(png: bytes, provenance: dict[str, str]) -> bytes:

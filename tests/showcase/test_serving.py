@@ -74,12 +74,15 @@ def test_every_served_image_is_stamped_even_from_the_cache(client, product, rend
     first = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
     second = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
 
-    cached = list(render_dir.rglob("*.png"))
-    assert len(cached) == 1
-    assert read_provenance(cached[0].read_bytes()) == {}  # the cache holds no label: never served as is
+    composites = [p for p in render_dir.rglob("*.png") if not p.name.endswith(".stamped.png")]
+    stamped = list(render_dir.rglob("*.stamped.png"))
+    assert len(composites) == 1 and len(stamped) == 1
+    assert read_provenance(composites[0].read_bytes()) == {}  # the shared composite holds no label
+    assert read_provenance(stamped[0].read_bytes())["Description"] == "AI twin of Amara Okafor · licensed"
     for response in (first, second):
         assert read_provenance(response.content)["Description"] == "AI twin of Amara Okafor · licensed"
-    assert RoyaltyEvent.objects.count() == 2
+    assert first.content == second.content
+    assert RoyaltyEvent.objects.count() == 2  # a cache hit is still a licensed, recorded view
 
 
 def test_tampered_token_is_403_and_records_nothing(client, product) -> None:
