@@ -468,20 +468,30 @@ class _Existing:
 
 
 def _load_existing(catalog_ids: list[int]) -> dict[int, _Existing]:
+    """What the database holds for these catalogue ids: 2 queries for a big file, chunked IN for small."""
     existing: dict[int, _Existing] = {}
     cols = ("catalog_id", "id", "name", "brand__name", "gender", "article_type__name", "colour__name",
             "season", "year", "usage", "price", "currency")
-    for chunk in _chunks(sorted(catalog_ids)):
-        for row in Product.objects.filter(catalog_id__in=chunk).values_list(*cols):
-            values = dict(zip(PRODUCT_FIELDS, row[2:]))
-            existing[row[0]] = _Existing(pk=row[1], values=values, variants={})
-        in_chunk = set(chunk)
-        by_pk = {e.pk: e for cid, e in existing.items() if cid in in_chunk}
-        if by_pk:
-            for pid, vid, size, pos, stock in Variant.objects.filter(product_id__in=list(by_pk)).values_list(
-                "product_id", "id", "size", "position", "stock"
-            ):
-                by_pk[pid].variants[size] = (vid, pos, stock)
+    vcols = ("product_id", "id", "size", "position", "stock")
+    wanted = set(catalog_ids)
+    if len(wanted) > 5000:
+        product_batches: Iterable[Any] = [Product.objects.values_list(*cols)]
+        variant_batches: Iterable[Any] = [Variant.objects.values_list(*vcols)]
+    else:
+        product_batches = (Product.objects.filter(catalog_id__in=c).values_list(*cols) for c in _chunks(sorted(wanted)))
+        variant_batches = ()
+    for batch in product_batches:
+        for row in batch.iterator(chunk_size=5000):
+            if row[0] in wanted:
+                existing[row[0]] = _Existing(pk=row[1], values=dict(zip(PRODUCT_FIELDS, row[2:])), variants={})
+    by_pk = {e.pk: e for e in existing.values()}
+    if len(wanted) <= 5000:
+        variant_batches = (Variant.objects.filter(product_id__in=c).values_list(*vcols) for c in _chunks(sorted(by_pk)))
+    for batch in variant_batches:
+        for pid, vid, size, pos, stock in batch.iterator(chunk_size=20000):
+            e = by_pk.get(pid)
+            if e is not None:
+                e.variants[size] = (vid, pos, stock)
     return existing
 
 
@@ -632,23 +642,37 @@ def _write(
     total = len(to_create) + len(to_update)
     bar = tqdm(total=total, desc="write", unit="product", file=sys.stderr, disable=not progress or not total, leave=False)
 
-    new_products = [Product(catalog_id=r.catalog_id, **product_kwargs(r)) for r in to_create]
-    for batch in _chunks(new_products, BATCH):
-        Product.objects.bulk_create(batch)
-        bar.update(len(batch))
-    if to_create and not connection.features.can_return_rows_from_bulk_insert:
-        ids: dict[int, int] = {}
-        for chunk in _chunks([r.catalog_id for r in to_create]):
-            ids.update(Product.objects.filter(catalog_id__in=chunk).values_list("catalog_id", "id"))
-        pk_of = ids
-    else:
-        pk_of = {p.catalog_id: p.pk for p in new_products}
-    new_variants = [
-        Variant(product_id=pk_of[r.catalog_id], size=size, position=pos, stock=stock)
+    # New rows go in with executemany rather than bulk_create: Django prepares every value of every
+    # object (1.4M calls for the demo catalogue) and SQLite's bound-parameter limit cuts bulk_create
+    # into ~250-row statements; values here are already validated and typed, so only the two
+    # backend-specific adaptations (Decimal, aware datetime) are needed. 3-4x faster on SQLite.
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    product_rows = [
+        (
+            r.catalog_id, r.name, lookups.brands[r.brand.lower()].pk, r.gender,
+            lookups.article_types[r.article_type.lower()].pk,
+            lookups.colours[r.colour.lower()].pk if r.colour else None, r.season, r.year, r.usage,
+            ops.adapt_decimalfield_value(r.price, 10, 2), r.currency, "", True, stamp, stamp,
+        )
         for r in to_create
-        for size, pos, stock in r.variant_plan()
     ]
-    Variant.objects.bulk_create(new_variants, batch_size=BATCH * 2)
+    for batch in _chunks(product_rows, 5000):
+        _insert_many(Product, ["catalog_id", "name", "brand", "gender", "article_type", "colour", "season", "year",
+                               "usage", "price", "currency", "image", "is_published", "created_at", "updated_at"], batch)
+        bar.update(len(batch))
+    pk_of: dict[int, int] = {}
+    if to_create:
+        if len(to_create) > 5000:
+            pk_of = dict(Product.objects.values_list("catalog_id", "id"))
+        else:
+            for chunk in _chunks([r.catalog_id for r in to_create]):
+                pk_of.update(Product.objects.filter(catalog_id__in=chunk).values_list("catalog_id", "id"))
+    variant_rows = [
+        (pk_of[r.catalog_id], size, pos, stock) for r in to_create for size, pos, stock in r.variant_plan()
+    ]
+    for batch in _chunks(variant_rows, 20000):
+        _insert_many(Variant, ["product", "size", "position", "stock"], batch)
 
     if to_update:
         changed_products = []
@@ -660,6 +684,17 @@ def _write(
             bar.update(len(batch))
         _sync_variants(to_update)
     bar.close()
+
+
+def _insert_many(model: type[Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(meta.get_field(name).column) for name in field_names)
+    placeholders = ", ".join(["%s"] * len(field_names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _sync_variants(to_update: Iterable[tuple[CatalogRow, _Existing]]) -> None:

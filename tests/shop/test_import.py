@@ -157,10 +157,16 @@ def test_unreadable_files_are_fatal_and_write_nothing(tmp_path: Path, content: b
 
 def test_failure_mid_write_rolls_everything_back(write_csv, monkeypatch):
     # given the variant insert fails after the products were inserted
-    def boom(*args, **kwargs):
-        raise RuntimeError("disk full")
+    from shop.services import catalog as catalog_module
 
-    monkeypatch.setattr(Variant.objects, "bulk_create", boom)
+    real_insert = catalog_module._insert_many
+
+    def insert_then_fail(model, fields, rows):
+        if model is Variant:
+            raise RuntimeError("disk full")
+        real_insert(model, fields, rows)
+
+    monkeypatch.setattr(catalog_module, "_insert_many", insert_then_fail)
     with pytest.raises(RuntimeError):
         catalog_import(path=write_csv([row()]))
     assert counts() == (0, 0, 0, 0, 0)
