@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 LIST_FIELDS = ("genders", "article_types", "colours", "usages", "brands", "exclude_colours", "exclude_brands")
 
@@ -31,6 +31,11 @@ class Filters(BaseModel):
     size: str | None = Field(default=None, description="a size the product must be in stock in, e.g. M or 42")
     exclude_colours: list[str] = Field(default_factory=list)
     exclude_brands: list[str] = Field(default_factory=list)
+
+    @field_validator("min_price", "max_price")
+    @classmethod
+    def _cents(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f) for f in LIST_FIELDS) and self.min_price is None and (
