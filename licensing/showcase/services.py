@@ -10,10 +10,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from licensing.models import TwinCapture
 from licensing.services import Viewer, license_view
 
 from . import renderer
-from .backends import RendererBackend, get_backend
+from .backends import CaptureRef, LocalCompositorBackend, RendererBackend, get_backend
 from .figures import POSES, TwinSpec, spec_for_twin
 from .renderer import ProductSpec, product_spec
 
@@ -87,11 +88,22 @@ def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = 
     try:
         png, hit = spath.read_bytes(), True
     except FileNotFoundError:
-        composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend)
+        composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
+                                       captures=twin_captures(twin, backend))
         png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
         _write_atomic(spath, png)
     return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
                          billable=licence.billable, label=licence.label, cache_hit=hit)
+
+
+def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
+    """The twin's uploaded captures, for backends that condition on photographs (not the local one)."""
+    if isinstance(backend, LocalCompositorBackend):
+        return ()
+    return tuple(
+        CaptureRef(path=c.image.path, angle=c.angle, lighting=c.lighting, metadata=c.metadata or {})
+        for c in TwinCapture.objects.filter(twin=twin).order_by("-captured_at", "pk") if c.image
+    )
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:

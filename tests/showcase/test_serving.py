@@ -280,3 +280,54 @@ def test_c2pa_manifest_when_a_signing_certificate_is_configured(client, product,
     # a development CA is (rightly) not trusted; the manifest itself is intact
     assert {s["code"] for s in manifest.get("validation_status", [])} <= {"signingCredential.untrusted"}
     assert read_provenance(response.content)["grant_id"] == str(grant.pk)  # XMP/iTXt survive signing
+
+
+def test_http_tryon_backend_posts_the_garment_and_returns_its_png(settings) -> None:
+    """Against a real local HTTP server standing in for a try-on service."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from licensing.showcase.figures import TwinSpec
+    from licensing.showcase.renderer import ProductSpec, composite_png
+
+    answer = composite_png(TwinSpec(1, "A"), None)
+    seen: dict = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server API
+            seen.update(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        backend = backends.HttpTryOnBackend(url=f"http://127.0.0.1:{server.server_port}/tryon", timeout=5)
+        png = backend.render(twin=TwinSpec(3, "B", height_cm=181), product=ProductSpec(7, "Tee", "Tshirts", colour_hex="#ff0000",
+                                                                                        colour_name="Red"),
+                             pose="front", size="page")
+    finally:
+        server.shutdown()
+
+    assert png == answer
+    assert seen["product"] == {"id": 7, "article_type": "Tshirts", "colour": "Red"}
+    assert (seen["width"], seen["height"], seen["twin"]["height_cm"]) == (640, 800, 181)
+    assert seen["garment_svg"]
+    with pytest.raises(backends.BackendError):
+        backends.HttpTryOnBackend(url="http://127.0.0.1:9/nothing", timeout=1).render(
+            twin=TwinSpec(3, "B"), product=ProductSpec(7, "Tee", "Tshirts"), pose="front", size="card")
+
+
+def test_covered_product_page_runs_in_bounded_queries(client, product, grant, django_assert_max_num_queries) -> None:
+    client.get("/")  # the session exists already, as for any returning shopper
+    with django_assert_max_num_queries(12):
+        response = client.get(product.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "/showcase/" in response.content.decode()
