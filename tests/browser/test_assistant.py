@@ -1,0 +1,94 @@
+"""The chat UI in a real browser: ask, see product cards, pick a size, add to cart.
+
+The site runs in uvicorn (websockets included) on a free port in a thread of this process, so it shares
+the test database; chromium is Debian's, never a downloaded one.
+"""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.assistant.conftest import assistant_index_dir, assistant_settings, catalogue  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_asgi(catalogue, monkeypatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from config.asgi import application
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the server makes run in its own.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_ask_see_cards_and_add_to_cart(live_asgi, artifacts_dir):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            page.goto(f"{live_asgi}/assistant/")
+            chat = page.locator(".assistant-page")
+            expect(chat.locator("[data-assistant-status]")).to_have_text("Connected", timeout=20000)
+            expect(chat.locator(".assistant-msg-system")).to_contain_text("AI")
+
+            box = chat.get_by_label("Message the shopping assistant")
+            box.fill("blue sneakers for men under $40")
+            box.press("Enter")
+            card = chat.locator(".assistant-card").first
+            expect(card).to_contain_text("Puma Men Blue Canvas Sneakers", timeout=60000)
+            expect(card).to_contain_text("USD 34.99")
+            expect(chat.locator(".assistant-chip", has_text="Up to $: 40.00")).to_be_visible()
+
+            # Add to cart without a size is refused in the page; with one it lands in the shared session cart.
+            card.get_by_role("button", name=re.compile("Add .* to cart")).click()
+            expect(chat.locator(".assistant-msg-error").last).to_have_text("Pick a size first.")
+            card.get_by_label(re.compile("Size for")).select_option("41")
+            card.get_by_role("button", name=re.compile("Add .* to cart")).click()
+            expect(chat.locator(".assistant-msg-assistant").last).to_have_text(
+                "Added Puma Men Blue Canvas Sneakers (size 41) to your cart.", timeout=20000)
+            expect(page.locator(".cart-link .badge")).to_have_text("1")
+
+            # Removing the price chip searches again without the cap.
+            chat.locator(".assistant-chip", has_text="Up to $: 40.00").click()
+            expect(chat.locator(".assistant-chip", has_text="Up to $")).to_have_count(0, timeout=20000)
+
+            page.goto(f"{live_asgi}/cart/")
+            expect(page.locator("main")).to_contain_text("Puma Men Blue Canvas Sneakers")
+            assert not errors
+        except Exception:
+            page.screenshot(path=str(artifacts_dir / "assistant-chat-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
