@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import re
 import io
 import sys
 import time
@@ -196,6 +197,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         raise CatalogImportError(f"line {reader.line_num}: malformed CSV ({exc}); nothing was imported") from exc
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class _RowParser:
     def __init__(self, header: list[str]) -> None:
         self.header = header
@@ -214,6 +218,11 @@ class _RowParser:
 
         def bad(field_: str, reason: str) -> None:
             errors.append(RowError(line, field_, reason, raw_id))
+
+        for col, value in v.items():
+            # PostgreSQL refuses NUL in text (the whole import would fail); no catalogue cell needs controls.
+            if _CONTROL_CHARS.search(value):
+                bad(col, "contains a control character (such as NUL)")
 
         catalog_id = _parse_int(v["id"])
         if catalog_id is None:
