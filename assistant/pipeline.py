@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from . import llm as llm_mod
 from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
-from .selectors import product_card, product_matches, products_by_catalog_ids
+from .selectors import product_card, product_matches, products_by_catalog_ids, twins_for_products
 from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, apply_understanding, parse_message
 from .understanding.schema import Filters
@@ -232,7 +232,10 @@ def cards(ctx: TurnContext) -> TurnContext:
         # Belt and braces: the index is a fast path; the database row is the truth.
         products = [p for p in products if product_matches(p, ctx.filters)]
     ctx.hits = [p.catalog_id for p in products]
-    ctx.cards = [product_card(p, session_key=ctx.session_key, twin_id=ctx.twin_id) for p in products]
+    # One consent query for the whole page instead of a few per card (the turn's largest cost otherwise).
+    covering = twins_for_products(products) if ctx.session_key else {}
+    ctx.cards = [product_card(p, session_key=ctx.session_key, twin_id=ctx.twin_id, twins=covering.get(p.catalog_id))
+                 for p in products]
     return ctx
 
 

@@ -57,7 +57,8 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
         return []
     rows = (
         Product.objects.filter(catalog_id__in=ids, is_published=True)
-        .select_related("brand", "article_type", "colour")
+        # The category chain too: consent scopes and the renderer's slot rule read it for every card.
+        .select_related("brand", "article_type__sub_category__master", "colour")
         .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("position")))
     )
     by_id = {p.catalog_id: p for p in rows}
@@ -79,8 +80,56 @@ def _twin_selector() -> Any:
     return _TWIN_SELECTOR[0]
 
 
+def _selector_takes_twins() -> bool:
+    import inspect
+
+    selector = _twin_selector()
+    try:
+        return selector is not None and "twins" in inspect.signature(selector).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
+                       territory: str | None = None) -> dict[int, list[Any]]:
+    """Covering twins of many products from one query (catalog_id -> twins, best-first order as
+    licensing.selectors.twins_covering returns them). Same rule: signed, in its window, twin active, terms
+    checked by the gate's own grant_failure, and only products the renderer puts on a twin. Read fresh on
+    every call, so a revocation shows on the next turn; the gate still decides each view."""
+    from django.utils import timezone
+
+    from licensing.models import ConsentGrant, GrantStatus
+    from licensing.services.gate import grant_failure, product_scope
+    from licensing.showcase.selectors import product_slot
+
+    at = timezone.now()
+    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
+    wearable = [p for p in products if product_slot(p) is not None]
+    out: dict[int, list[Any]] = {p.catalog_id: [] for p in products}
+    if not wearable:
+        return out
+    grants = list(
+        ConsentGrant.objects.filter(
+            brand_id__in={p.brand_id for p in wearable}, status=GrantStatus.SIGNED, valid_from__lte=at,
+            valid_until__gt=at, twin__is_active=True,
+        )
+        .select_related("twin__talent")
+        .order_by("twin_id", "pk")
+    )
+    for product in wearable:
+        scope = product_scope(product)
+        twins: dict[int, Any] = {}
+        for grant in grants:
+            if grant.brand_id != scope.brand_id or grant.twin_id in twins:
+                continue
+            if grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None:
+                twins[grant.twin_id] = grant.twin
+        out[product.catalog_id] = list(twins.values())
+    return out
+
+
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
-                 prefer: dict[str, Any] | None = None) -> dict[str, Any]:
+                 prefer: dict[str, Any] | None = None, twins: list[Any] | None = None) -> dict[str, Any]:
     image = product.image.url if product.image else reverse("shop:product_illustration", args=[product.catalog_id])
     card: dict[str, Any] = {
         "id": product.catalog_id,
@@ -100,8 +149,10 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
     twin_image_for = _twin_selector()
     if twin_image_for is not None and session_key:
         try:
+            # Hand over the batch-computed twins when the showcase selector takes them (it saves a query per card).
+            extra = {"twins": twins} if twins is not None and _selector_takes_twins() else {}
             twin = twin_image_for(product=product, request_or_session_key=session_key, channel=CHANNEL,
-                                  twin_id=twin_id, prefer=prefer, size="card")
+                                  twin_id=twin_id, prefer=prefer, size="card", **extra)
         except Exception:  # noqa: BLE001 - a failing renderer must never cost the shopper the product card
             logger.exception("twin image for product %s failed", product.catalog_id)
             twin = None
