@@ -51,10 +51,11 @@ class Viewer:
 
 
 class ConsentDenied(Exception):
-    def __init__(self, reason: str, *, grant_id: int | None = None) -> None:
+    def __init__(self, reason: str, *, grant_id: int | None = None, recordable: bool = True) -> None:
         super().__init__(reason)
         self.reason = reason
         self.grant_id = grant_id
+        self.recordable = recordable  # False only when the twin itself doesn't exist
 
 
 @dataclass(frozen=True)
@@ -198,52 +199,56 @@ def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str
     )
 
 
-def _existing_licence(key: str, *, twin: DigitalTwin, product: Product, channel: str) -> RenderLicense | None:
-    event = RoyaltyEvent.objects.filter(idempotency_key=key).first()
+def _existing_licence(key: str, *, twin_id: int, product: Product, channel: str) -> RenderLicense | None:
+    event = RoyaltyEvent.objects.filter(idempotency_key=key).select_related("twin__talent").first()
     if event is None:
         return None
-    if (event.twin_id, event.product_id, event.channel) != (twin.pk, product.pk, channel):
+    if (event.twin_id, event.product_id, event.channel) != (twin_id, product.pk, channel):
         raise ValueError("idempotency key already used for a different view")
-    return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug)
+    return _licence_from_event(event, talent_name=event.twin.talent.display_name, twin_slug=event.twin.slug)
 
 
-def _decide_and_record(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str, territory: str,
-                       at: datetime, key: str) -> RenderLicense:
-    """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
+def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str, at: datetime) -> ConsentDenied:
+    """Why no grant covers this view (the slow path, only taken for a denial)."""
+    twin = DigitalTwin.objects.filter(pk=twin_id).only("pk", "is_active").first()
+    if twin is None:
+        return ConsentDenied(DenialReason.NO_GRANT, recordable=False)
     if not twin.is_active:
-        raise ConsentDenied(DenialReason.TWIN_INACTIVE)
-    scope = product_scope(product)
-    grants = list(ConsentGrant.objects.filter(twin_id=twin.pk).order_by("pk"))
+        return ConsentDenied(DenialReason.TWIN_INACTIVE)
+    grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
-        raise ConsentDenied(DenialReason.NO_GRANT)
+        return ConsentDenied(DenialReason.NO_GRANT)
     for_brand = [g for g in grants if g.brand_id == scope.brand_id]
     if not for_brand:
-        raise ConsentDenied(DenialReason.BRAND)
-    failures: list[tuple[int, str]] = []
-    candidates: list[ConsentGrant] = []
-    for grant in for_brand:
-        failure = grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at)
-        if failure is None:
-            candidates.append(grant)
-        else:
-            failures.append(failure)
-    if not candidates:
-        raise ConsentDenied(_best_denial(failures), grant_id=for_brand[-1].pk)
+        return ConsentDenied(DenialReason.BRAND)
+    failures = [f for g in for_brand
+                if (f := grant_failure(g, scope=scope, channel=channel, territory=territory, at=at)) is not None]
+    # Everything may have passed by now (a grant signed a moment ago): report the closest miss anyway,
+    # the caller retries on its next view.
+    reason = _best_denial(failures) if failures else DenialReason.NO_GRANT
+    return ConsentDenied(reason, grant_id=for_brand[-1].pk)
 
-    # Lock the covering grant (in pk order when the first turns out revoked meanwhile) so that a
-    # concurrent revocation either commits before this view (which then sees it) or after it.
-    grant: ConsentGrant | None = None
-    for candidate in candidates:
-        locked = ConsentGrant.objects.select_for_update().filter(pk=candidate.pk).first()
-        if locked is None:
-            continue
-        failure = grant_failure(locked, scope=scope, channel=channel, territory=territory, at=at)
-        if failure is None:
-            grant = locked
-            break
-        failures.append(failure)
+
+def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
+                       at: datetime, key: str) -> RenderLicense:
+    """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
+    scope = product_scope(product)
+    # The one lock of the gate: the twin's signed grants for this brand, in pk order. A revocation
+    # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
+    # a revocation arriving later waits for this view to commit. The twin (and its talent) come
+    # fresh from the same query, so a deactivation is seen too.
+    locked = list(
+        ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
+        .filter(twin_id=twin_id, brand_id=scope.brand_id, status=GrantStatus.SIGNED)
+        .order_by("pk")
+    )
+    grant = next((g for g in locked
+                  if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
-        raise ConsentDenied(_best_denial(failures), grant_id=candidates[-1].pk)
+        raise _diagnose(twin_id=twin_id, scope=scope, channel=channel, territory=territory, at=at)
+    twin = grant.twin
+    if not twin.is_active:
+        raise ConsentDenied(DenialReason.TWIN_INACTIVE, grant_id=grant.pk)
 
     reason = _non_billable_reason(twin=twin, product=product, viewer=viewer, at=at)
     billable = reason == NonBillableReason.NONE
@@ -282,11 +287,11 @@ def _decide_and_record(*, twin: DigitalTwin, product: Product, viewer: Viewer, c
     return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug)
 
 
-def _record_denial(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str, territory: str,
+def _record_denial(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
                    at: datetime, denied: ConsentDenied) -> None:
     with transaction.atomic():
         DeniedView.objects.create(
-            twin_id=twin.pk, grant_id=denied.grant_id, product_id=product.pk, channel=channel[:12],
+            twin_id=twin_id, grant_id=denied.grant_id, product_id=product.pk, channel=channel[:12],
             territory=territory[:8], reason=denied.reason, viewer_key=viewer.key[:128], at=at,
         )
 
@@ -294,16 +299,17 @@ def _record_denial(*, twin: DigitalTwin, product: Product, viewer: Viewer, chann
 def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel: str,
                  territory: str | None = None, at: datetime | None = None,
                  idempotency_key: str | None = None) -> RenderLicense:
-    """Decide whether `viewer` may see `twin` wearing `product` and record the view. Raises ConsentDenied."""
+    """Decide whether `viewer` may see `twin` wearing `product` and record the view. Raises ConsentDenied.
+
+    Nothing about the twin or its consents is taken from the objects passed in or from any cache:
+    everything is read (and the grant locked) inside this call's transaction."""
     at = at or timezone.now()
     territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
-    # Always re-read the twin: a deactivation must take effect on the very next view.
-    fresh = DigitalTwin.objects.select_related("talent").filter(pk=getattr(twin, "pk", None)).first()
-    if fresh is None:
-        raise ConsentDenied(DenialReason.NO_GRANT)
-    twin = fresh
+    twin_id = getattr(twin, "pk", None)
+    if twin_id is None:
+        raise ConsentDenied(DenialReason.NO_GRANT, recordable=False)
     if idempotency_key:
-        existing = _existing_licence(idempotency_key, twin=twin, product=product, channel=channel)
+        existing = _existing_licence(idempotency_key, twin_id=twin_id, product=product, channel=channel)
         if existing is not None:
             return existing
     key = idempotency_key or uuid.uuid4().hex
@@ -312,16 +318,17 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
             raise ConsentDenied(DenialReason.CHANNEL)
         with transaction.atomic():
             return _decide_and_record(
-                twin=twin, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key
+                twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key
             )
     except ConsentDenied as denied:
-        _record_denial(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory, at=at,
-                       denied=denied)
+        if denied.recordable:
+            _record_denial(twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory,
+                           at=at, denied=denied)
         raise
     except IntegrityError:
         # Two requests raced with the same caller-supplied key: the loser returns the winner's licence.
         if idempotency_key:
-            existing = _existing_licence(idempotency_key, twin=twin, product=product, channel=channel)
+            existing = _existing_licence(idempotency_key, twin_id=twin_id, product=product, channel=channel)
             if existing is not None:
                 return existing
         raise
