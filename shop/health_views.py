@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -45,4 +46,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["channel_layer"] = f"error: {exc.__class__.__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    # The worker's pid: in scale-out mode it shows which of the N processes answered.
+    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks, "worker": os.getpid()},
+                        status=200 if ready else 503)
