@@ -1,0 +1,70 @@
+"""seed_licensing_demo: diverse talents, every consent state, idempotent."""
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from licensing.models import (
+    INNERWEAR_ARTICLE_TYPES,
+    Agency,
+    ConsentEvent,
+    ConsentGrant,
+    DigitalTwin,
+    GrantStatus,
+    RoyaltyEvent,
+    Talent,
+)
+from tests.factories import BrandFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    for i, name in enumerate(["Nike", "Puma", "Adidas", "Benetton", "Fabindia", "Tiny"]):
+        brand = BrandFactory(name=name)
+        for _ in range(6 - i):
+            ProductFactory(brand=brand)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_licensing_demo", views=40, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_creates_a_diverse_cast_and_every_consent_state(catalogue):
+    output = seed()
+
+    talents = list(Talent.objects.all())
+    assert len(talents) >= 8
+    assert {t.monk_skin_tone for t in talents} == set(range(1, 11))
+    assert {t.clothing_size for t in talents} == {"XS", "S", "M", "L", "XL", "XXL"}
+    assert {t.gender_presentation for t in talents} == {"feminine", "masculine", "androgynous"}
+    assert min(t.height_cm for t in talents) <= 155 and max(t.height_cm for t in talents) >= 195
+    assert len({t.body_shape for t in talents}) >= 5
+    for twin in DigitalTwin.objects.all():
+        assert {"front", "three_quarter"} <= set(twin.poses.values_list("key", flat=True))
+
+    statuses = set(ConsentGrant.objects.values_list("status", flat=True))
+    assert {GrantStatus.SIGNED, GrantStatus.EXPIRED, GrantStatus.REVOKED, GrantStatus.PROPOSED} <= statuses
+    assert ConsentGrant.objects.filter(view_cap__isnull=False, status=GrantStatus.SIGNED).exists()
+    assert any(set(INNERWEAR_ARTICLE_TYPES) <= set(g.excluded_article_types) for g in ConsentGrant.objects.all())
+    assert ConsentGrant.objects.filter(previous__isnull=False, status=GrantStatus.PROPOSED).exists()
+    assert Agency.objects.get(name="Northstar Models").commission_rate == Decimal("0.1500")
+    assert RoyaltyEvent.objects.filter(billable=True).exists()
+    assert authenticate(username="amara", password="twinshop-demo") is not None
+    assert "twinshop-demo" in output and "northstar" in output
+
+
+def test_seed_is_idempotent(catalogue):
+    seed()
+    counts = (Talent.objects.count(), ConsentGrant.objects.count(), ConsentEvent.objects.count(),
+              RoyaltyEvent.objects.count())
+    seed()
+    assert (Talent.objects.count(), ConsentGrant.objects.count(), ConsentEvent.objects.count(),
+            RoyaltyEvent.objects.count()) == counts
