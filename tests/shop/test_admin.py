@@ -161,3 +161,17 @@ def test_bad_admin_action_input_is_a_message_not_a_500(staff: Client, small_cata
     assert r.status_code == 200
     assert message in r.content.decode()
     assert not Product.objects.filter(is_published=False).exclude(catalog_id=106).exists()
+
+
+def test_list_editable_price_rejects_negative_and_saves_valid(staff: Client, small_catalogue):
+    p = small_catalogue["cap"]
+    base = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(p.pk), "_save": "Save"}
+    r = staff.post("/admin/shop/product/?q=cap", {**base, "form-0-price": "-1.00"})
+    assert r.status_code == 200  # the changelist again, with the error
+    assert Product.objects.get(pk=p.pk).price == Decimal("9.00")
+    r = staff.post("/admin/shop/product/?q=cap", {**base, "form-0-price": "abc"})
+    assert r.status_code == 200 and Product.objects.get(pk=p.pk).price == Decimal("9.00")
+    r = staff.post("/admin/shop/product/?q=cap", {**base, "form-0-price": "7.25"})
+    assert r.status_code == 302
+    assert Product.objects.get(pk=p.pk).price == Decimal("7.25")
