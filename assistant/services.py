@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -24,6 +26,9 @@ logger = logging.getLogger(__name__)
 DISCLOSURE = ("You're chatting with Twinshop's AI shopping assistant, not a person. It only shows products from "
               "this shop, and the models wearing them are AI twins: licensed digital replicas of real models.")
 MAX_TEXT = 1000
+# Control characters and lone surrogates (valid JSON escapes) cannot be stored: SQLite refuses to encode a
+# surrogate and PostgreSQL refuses NUL, which failed the whole turn. They carry no meaning in a shopping query.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class AssistantError(Exception):
@@ -84,7 +89,7 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
                          on_delta: Callable[[str], None] | None = None) -> TurnResult:
     """Run one shopper message through the pipeline and persist the turn and the new dialogue state."""
-    text = (text or "").strip()
+    text = _UNSTORABLE.sub(" ", text or "").strip()
     if not text:
         raise AssistantError("empty_message", "Type something to search for.")
     if len(text) > MAX_TEXT:
@@ -228,7 +233,7 @@ def index_mark_stale(*, catalog_ids: list[int]) -> None:
     are embedded in the background. A bulk import leaves the embedding to `manage.py build_index`.
     """
     index_mod.mark_stale(catalog_ids)
-    if len(catalog_ids) > BULK_THRESHOLD:
+    if len(catalog_ids) > BULK_THRESHOLD or not getattr(settings, "ASSISTANT_INDEX_BACKGROUND_REFRESH", True):
         return
     thread = threading.Thread(target=_refresh_quietly, name="assistant-index-refresh", daemon=True)
     thread.start()

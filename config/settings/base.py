@@ -197,3 +197,5 @@ SHOWCASE_C2PA_KEY = env("SHOWCASE_C2PA_KEY", default="")
 
 ASSISTANT_CHAT_MODEL = env("ASSISTANT_CHAT_MODEL", default="") or None
 ASSISTANT_INDEX_DIR = DATA_DIR / "index"
+# After an admin edit, re-embed the changed products in a background thread (bulk imports leave it to build_index).
+ASSISTANT_INDEX_BACKGROUND_REFRESH = env.bool("ASSISTANT_INDEX_BACKGROUND_REFRESH", default=True)

@@ -24,6 +24,8 @@ def assistant_settings(settings, assistant_index_dir: Path):  # type: ignore[no-
 
     settings.ASSISTANT_INDEX_DIR = assistant_index_dir
     settings.ASSISTANT_CHAT_MODEL = None
+    # Re-embedding in a background thread would race the test database; facets still refresh at once.
+    settings.ASSISTANT_INDEX_BACKGROUND_REFRESH = False
     index_mod._reset_snapshot()
     yield settings
     index_mod._reset_snapshot()

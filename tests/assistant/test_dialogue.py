@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 
 from assistant.models import Conversation, Turn
+from assistant.retrieval import index as index_mod
+from assistant.understanding.schema import Filters
 from assistant.services import AssistantError, conversation_message
 from shop.models import Product
 
@@ -104,7 +106,7 @@ def test_empty_and_oversized_messages_are_refused_and_nothing_is_written(catalog
     assert Turn.objects.filter(conversation=convo).count() == 0
 
 
-def test_a_price_change_is_respected_at_once_through_the_shop_hook(catalogue):  # type: ignore[no-untyped-def]
+def test_a_price_change_is_respected_at_once_through_the_shop_hook(catalogue, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     from shop.services import products_changed_notify
 
     convo = Conversation.objects.create(session_key="s8")
@@ -112,6 +114,9 @@ def test_a_price_change_is_respected_at_once_through_the_shop_hook(catalogue):  
     r = conversation_message(conversation=convo, text="men's tshirts under $18")
     assert [p["id"] for p in r.products] == [tee.catalog_id]
     Product.objects.filter(pk=tee.pk).update(price=Decimal("18.50"))
-    products_changed_notify(catalog_ids=[tee.catalog_id])  # outside a transaction: runs now
+    with django_capture_on_commit_callbacks(execute=True):
+        products_changed_notify(catalog_ids=[tee.catalog_id])
+    # the index itself knows at once (not just the final check against the database)
+    assert index_mod.get_snapshot().mask(Filters(max_price=Decimal("18"), article_types=["Tshirts"], genders=["Men"])).sum() == 0
     r = conversation_message(conversation=convo, text="men's tshirts under $18")
     assert r.products == []

@@ -46,7 +46,7 @@ def test_embedding_cache_survives_a_restart(assistant_settings, tmp_path):  # ty
     assert EmbeddingCache(tmp_path).missing(["a", "b", "c", "d"]) == []
 
 
-def test_unpublishing_takes_effect_in_search_at_once(catalogue):  # type: ignore[no-untyped-def]
+def test_unpublishing_takes_effect_in_search_at_once(catalogue, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     from shop.services import products_changed_notify
 
     from assistant.understanding.schema import Filters
@@ -55,7 +55,8 @@ def test_unpublishing_takes_effect_in_search_at_once(catalogue):  # type: ignore
     f = Filters(article_types=["Jeans"])
     assert index_mod.get_snapshot().mask(f).sum() == 1
     Product.objects.filter(pk=jeans.pk).update(is_published=False)
-    products_changed_notify(catalog_ids=[jeans.catalog_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        products_changed_notify(catalog_ids=[jeans.catalog_id])
     assert index_mod.get_snapshot().mask(f).sum() == 0
 
 
