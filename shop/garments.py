@@ -408,8 +408,22 @@ def _sleeve_side(fr: Frame, side: int, sleeve_t: float, ease: float, flare: floa
     for i in range(1, steps + 1):
         t = sleeve_t * i / steps
         out.append(limb_edge(joints, t, arm_w(fr, t) + ease + flare * t, side))
-    out.append(limb_edge(joints, sleeve_t, -(arm_w(fr, sleeve_t) + ease * 0.6 + flare * sleeve_t), side))
-    out.append((torso_x(fr, side, fr.ch_l[1], ease), fr.ch_l[1]))
+    inner = [limb_edge(joints, sleeve_t, -(arm_w(fr, sleeve_t) + ease * 0.6 + flare * sleeve_t), side)]
+    # Follow the inside of the arm up towards the armpit, so the sleeve covers the whole upper arm.
+    inner += [limb_edge(joints, t, -(arm_w(fr, t) + ease * 0.6), side) for t in (sleeve_t * 0.66, sleeve_t * 0.33)
+              if t >= 0.1]
+    armpit_y = fr.ch_l[1]
+    for x, y in inner:
+        body_x = torso_x(fr, side, y, ease)
+        if (x - body_x) * side < 0:
+            # A wide body or a close arm: the sleeve meets the body here; clamp rather than cross it,
+            # which would make the outline self-intersect (and the fill leave a hole).
+            x = body_x
+            armpit_y = max(armpit_y, y)
+        if y < armpit_y - 1e-6 and (x - torso_x(fr, side, armpit_y, ease)) * side <= 0:
+            continue
+        out.append((x, y))
+    out.append((torso_x(fr, side, armpit_y, ease), armpit_y))
     return out
 
 
@@ -433,8 +447,8 @@ def top_outline(fr: Frame, *, sleeve: float, hem: float, ease: float = 0.012, fl
     hem_y = fr.y(hem)
     right = _sleeve_side(fr, +1, sleeve, e, sleeve_flare * fr.S)
     left = _sleeve_side(fr, -1, sleeve, e, sleeve_flare * fr.S)
-    side_r = [(torso_x(fr, +1, y, e, flare), y) for y in _side_ys(fr, hem_y)]
-    side_l = [(torso_x(fr, -1, y, e, flare), y) for y in _side_ys(fr, hem_y)]
+    side_r = [(torso_x(fr, +1, y, e, flare), y) for y in _side_ys(fr, hem_y) if y > right[-1][1] + 1e-6]
+    side_l = [(torso_x(fr, -1, y, e, flare), y) for y in _side_ys(fr, hem_y) if y > left[-1][1] + 1e-6]
     hem_pts = qbez(side_r[-1], (fr.cx, hem_y + hem_curve * fr.S), side_l[-1], 8)
     neckline = _neckline(fr, neck, e, neck_style)
     return neckline + right + side_r + hem_pts[1:-1] + side_l[::-1] + left[::-1]

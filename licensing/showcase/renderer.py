@@ -41,7 +41,7 @@ from . import figures
 from .figures import TwinSpec
 
 RENDERER_NAME = "twinshop-local-compositor"
-RENDERER_VERSION = "1.0.1"
+RENDERER_VERSION = "1.0.2"
 SIZES: dict[str, tuple[int, int]] = {"card": (320, 400), "page": (640, 800)}
 SUPERSAMPLE = 2
 BACKGROUND_TOP = (243, 240, 235)
