@@ -82,16 +82,17 @@ class LiveServer:
         """The processes that serve requests: the uvicorn process itself with one worker, else its children."""
         if self.workers <= 1:
             return [self.proc.pid]
-        return [p for p in children(self.proc.pid) if _is_python(p)]
+        return [p for p in children(self.proc.pid) if _is_worker(p)]
 
     def get_json(self, path: str, timeout: float = 10) -> dict:
         with urllib.request.urlopen(self.http + path, timeout=timeout) as r:
             return json.loads(r.read())
 
 
-def _is_python(pid: int) -> bool:
+def _is_worker(pid: int) -> bool:
+    # uvicorn spawns workers through multiprocessing (spawn_main); its resource tracker is a child too.
     try:
-        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 

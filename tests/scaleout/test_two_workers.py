@@ -1,0 +1,324 @@
+"""Scale-out mode for real: `uvicorn --workers 2` on PostgreSQL + Redis, driven over websockets.
+
+The cluster runs on its own PostgreSQL database (twinshop_scaleout) and Redis database (13), with a small
+slice of the demo catalogue, the demo twins and consents, and its own index directory. Every change is
+made by *another process* (a `django.setup()` subprocess, like an admin action or a talent's revoke on
+some other worker), and the open chats on both workers must see it:
+
+- the two workers both serve chats (each connection is traced to the process owning its server socket);
+- a consent revocation reaches open chats on both workers through the Redis channel layer, and the
+  revoked twin is gone from the next turn's cards;
+- an unpublished product disappears from the next turn on both workers (facets re-read from the DB);
+- a new index version (a renamed product re-embedded by build_index) is picked up without a restart.
+"""
+from __future__ import annotations
+
+import asyncio
+import csv
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+DB_NAME = "twinshop_scaleout"
+REDIS_DB = 13
+SLICE = 600  # products from the demo CSV: enough brands and article types for consents and cards
+
+
+@dataclass
+class Cluster:
+    server: object  # bench._live.LiveServer
+    env: dict[str, str]
+
+    def django(self, code: str) -> str:
+        """Run `code` after django.setup() in a separate process on the cluster's database and Redis."""
+        prelude = "import django, json\ndjango.setup()\n"
+        proc = subprocess.run([sys.executable, "-c", prelude + code], cwd=ROOT, env=self.env, capture_output=True,
+                              text=True, timeout=300)
+        if proc.returncode:
+            raise AssertionError(f"subprocess failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+        return proc.stdout
+
+
+def _urls() -> tuple[str, str]:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    pg = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{DB_NAME}"
+    parts = urlsplit(settings.REDIS_URL)
+    redis_url = urlunsplit((parts.scheme, parts.netloc, f"/{REDIS_DB}", "", ""))
+    return pg, redis_url
+
+
+def _recreate_database(pg_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(pg_url)
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                         password=parts.password or None, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def _catalogue_slice(path: Path) -> None:
+    from django.conf import settings
+
+    with gzip.open(settings.DEMO_CATALOG_PATH, "rt", newline="") as src, path.open("w", newline="") as dst:
+        reader = csv.reader(src)
+        writer = csv.writer(dst)
+        writer.writerow(next(reader))
+        for n, row in enumerate(reader):
+            if n >= SLICE:
+                break
+            writer.writerow(row)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    import redis
+    from django.conf import settings
+
+    from bench._live import live_server
+
+    pg_url, redis_url = _urls()
+    _recreate_database(pg_url)
+    redis.Redis.from_url(redis_url).flushdb()
+    # Kept between runs (outside the repo, like the assistant tests' index): the embedding cache and the
+    # exported ONNX query model in it make the second run fast. Index versions are per-run files in it.
+    data_dir = Path(settings.DATA_DIR) / "scaleout"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = data_dir / "catalogue-slice.csv"
+    _catalogue_slice(csv_path)
+    env = {**os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "TWINSHOP_DATA_DIR": str(data_dir),
+           "DJANGO_SETTINGS_MODULE": "config.settings.development", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    env.pop("TWINSHOP_TEST_BACKEND", None)
+    bootstrap = Cluster(server=None, env=env)
+    bootstrap.django(
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        f"call_command('import_catalog', {str(csv_path)!r}, '--no-progress', verbosity=0)\n"
+        "call_command('seed_licensing_demo', '--views', '0', verbosity=0)\n"
+        "call_command('build_index', verbosity=0)\n"
+    )
+    with live_server(workers=2, env=env) as server:
+        yield Cluster(server=server, env=env)
+
+
+# --- websocket helpers ------------------------------------------------------------------------------
+
+def _socket_owner(server, client_port: int) -> int | None:  # type: ignore[no-untyped-def]
+    """The worker pid holding the server end of the TCP connection whose client port is `client_port`."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote = fields[1], fields[2]
+            if int(local.rsplit(":", 1)[1], 16) == server.port and int(remote.rsplit(":", 1)[1], 16) == client_port:
+                inode = fields[9]
+    if inode is None:
+        return None
+    for pid in server.worker_pids():
+        try:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
+class Chat:
+    def __init__(self, ws, worker: int | None) -> None:  # type: ignore[no-untyped-def]
+        self.ws = ws
+        self.worker = worker
+        self.pushed: list[dict] = []  # frames that arrived outside a reply (e.g. twin_revoked)
+
+    async def say(self, text: str) -> dict:
+        await self.ws.send(json.dumps({"type": "message", "text": text}))
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout=90))
+            if frame["type"] in ("reply", "error"):
+                assert frame["type"] == "reply", frame
+                return frame
+            if frame["type"] != "delta":
+                self.pushed.append(frame)
+
+    async def wait_for(self, kind: str, timeout: float = 15) -> dict:
+        for frame in self.pushed:
+            if frame["type"] == kind:
+                return frame
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout=max(0.1, deadline - time.monotonic())))
+            if frame["type"] == kind:
+                return frame
+            self.pushed.append(frame)
+
+
+async def _open_on_both_workers(server, *, max_connections: int = 40) -> tuple[list[Chat], dict[int, Chat]]:  # type: ignore[no-untyped-def]
+    """Open connections (in concurrent batches) until both workers hold at least one; return all of them
+    and one chat per worker."""
+    from websockets.asyncio.client import connect
+
+    chats: list[Chat] = []
+    per_worker: dict[int, Chat] = {}
+    while len(per_worker) < 2 and len(chats) < max_connections:
+        batch = await asyncio.gather(*(connect(server.ws, origin=server.origin, open_timeout=60) for _ in range(8)))
+        for ws in batch:
+            hello = json.loads(await ws.recv())
+            assert hello["type"] == "hello" and "AI" in hello["disclosure"]
+            chat = Chat(ws, _socket_owner(server, ws.local_address[1]))
+            chats.append(chat)
+            if chat.worker is not None:
+                per_worker.setdefault(chat.worker, chat)
+    return chats, per_worker
+
+
+async def _close(chats: list[Chat]) -> None:
+    await asyncio.gather(*(c.ws.close() for c in chats), return_exceptions=True)
+
+
+# --- the tests ----------------------------------------------------------------------------------------
+
+def test_both_workers_serve_chats_and_readiness(cluster: Cluster) -> None:
+    server = cluster.server
+    workers = server.worker_pids()
+    assert len(workers) == 2
+
+    async def scenario() -> dict[int, Chat]:
+        chats, per_worker = await _open_on_both_workers(server)
+        try:
+            # Every traced connection belongs to one of the two workers, and both hold some.
+            assert {c.worker for c in chats} <= set(workers)
+            replies = await asyncio.gather(*(chat.say("tshirts for men") for chat in per_worker.values()))
+            for reply in replies:
+                assert reply["products"] and reply["filters"]["article_types"] == ["Tshirts"]
+            # The same question gets the same answer from either process (one index, one database).
+            assert [p["id"] for p in replies[0]["products"]] == [p["id"] for p in replies[1]["products"]]
+        finally:
+            await _close(chats)
+        return per_worker
+
+    per_worker = asyncio.run(scenario())
+    assert set(per_worker) == set(workers)
+    ready = server.get_json("/readyz")
+    assert ready["status"] == "ready" and ready["checks"] == {"database": "ok", "channel_layer": "ok"}
+    assert ready["worker"] in workers
+
+
+def test_a_revocation_made_elsewhere_reaches_open_chats_on_both_workers(cluster: Cluster) -> None:
+    query = json.loads(cluster.django(
+        "from collections import Counter\n"
+        "from shop.models import Product\n"
+        "from assistant.selectors import products_by_catalog_ids, twins_for_products\n"
+        "ps = products_by_catalog_ids(list(Product.objects.filter(is_published=True).values_list('catalog_id', flat=True)))\n"
+        "cov = twins_for_products(ps)\n"
+        "c = Counter((p.article_type.name, p.gender) for p in ps if cov[p.catalog_id] and p.gender in ('Men', 'Women'))\n"
+        "print(json.dumps(c.most_common(1)[0][0]))\n"
+    ).strip().splitlines()[-1])
+    text = f"{query[0]} for {query[1].lower()}"
+
+    async def scenario() -> None:
+        chats, per_worker = await _open_on_both_workers(cluster.server)
+        try:
+            a, b = per_worker.values()
+            first_a, first_b = await asyncio.gather(a.say(text), b.say(text))
+            twins_a = {p["twin"]["id"] for p in first_a["products"] if p["twin"]}
+            twins_b = {p["twin"]["id"] for p in first_b["products"] if p["twin"]}
+            shared = sorted(twins_a & twins_b)
+            assert shared, (text, first_a["products"])
+            twin_id = shared[0]
+
+            # The talent revokes every consent of that twin, in another process (as on any worker).
+            revoked = cluster.django(
+                "from licensing.models import ConsentGrant, GrantStatus\n"
+                "from licensing.services.consent import grant_revoke\n"
+                f"grants = ConsentGrant.objects.filter(twin_id={twin_id}, status=GrantStatus.SIGNED).select_related('twin__talent__user')\n"
+                "n = 0\n"
+                "for g in grants:\n"
+                "    grant_revoke(grant=g, user=g.twin.talent.user); n += 1\n"
+                "print(n)\n"
+            )
+            assert int(revoked.strip().splitlines()[-1]) > 0
+
+            # Both open chats are told, whichever worker holds them: the message crossed Redis.
+            told = await asyncio.gather(a.wait_for("twin_revoked"), b.wait_for("twin_revoked"))
+            assert told == [{"type": "twin_revoked", "twin_id": twin_id}] * 2
+
+            # And the next turn on either worker shows no image of that twin any more.
+            again = await asyncio.gather(a.say(text), b.say(text))
+            for reply in again:
+                assert reply["products"]
+                assert twin_id not in {p["twin"]["id"] for p in reply["products"] if p["twin"]}
+        finally:
+            await _close(chats)
+
+    asyncio.run(scenario())
+
+
+def test_catalogue_changes_and_a_new_index_version_reach_both_workers_without_a_restart(cluster: Cluster) -> None:
+    text = "shirts for men"
+    pids_before = sorted(cluster.server.worker_pids())
+
+    async def ask(per_worker: dict[int, Chat], message: str) -> list[list[int]]:
+        replies = await asyncio.gather(*(c.say(message) for c in per_worker.values()))
+        return [[p["id"] for p in r["products"]] for r in replies]
+
+    async def scenario() -> None:
+        chats, per_worker = await _open_on_both_workers(cluster.server)
+        try:
+            before = await ask(per_worker, text)
+            assert before[0] and before[0] == before[1]
+            gone = before[0][0]
+
+            # A merchandiser hides the top product (another process; the shop's after-commit hook marks
+            # the index stale), and every worker's next turn leaves it out.
+            cluster.django(
+                "from shop.models import Product\n"
+                "from shop.services import products_set_published\n"
+                f"products_set_published(product_ids=[Product.objects.get(catalog_id={gone}).pk], published=False)\n"
+            )
+            after = await ask(per_worker, text)
+            for ids in after:
+                assert ids and gone not in ids
+
+            # A renamed product is re-embedded into a new index version by build_index elsewhere; both
+            # workers switch to it on their next turn (no restart), so the new name is now searchable.
+            probe = "zephyrine moonglade quillwork"
+            old_top = (await ask(per_worker, probe))[0][0]
+            target = after[0][-1]
+            assert target != old_top
+            version = cluster.django(
+                "from shop.models import Product\n"
+                "from assistant.retrieval.index import index_build\n"
+                f"Product.objects.filter(catalog_id={target}).update(name='Zephyrine Moonglade Quillwork Shirt')\n"
+                "print(index_build().version)\n"
+            )
+            new_version = int(version.strip().splitlines()[-1])
+            tops = await ask(per_worker, probe)
+            assert [ids[0] for ids in tops] == [target, target], (new_version, tops)
+        finally:
+            await _close(chats)
+
+    asyncio.run(scenario())
+    assert sorted(cluster.server.worker_pids()) == pids_before  # same processes: nothing restarted
