@@ -17,7 +17,10 @@ from .vocabulary import Concept, Vocabulary, normalise, tokens
 
 MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:\$|usd|dollars?|bucks)?"
 _MAX_PATTERNS = [
-    rf"\b(?:under|below|beneath|less than|lower than|cheaper than|up to|upto|max(?:imum)?(?: of)?|at most|"
+    rf"\b(?:no pricier than|not pricier than|no more expensive than|not more expensive than|less expensive than|"
+    rf"keep it (?:under|below)|stay(?:ing)? (?:under|below)|sub|shy of|"
+    rf"nothing (?:over|above|more than|pricier than|higher than|costlier than)|none over|not costing more than|"
+    rf"under|below|beneath|less than|lower than|cheaper than|up to|upto|max(?:imum)?(?: of)?|at most|"
     rf"no more than|not more than|not over|not above|no higher than|within(?: a budget of)?|budget(?: of| is)?|"
     rf"for less than|for under|tops|capped at|limit(?: of| is)?)\s*(?:of\s*)?{MONEY}",
     rf"(?:<=|<|≤)\s*{MONEY}",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,9 @@ TOKEN_RE = re.compile(r"\$?\d+(?:\.\d+)?|[a-z0-9]+|[,.;!?]")
 
 
 def normalise(text: str) -> str:
+    # "fiancé" -> "fiance": an accent would otherwise split the word in two
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("\u2019", "'").replace("`", "'")
     text = re.sub(r"(\w)'s\b", r"\1", text)  # men's -> men, women's -> women
     text = re.sub(r"(\w)s'(\s|$)", r"\1s\2", text)  # mens' -> mens
@@ -145,6 +149,10 @@ def build_vocabulary(
     for word, target in lexicon.ARTICLE_TYPE_SYNONYMS.items():
         if target in type_set:
             add(word, Concept("article_type", (target,), target))
+    for word, targets in lexicon.MULTI_TYPE_SYNONYMS.items():
+        kept = tuple(t for t in targets if t in type_set)
+        if len(kept) > 1:
+            table[_phrase_key(word)] = [Concept("article_type", kept, " or ".join(kept))]
 
     colour_set = set(vocab.colours)
     for name in vocab.colours:
