@@ -159,3 +159,24 @@ def ws_app() -> Iterator[Any]:
     from config.asgi import application
 
     yield application.application_mapping["websocket"]
+
+
+@pytest.fixture(scope="session")
+def reliability_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("reliability-index")
+
+
+@pytest.fixture
+def indexed_catalogue(db, settings, reliability_index_dir: Path) -> Iterator[dict[str, list]]:
+    """The assistant's small test catalogue, indexed, with no chat model (the offline pipeline)."""
+    from assistant.retrieval import index as index_mod
+    from assistant.retrieval.index import index_build
+    from tests.factories import assistant_catalogue_create
+
+    settings.ASSISTANT_INDEX_DIR = reliability_index_dir
+    settings.ASSISTANT_CHAT_MODEL = None
+    index_mod._reset_snapshot()
+    products = assistant_catalogue_create()
+    index_build(force=True)
+    yield products
+    index_mod._reset_snapshot()
