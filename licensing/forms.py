@@ -88,7 +88,7 @@ class ConsentProposalForm(forms.Form):
         if d["exclude_innerwear"]:
             excluded += list(INNERWEAR_ARTICLE_TYPES)
         return {
-            "twin": d["twin"], "brand": d["brand"], "agency": d["agency"], "purpose": d["purpose"],
+            "twin": d.get("twin"), "brand": d.get("brand"), "agency": d["agency"], "purpose": d["purpose"],
             "channels": d["channels"], "territories": d["territories"],
             "allowed_master_categories": d["allowed_master_categories"], "excluded_article_types": excluded,
             "valid_from": datetime.combine(d["valid_from"], time.min, tzinfo=dt_timezone.utc),
@@ -106,3 +106,28 @@ class ConsentSignForm(forms.Form):
 
 class StatementMonthForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+
+
+class ConsentAmendForm(ConsentProposalForm):
+    """New terms for a signed consent: same twin and brand, everything else may change."""
+
+    def __init__(self, *args, grant, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["twin"]
+        del self.fields["brand"]
+        if not self.is_bound:
+            innerwear = set(INNERWEAR_ARTICLE_TYPES)
+            self.initial.update({
+                "purpose": grant.purpose, "channels": grant.channels,
+                "allowed_master_categories": grant.allowed_master_categories,
+                "exclude_innerwear": innerwear <= set(grant.excluded_article_types),
+                "excluded_article_types": ", ".join(t for t in grant.excluded_article_types if t not in innerwear),
+                "territories": ", ".join(grant.territories), "valid_from": grant.valid_from.date(),
+                "valid_until": grant.valid_until.date(), "rate_per_view": grant.rate_per_view,
+                "currency": grant.currency, "view_cap": grant.view_cap,
+            })
+
+    def service_kwargs(self) -> dict:
+        kwargs = super().service_kwargs()
+        del kwargs["twin"], kwargs["brand"]
+        return kwargs

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .forms import ConsentProposalForm, ConsentSignForm, StatementMonthForm
+from .forms import ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, DigitalTwin, GrantStatus, Talent
-from .services import grant_propose, grant_revoke, grant_sign
+from .models import ConsentGrant
+from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 
 
 def _talent_or_404(request: HttpRequest) -> Talent:
@@ -265,3 +266,43 @@ def consent_propose(request: HttpRequest) -> HttpResponse:
         form = ConsentProposalForm(twins=twins, agencies=agency_qs, allow_shop=allow_shop,
                                    initial={"agency": agencies[0].pk if agencies and not allow_shop else None})
     return render(request, "licensing/consent_propose.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_amend(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """New terms for a signed consent. The talent must sign them; the current version stays until then."""
+    agencies = selectors.agencies_for_user(user=request.user)
+    grant = ConsentGrant.objects.filter(pk=grant_id).select_related("twin__talent", "brand").first()
+    today = timezone.now().date()
+    if grant is None or not (request.user.is_staff or any(
+            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=today) for a in agencies)):
+        raise Http404("No such consent.")
+    if grant.status != GrantStatus.SIGNED:
+        messages.info(request, "Only a signed consent can be amended.")
+        return redirect("licensing:agency_dashboard" if agencies else "licensing:consent_propose")
+    agency_qs = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+    form_kwargs = {"twins": DigitalTwin.objects.none(), "agencies": agency_qs, "allow_shop": bool(request.user.is_staff),
+                   "grant": grant}
+    status = 200
+    if request.method == "POST":
+        form = ConsentAmendForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            terms = form.service_kwargs()
+            agency = terms.pop("agency")
+            try:
+                new = grant_amend(grant=grant, proposed_by=request.user, agency=agency, **terms)
+            except PermissionError:
+                form.add_error("agency", "You may not propose consents for this talent.")
+            except ValidationError as exc:
+                for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, f"Proposed version {new.version} of consent #{grant.pk}. Version "
+                                          f"{grant.version} stays in force until {grant.twin.talent.display_name} signs.")
+                return redirect("licensing:agency_dashboard" if agencies else "/admin/licensing/consentgrant/")
+        status = 400
+    else:
+        initial = {"agency": agencies[0].pk} if agencies and not request.user.is_staff else {}
+        form = ConsentAmendForm(initial=initial, **form_kwargs)
+    return render(request, "licensing/consent_propose.html", {"form": form, "amending": grant}, status=status)

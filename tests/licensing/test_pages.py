@@ -254,3 +254,46 @@ def test_header_links_show_the_right_role(client, world):
     assert b'href="/agency/"' in body and b'href="/talent/"' not in body
 
 
+
+
+def test_agency_amends_a_signed_consent_and_the_old_version_stays_until_signed(client, world):
+    grant = world["grant_a"]
+    url = reverse("licensing:consent_amend", args=[grant.pk])
+    client.force_login(world["agent_a"])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial["rate_per_view"] == Decimal("0.0125")
+
+    data = _proposal(world, rate_per_view="0.0200")
+    del data["twin"], data["brand"]
+    assert client.post(url, data).status_code == 302
+
+    new = ConsentGrant.objects.get(previous=grant)
+    grant.refresh_from_db()
+    assert (new.version, new.status, new.rate_per_view, grant.status) == (
+        2, GrantStatus.PROPOSED, Decimal("0.0200"), GrantStatus.SIGNED)
+
+
+def test_amending_someone_elses_consent_is_404(client, world):
+    client.force_login(world["agent_a"])
+    url = reverse("licensing:consent_amend", args=[world["grant_b"].pk])
+    data = _proposal(world)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    assert client.get("/consents/999999/amend/").status_code == 404
+    client.force_login(world["a"].user)  # talents don't amend their own terms here; they sign or revoke
+    assert client.get(reverse("licensing:consent_amend", args=[world["grant_a"].pk])).status_code == 404
+    assert not ConsentGrant.objects.filter(previous__isnull=False).exists()
+
+
+def test_merchandisers_cannot_change_a_consent_in_the_admin_but_see_its_statistics(client, world):
+    merch = UserFactory(username="merch-admin", is_staff=True, is_superuser=True)
+    client.force_login(merch)
+    grant = world["grant_a"]
+    page = client.get(f"/admin/licensing/consentgrant/{grant.pk}/change/")
+    assert page.status_code == 200 and b"1 views, 1 billable" in page.content
+    response = client.post(f"/admin/licensing/consentgrant/{grant.pk}/change/",
+                           {"status": "signed", "rate_per_view": "9.99", "channels": '["storefront"]'})
+    assert response.status_code == 403
+    assert client.post(f"/admin/licensing/consentgrant/{grant.pk}/delete/", {"post": "yes"}).status_code == 403
+    grant.refresh_from_db()
+    assert grant.rate_per_view == Decimal("0.0125")
