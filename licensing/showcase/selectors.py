@@ -121,11 +121,18 @@ def see_it_on_context(*, request, product) -> dict:
                               "fallback_reason": "never_on_twin" if product_slot(product) is None else "no_consent"}}
     requested = request.GET.get("twin", "")
     twin_id = int(requested) if requested.isdigit() and len(requested) < 12 else None
-    pose = request.GET.get("pose", "")
-    prefer = {"pose": pose} if pose in POSES else None
-    image = twin_image_for(product=product, request_or_session_key=request, channel=STOREFRONT, twin_id=twin_id,
-                           prefer=prefer, size="page", twins=twins)
     ranked = rank_twins(twins, product=product)
+    chosen = next((t for t in ranked if t.pk == twin_id), ranked[0])
+    pose_rows = [(k, label) for k, label in TwinPose.objects.filter(twin=chosen).order_by("position", "pk")
+                 .values_list("key", "label") if k in POSES]
+    wanted = request.GET.get("pose", "")
+    pose = wanted if wanted in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
+    name = chosen.talent.display_name
+    image = TwinImage(url=image_url(twin=chosen, product=product, session_key=_session_key(request),
+                                    channel=STOREFRONT, pose=pose, size="page"),
+                      twin_id=chosen.pk, twin_name=name, label=twin_label(name))
+    poses = [{"key": k, "label": label, "href": f"?twin={chosen.pk}&pose={k}#see-it-on", "selected": k == pose}
+             for k, label in pose_rows]
     options = [{
         "id": t.pk,
         "name": t.talent.display_name,
@@ -134,4 +141,4 @@ def see_it_on_context(*, request, product) -> dict:
         "selected": image is not None and t.pk == image.twin_id,
         "href": f"?twin={t.pk}#see-it-on",
     } for t in ranked]
-    return {"see_it_on": {"available": True, "twins": options, "image": image, "fallback_reason": ""}}
+    return {"see_it_on": {"available": True, "twins": options, "poses": poses, "image": image, "fallback_reason": ""}}

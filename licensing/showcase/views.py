@@ -59,5 +59,5 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         return _fallback(product, "render_failed")
     response = HttpResponse(image.png, content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="twin-{twin.pk}-{product.catalog_id}.png"'
-    response["X-AI-Generated"] = image.label
+    response["X-AI-Generated"] = "true"  # the label itself is drawn in the image and in its metadata
     return _no_store(response)

@@ -331,3 +331,14 @@ def test_covered_product_page_runs_in_bounded_queries(client, product, grant, dj
 
     assert response.status_code == 200
     assert "/showcase/" in response.content.decode()
+
+
+def test_shopper_can_switch_pose(client, product, twin) -> None:
+    front = client.get(product.get_absolute_url()).content.decode()
+    turned = client.get(product.get_absolute_url() + f"?twin={twin.pk}&pose=three_quarter")
+    url = re.search(r'<img src="(/showcase/[^"]+\.png)"', turned.content.decode()).group(1)
+
+    assert f'href="?twin={twin.pk}&amp;pose=three_quarter#see-it-on"' in front
+    assert 'aria-current="true" class="selected">Three-quarter' in turned.content.decode()
+    assert read_provenance(client.get(url).content)["XML:com.adobe.xmp"].count("<twinshop:pose>three_quarter<") == 1
+    assert client.get(product.get_absolute_url() + "?pose=upside_down").status_code == 200
