@@ -342,3 +342,13 @@ def test_shopper_can_switch_pose(client, product, twin) -> None:
     assert 'aria-current="true" class="selected">Three-quarter' in turned.content.decode()
     assert read_provenance(client.get(url).content)["XML:com.adobe.xmp"].count("<twinshop:pose>three_quarter<") == 1
     assert client.get(product.get_absolute_url() + "?pose=upside_down").status_code == 200
+
+
+def test_start_up_fails_with_a_non_commercial_backend_in_production(settings) -> None:
+    from django.apps import apps
+
+    settings.SHOWCASE_RENDERER_BACKEND = "licensing.showcase.backends.HttpTryOnBackend"
+    settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = False
+
+    with pytest.raises(ImproperlyConfigured, match="forbids commercial use"):
+        apps.get_app_config("showcase").ready()
