@@ -6,6 +6,7 @@ sensible page instead of an error.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -89,8 +90,12 @@ class ParsedFilters:
     notes: list[str] = field(default_factory=list)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _clean_text(value: str | None, limit: int = 80) -> str:
-    value = " ".join((value or "").split())
+    # Control characters never appear in catalogue values, and PostgreSQL rejects NUL in a query.
+    value = " ".join(_CONTROL.sub(" ", value or "").split())
     return value[:limit]
 
 
@@ -113,7 +118,7 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     notes: list[str] = []
     get = params.get
 
-    q = " ".join((get("q") or "").split())
+    q = _clean_text(get("q"), 10_000)
     if len(q) > MAX_QUERY_LENGTH:
         q = q[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] if " " in q[:MAX_QUERY_LENGTH] else q[:MAX_QUERY_LENGTH]
         notes.append(f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters.")

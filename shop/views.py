@@ -1,6 +1,8 @@
 """Thin storefront views: parse input, call selectors/services, render. Everything works without JS."""
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -179,8 +181,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/checkout.html", {"cart": cart, "form": form}, status=400 if request.method == "POST" else 200)
 
 
+_ORDER_NUMBER = re.compile(r"[A-Z0-9-]{1,20}")
+
+
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = Order.objects.filter(number=number[:20]).first()
+    if not _ORDER_NUMBER.fullmatch(number):
+        raise Http404("No such order")  # also keeps NUL and friends away from the database
+    order = Order.objects.filter(number=number).first()
     if order is None:
         raise Http404("No such order")
     placed_here = number in (request.session.get(ORDERS_SESSION_KEY) or [])

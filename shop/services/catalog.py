@@ -219,10 +219,11 @@ class _RowParser:
         def bad(field_: str, reason: str) -> None:
             errors.append(RowError(line, field_, reason, raw_id))
 
-        for col, value in v.items():
-            # PostgreSQL refuses NUL in text (the whole import would fail); no catalogue cell needs controls.
-            if _CONTROL_CHARS.search(value):
-                bad(col, "contains a control character (such as NUL)")
+        if _CONTROL_CHARS.search("".join(v.values())):  # one scan per row; per cell only when needed
+            for col, value in v.items():
+                # PostgreSQL refuses NUL in text (the whole import would fail); no catalogue cell needs controls.
+                if _CONTROL_CHARS.search(value):
+                    bad(col, "contains a control character (such as NUL)")
 
         catalog_id = _parse_int(v["id"])
         if catalog_id is None:

@@ -125,6 +125,7 @@ def test_order_page_is_visible_only_to_whoever_placed_it(client: Client, small_c
     assert other.get(f"/orders/{number}/").status_code == 404
     assert client.get("/orders/TS-000000-XXXXX/").status_code == 404
     assert client.get("/orders/" + "x" * 500 + "/").status_code == 404
+    assert client.get("/orders/TS%00x/").status_code == 404  # NUL: PostgreSQL would refuse the query
 
 
 def test_logged_in_owner_sees_order_from_another_session(small_catalogue):

@@ -172,3 +172,10 @@ def test_cached_facets_refresh_as_soon_as_the_catalogue_changes(client: Client, 
     with django_capture_on_commit_callbacks(execute=True):
         catalog_import(path=write_csv([row(id="5000")]))
     assert men_count() == 4
+
+
+@pytest.mark.parametrize("param", ["q", "category", "article_type", "colour", "usage", "size", "gender", "sort"])
+def test_nul_and_control_characters_in_any_parameter_never_500(client: Client, small_catalogue, param):
+    # PostgreSQL refuses NUL bytes in query parameters; the listing must not pass them through.
+    r = client.get(URL, {param: "tee\x00\x1b"})
+    assert r.status_code == 200
