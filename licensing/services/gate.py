@@ -304,7 +304,9 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
     Nothing about the twin or its consents is taken from the objects passed in or from any cache:
     everything is read (and the grant locked) inside this call's transaction."""
     at = at or timezone.now()
-    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
+    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).strip().upper()
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 80):
+        raise ValueError("idempotency_key must be 1 to 80 characters")
     twin_id = getattr(twin, "pk", None)
     if twin_id is None:
         raise ConsentDenied(DenialReason.NO_GRANT, recordable=False)
@@ -316,6 +318,8 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
     try:
         if channel not in Channel.values:
             raise ConsentDenied(DenialReason.CHANNEL)
+        if not (len(territory) == 2 and territory.isascii() and territory.isalpha()):
+            raise ConsentDenied(DenialReason.TERRITORY)
         with transaction.atomic():
             return _decide_and_record(
                 twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key

@@ -300,3 +300,18 @@ def test_twins_covering_query_count_is_constant(django_assert_max_num_queries):
 def test_license_view_query_budget(grant, product, shopper, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         license_view(twin=grant.twin, product=product, viewer=shopper, channel="storefront")
+
+
+@pytest.mark.parametrize("territory", ["USA", "U1", "", "  ", "ÜS", "X" * 40])
+def test_malformed_territories_are_denied_not_crashing(grant, product, shopper, territory, settings):
+    settings.LICENSING_DEFAULT_TERRITORY = "ZZZ"  # so "" and "  " don't fall back to a valid default
+    assert deny(twin=grant.twin, product=product, viewer=shopper, channel="storefront",
+                territory=territory) == "territory"
+    assert RoyaltyEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("key", ["", "k" * 81])
+def test_out_of_range_idempotency_keys_are_refused(grant, product, shopper, key):
+    with pytest.raises(ValueError):
+        license_view(twin=grant.twin, product=product, viewer=shopper, channel="storefront", idempotency_key=key)
+    assert RoyaltyEvent.objects.count() == 0
