@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -71,11 +72,22 @@ class RedisTokenBucket:
 
         self.policy = policy
         self._prefix = prefix
-        self._client = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self._script = self._client.register_script(_REDIS_TOKEN_BUCKET)
+        self._url = url
+        self._aioredis = aioredis
+        # An asyncio Redis client belongs to the event loop it was first used on; tests (and any code that
+        # runs several loops in one process) get one client per loop instead of "Event loop is closed".
+        self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+
+    def _script(self) -> Any:
+        loop = asyncio.get_running_loop()
+        script = self._per_loop.get(loop)
+        if script is None:
+            client = self._aioredis.Redis.from_url(self._url, socket_timeout=2, socket_connect_timeout=2)
+            script = self._per_loop[loop] = client.register_script(_REDIS_TOKEN_BUCKET)
+        return script
 
     async def allow(self, key: str, *, cost: float = 1.0) -> bool:
-        result = await self._script(
+        result = await self._script()(
             keys=[self._prefix + key],
             args=[self.policy.rate_per_second, self.policy.burst, time.time(), cost],
         )
