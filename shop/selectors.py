@@ -354,9 +354,10 @@ def _home_categories(*, limit: int) -> list[CategoryCard]:
 def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Product]]]:
     """A few curated rows for the home page: (title, listing params, products)."""
     specs: list[tuple[str, dict[str, str]]] = [
-        ("New for women", {"gender": "Women", "sort": Sort.NEWEST}),
-        ("New for men", {"gender": "Men", "sort": Sort.NEWEST}),
+        ("New in women's clothing", {"gender": "Women", "category": "apparel", "sort": Sort.NEWEST}),
+        ("New in men's clothing", {"gender": "Men", "category": "apparel", "sort": Sort.NEWEST}),
         ("Shoes", {"category": "footwear", "sort": Sort.NEWEST}),
+        ("Bags and watches", {"category": "accessories", "sort": Sort.NEWEST}),
     ]
     out = []
     for title, params in specs:
