@@ -148,6 +148,7 @@ class RoyaltyEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "twin", "product", "brand", "channel", "billable", "non_billable_reason", "amount",
                     "agency_commission", "talent_net", "currency")
     list_filter = ("billable", "non_billable_reason", "channel", "twin")
+    show_facets = admin.ShowFacets.ALWAYS  # counts per reason / twin: the render statistics
     list_select_related = ("twin", "product", "brand")
     date_hierarchy = "at"
     show_full_result_count = False
@@ -159,6 +160,7 @@ class DeniedViewAdmin(ReadOnlyAdmin):
 
     list_display = ("at", "twin", "grant", "product", "channel", "territory", "reason")
     list_filter = ("reason", "channel", "twin")
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ("twin", "product", "grant")
     date_hierarchy = "at"
     show_full_result_count = False
