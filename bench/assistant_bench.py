@@ -1,7 +1,7 @@
 """Assistant turn latency on the full demo catalogue: message in -> final reply out, in process.
 
-Runs the same service the websocket consumer calls (understanding, exact filtered retrieval, cards,
-reply, and the database writes of the turn) over a mix of first turns and follow-ups, after one warm-up
+Runs the same service the websocket consumer calls (understanding, exact filtered retrieval, cards with
+twin-image URLs, reply, and the database writes of the turn) over a mix of first turns and follow-ups, after one warm-up
 pass so that the model and index load are not counted. Prints median and p95.
 
     python bench/assistant_bench.py            # needs: migrate, import_catalog, build_index
@@ -46,7 +46,8 @@ def run_pass(timings: list[float] | None) -> None:
             convo = Conversation.objects.create(session_key=f"bench-{i}")
             for text in turns:
                 started = time.perf_counter()
-                conversation_message(conversation=convo, text=text)
+                # a session key, as the websocket passes: cards carry signed twin-image URLs
+                conversation_message(conversation=convo, text=text, session_key=f"bench-session-{i}")
                 if timings is not None:
                     timings.append((time.perf_counter() - started) * 1000)
         transaction.set_rollback(True)
