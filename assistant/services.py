@@ -18,7 +18,7 @@ from . import llm as llm_mod
 from .models import Conversation, Turn, TurnRole
 from .pipeline import TurnContext, describe, get_pipeline
 from .retrieval import index as index_mod
-from .selectors import has_real_sizes, product_card, products_by_catalog_ids
+from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
 from .understanding.schema import LIST_FIELDS, Filters
 
 logger = logging.getLogger(__name__)
@@ -191,12 +191,20 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
         tid = int(twin_id) if twin_id not in (None, "") else None
     except (TypeError, ValueError):
         raise AssistantError("bad_twin", "That twin id is not valid.") from None
-    card = product_card(product, session_key=session_key, twin_id=tid)
+    candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
+    shown_on: dict[str, int] = dict((conversation.state or {}).get("twin_shown") or {})
+    if tid is None and candidates:
+        # "Another twin": the next covering twin after the one this product was last shown on.
+        ids = [t.pk for t in candidates]
+        last = shown_on.get(str(product.catalog_id))
+        tid = ids[(ids.index(last) + 1) % len(ids)] if last in ids else ids[min(1, len(ids) - 1)]
+    card = product_card(product, session_key=session_key, twin_id=tid, twins=candidates if session_key else None)
     if card["twin"]:
+        shown_on[str(product.catalog_id)] = card["twin"]["id"]
         text = f"Here is {product.name} on {card['twin']['name']}. {card['twin']['label']}."
     else:
         text = f"No licensed twin can show {product.name} right now, so here is its product picture."
-    _action_record(conversation, text=text, state={}, ids=[product.catalog_id])
+    _action_record(conversation, text=text, state={"twin_shown": shown_on}, ids=[product.catalog_id])
     filters = (conversation.state or {}).get("filters") or Filters().to_public()
     return TurnResult(text=text, products=[card], filters=filters, twin_ids=_twin_ids([card]))
 
