@@ -164,3 +164,17 @@ class DeniedViewAdmin(ReadOnlyAdmin):
     list_select_related = ("twin", "product", "grant")
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+@admin.register(TwinPose)
+class TwinPoseAdmin(admin.ModelAdmin):
+    list_display = ("twin", "key", "label", "position")
+    list_filter = ("key",)
+    list_select_related = ("twin",)
+
+
+@admin.register(TwinCapture)
+class TwinCaptureAdmin(admin.ModelAdmin):
+    list_display = ("twin", "angle", "lighting", "captured_at")
+    list_filter = ("angle",)
+    list_select_related = ("twin",)

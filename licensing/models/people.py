@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -49,16 +50,20 @@ class Talent(models.Model):
     display_name = models.CharField(max_length=120)
     pronouns = models.CharField(max_length=40, blank=True)
     gender_presentation = models.CharField(max_length=12, choices=GenderPresentation.choices)
-    monk_skin_tone = models.PositiveSmallIntegerField(help_text="Monk Skin Tone scale, 1 (lightest) to 10 (darkest).")
-    height_cm = models.PositiveSmallIntegerField()
+    monk_skin_tone = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Monk Skin Tone scale, 1 (lightest) to 10 (darkest).")
+    height_cm = models.PositiveSmallIntegerField(validators=[MinValueValidator(120), MaxValueValidator(230)])
     body_shape = models.CharField(max_length=20, choices=BodyShape.choices)
     clothing_size = models.CharField(max_length=3, choices=ClothingSize.choices)
-    shoe_size = models.PositiveSmallIntegerField(help_text="EU size")
-    chest_cm = models.PositiveSmallIntegerField()
-    waist_cm = models.PositiveSmallIntegerField()
-    hips_cm = models.PositiveSmallIntegerField()
+    shoe_size = models.PositiveSmallIntegerField(validators=[MinValueValidator(30), MaxValueValidator(52)],
+                                                 help_text="EU size")
+    chest_cm = models.PositiveSmallIntegerField(validators=[MinValueValidator(50), MaxValueValidator(200)])
+    waist_cm = models.PositiveSmallIntegerField(validators=[MinValueValidator(40), MaxValueValidator(200)])
+    hips_cm = models.PositiveSmallIntegerField(validators=[MinValueValidator(50), MaxValueValidator(200)])
     hair_style = models.CharField(max_length=40, blank=True)
-    hair_colour = models.CharField(max_length=7, default="#3b2a20", help_text="#rrggbb")
+    hair_colour = models.CharField(max_length=7, default="#3b2a20", help_text="#rrggbb",
+                                   validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #3b2a20.")])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,7 +97,8 @@ class Agency(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="agencies", blank=True)
     commission_rate = models.DecimalField(
-        max_digits=5, decimal_places=4, help_text="Share of each royalty, 0 to 0.20 (Fashion Workers Act cap)."
+        max_digits=5, decimal_places=4, help_text="Share of each royalty, 0 to 0.20 (Fashion Workers Act cap).",
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AGENCY_COMMISSION)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,6 +147,10 @@ class Representation(models.Model):
                 raise ValidationError({"end": "The end must be after the start."})
             if self.end > add_years(self.start, MAX_REPRESENTATION_YEARS):
                 raise ValidationError({"end": "A representation runs at most three years."})
+            if self.talent_id and Representation.objects.filter(
+                talent_id=self.talent_id, start__lte=self.end, end__gte=self.start
+            ).exclude(pk=self.pk).exists():
+                raise ValidationError("This talent already has a representation in that period.")
 
 
 class DigitalTwin(models.Model):
