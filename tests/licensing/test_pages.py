@@ -297,3 +297,17 @@ def test_merchandisers_cannot_change_a_consent_in_the_admin_but_see_its_statisti
     assert client.post(f"/admin/licensing/consentgrant/{grant.pk}/delete/", {"post": "yes"}).status_code == 403
     grant.refresh_from_db()
     assert grant.rate_per_view == Decimal("0.0125")
+
+
+def test_admin_forms_reject_an_over_cap_commission_and_a_four_year_representation(client):
+    client.force_login(UserFactory(username="root-admin", is_staff=True, is_superuser=True))
+    response = client.post("/admin/licensing/agency/add/", {"name": "Greedy", "slug": "greedy",
+                                                            "commission_rate": "0.25"})
+    assert response.status_code == 200 and b"less than or equal to 0.20" in response.content
+    talent, agency = TalentFactory(), AgencyFactory(name="Fair")
+    response = client.post("/admin/licensing/representation/add/", {
+        "talent": talent.pk, "agency": agency.pk, "start": "2026-01-01", "end": "2030-01-01"})
+    assert response.status_code == 200 and b"at most three years" in response.content
+    from licensing.models import Agency, Representation
+
+    assert not Agency.objects.filter(name="Greedy").exists() and not Representation.objects.exists()
