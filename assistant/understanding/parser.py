@@ -20,7 +20,7 @@ _MAX_PATTERNS = [
     rf"\b(?:no pricier than|not pricier than|no more expensive than|not more expensive than|less expensive than|"
     rf"keep it (?:under|below)|stay(?:ing)? (?:under|below)|sub|shy of|"
     rf"nothing (?:over|above|more than|pricier than|higher than|costlier than)|none over|not costing more than|"
-    rf"under|below|beneath|less than|lower than|cheaper than|up to|upto|max(?:imum)?(?: of)?|at most|"
+    rf"under|below|beneath|less than(?: or equal to)?|lower than|cheaper than|up to|upto|max(?:imum)?(?: of)?|at most|"
     rf"no more than|not more than|not over|not above|no higher than|within(?: a budget of)?|budget(?: of| is)?|"
     rf"for less than|for under|tops|capped at|limit(?: of| is)?)\s*(?:of\s*)?{MONEY}",
     rf"(?:<=|<|≤)\s*{MONEY}",
@@ -82,11 +82,15 @@ _REF_WORD_RE = re.compile(r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r")\b(?:\s+(?
 _THAT_RE = re.compile(r"\b(that one|this one|that|those|these|it)\b")
 
 NEGATION_CUES = frozenset({"not", "no", "non", "without", "except", "excluding", "exclude", "avoid", "hate", "dont",
-                           "nothing", "never", "minus", "but", "nor", "neither", "skip", "dislike", "isnt", "arent"})
+                           "nothing", "never", "minus", "but", "nor", "neither", "skip", "dislike", "isnt", "arent",
+                           "apart", "aside", "besides", "nix", "ditch", "lose", "wont", "cant", "doesnt"})
 NEGATION_CARRY = frozenset({"or", "and", "nor", ",", "any", "in", "want", "like", "the", "colou", "colour", "color",
                             "colours", "colors", "shade", "shades", "too", "please", "a", "anything", "stuff", "from",
                             "by", "made", "ones", "one", "items", "really", "do", "wanna", "want", "need", "brand",
-                            "brands", "either", "more", "of", "that", "is", "are", "thing", "things", "something"})
+                            "brands", "either", "more", "of", "that", "is", "are", "thing", "things", "something",
+                            "have", "get", "go", "with", "for", "see", "show", "wear", "much", "fan", "big", "keen",
+                            "into", "liking", "coloured", "colored", "stay", "away", "steer", "clear", "at", "all",
+                            "anymore", "any", "again", "so", "a", "an", "them", "me", "those", "these"})
 
 
 @dataclass
@@ -254,6 +258,8 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     if _THAT_RE.search(work) and u.intent in ("cheaper", "pricier", "more_like", "add_to_cart", "compare"):
         u.refers_to_shown = True
 
+    work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
+                  r"not a fan of|not into|not keen on|no more)\b", " not ", work)
     toks = tokens(work)
     consumed = [False] * len(toks)
     found: list[tuple[int, Concept, bool]] = []  # (position, concept, negated)
@@ -332,6 +338,10 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     # An explicit article type beats a broad category in the same message ("sports shoes" + "footwear").
     if any(c.kind == "article_type" for _p, c, n in found if not n) and cat_concepts:
         new_values["article_types"] = [v for _p, c, n in found if c.kind == "article_type" and not n for v in c.values]
+    # "denim" names the cloth, but on its own ("a denim for him") shoppers mean jeans.
+    if "article_types" not in new_values and "denim" in toks and "Jeans" in vocab.article_types:
+        new_values["article_types"] = ["Jeans"]
+        consumed[toks.index("denim")] = True
     u.set_values = new_values
     if _ADD_MODE_RE.search(work) and found:
         u.add_mode = True

@@ -75,6 +75,10 @@ def test_sizes(vocab, text, size):  # type: ignore[no-untyped-def]
     ("non-black watches", ["Black"], []),
     ("blue shirts but not navy", ["Navy Blue"], ["Blue", "Turquoise Blue"]),
     ("no red or pink please", ["Red", "Maroon", "Burgundy", "Pink", "Peach"], []),
+    ("I'd rather not have black shirts", ["Black"], []),
+    ("stay away from white tees", ["White", "Off White", "Cream"], []),
+    ("not a fan of red, dresses please", ["Red", "Maroon", "Burgundy"], []),
+    ("tshirts apart from black ones", ["Black"], []),
 ])
 def test_negation_excludes_colours(vocab, text, excluded, wanted):  # type: ignore[no-untyped-def]
     f, _ = understand(vocab, text)
@@ -97,6 +101,8 @@ def test_negated_brand_is_excluded_and_the_garment_after_a_negated_colour_is_kep
     ("a frock", "article_types", ["Dresses"]),
     ("t-shirt", "article_types", ["Tshirts"]),
     ("flipflops", "article_types", ["Flip Flops"]),
+    ("a denim for him", "article_types", ["Jeans"]),
+    ("a denim jacket", "article_types", ["Jackets"]),
     ("crimson", "colours", ["Red", "Maroon", "Burgundy"]),
     ("scarlet", "colours", ["Red", "Maroon", "Burgundy"]),
     ("gray", "colours", ["Grey", "Charcoal"]),
