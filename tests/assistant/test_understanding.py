@@ -15,6 +15,7 @@ TYPES = [
     ("Dresses", "Dress", "Apparel"), ("Tshirts", "Topwear", "Apparel"), ("Shirts", "Topwear", "Apparel"),
     ("Kurtas", "Topwear", "Apparel"), ("Jackets", "Topwear", "Apparel"), ("Shorts", "Bottomwear", "Apparel"),
     ("Track Pants", "Bottomwear", "Apparel"), ("Trousers", "Bottomwear", "Apparel"), ("Handbags", "Bags", "Accessories"),
+    ("Jeans", "Bottomwear", "Apparel"),
     ("Backpacks", "Bags", "Accessories"), ("Sunglasses", "Eyewear", "Accessories"), ("Compact", "Makeup", "Personal Care"),
 ]
 COLOURS = ["Black", "White", "Off White", "Cream", "Blue", "Navy Blue", "Turquoise Blue", "Red", "Maroon", "Burgundy",
