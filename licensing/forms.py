@@ -55,6 +55,8 @@ class ConsentProposalForm(forms.Form):
         self.fields["twin"].queryset = twins
         self.fields["agency"].queryset = agencies
         self.fields["agency"].required = not allow_shop
+        if not allow_shop:
+            self.fields["agency"].help_text = ""
         self.fields["allowed_master_categories"].choices = [
             (name, name) for name in MasterCategory.objects.order_by("name").values_list("name", flat=True)]
         today = timezone.now().date()
