@@ -20,6 +20,7 @@ from tests.factories import (
     ProductFactory,
     RepresentationFactory,
     SubCategoryFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +316,22 @@ def test_out_of_range_idempotency_keys_are_refused(grant, product, shopper, key)
     with pytest.raises(ValueError):
         license_view(twin=grant.twin, product=product, viewer=shopper, channel="storefront", idempotency_key=key)
     assert RoyaltyEvent.objects.count() == 0
+
+
+def test_viewer_for_request_keys_users_by_id_and_sessions_by_key_and_spots_prefetch(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from licensing.services import viewer_for_request
+
+    staff = UserFactory(username="staffer", is_staff=True)
+    request = rf.get("/showcase/x.png", HTTP_USER_AGENT="Mozilla/5.0", HTTP_SEC_PURPOSE="prefetch;prerender")
+    request.user = staff
+    viewer = viewer_for_request(request)
+    assert (viewer.key, viewer.user_id, viewer.is_staff, viewer.is_prefetch) == (f"u:{staff.pk}", staff.pk, True, True)
+
+    anonymous = rf.get("/showcase/x.png", HTTP_USER_AGENT="Googlebot/2.1")
+    anonymous.user, anonymous.session = AnonymousUser(), SessionStore()
+    viewer = viewer_for_request(anonymous)
+    assert viewer.key == f"s:{anonymous.session.session_key}" and viewer.user_id is None
+    assert (viewer.is_staff, viewer.is_prefetch, viewer.user_agent) == (False, False, "Googlebot/2.1")
