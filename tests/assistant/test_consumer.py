@@ -18,17 +18,6 @@ from assistant.services import DISCLOSURE
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-async def close_worker_connections():  # type: ignore[no-untyped-def]
-    """The consumer's ORM work runs on asgiref's worker thread; close its connection so PostgreSQL can drop
-    the test database at the end (CONN_MAX_AGE keeps it open otherwise)."""
-    yield
-    from channels.db import database_sync_to_async
-    from django.db import connections
-
-    await database_sync_to_async(connections.close_all)()
-
-
 def app():  # type: ignore[no-untyped-def]
     return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
