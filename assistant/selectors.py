@@ -98,7 +98,7 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
     every call, so a revocation shows on the next turn; the gate still decides each view."""
     from django.utils import timezone
 
-    from licensing.models import ConsentGrant, GrantStatus
+    from licensing.models import ConsentGrant, DigitalTwin, GrantStatus
     from licensing.services.gate import grant_failure, product_scope
     from licensing.showcase.selectors import product_slot
 
@@ -113,17 +113,25 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
             brand_id__in={p.brand_id for p in wearable}, status=GrantStatus.SIGNED, valid_from__lte=at,
             valid_until__gt=at, twin__is_active=True,
         )
-        .select_related("twin__talent")
+        # Only what grant_failure reads; the consent text and signature record stay in the database.
+        .only("twin", "brand", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
+              "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories",
+              "view_cap", "billable_views")
         .order_by("twin_id", "pk")
     )
+    # The twins once each (not once per grant row), with talent and poses: each card's image URL names
+    # the twin's first pose.
+    twin_by_id = (DigitalTwin.objects.filter(pk__in={g.twin_id for g in grants}, is_active=True)
+                  .select_related("talent").prefetch_related("poses").in_bulk())
     for product in wearable:
         scope = product_scope(product)
         twins: dict[int, Any] = {}
         for grant in grants:
             if grant.brand_id != scope.brand_id or grant.twin_id in twins:
                 continue
-            if grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None:
-                twins[grant.twin_id] = grant.twin
+            if grant.twin_id in twin_by_id and grant_failure(grant, scope=scope, channel=channel, territory=territory,
+                                                             at=at) is None:
+                twins[grant.twin_id] = twin_by_id[grant.twin_id]
         out[product.catalog_id] = list(twins.values())
     return out
 
