@@ -81,7 +81,12 @@ def _session_key(request_or_session_key) -> str:
 
 
 def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
-    keys = [k for k in TwinPose.objects.filter(twin=twin).order_by("position", "pk").values_list("key", flat=True)]
+    prefetched = getattr(twin, "_prefetched_objects_cache", {}).get("poses")
+    if prefetched is not None:
+        # A page of cards prefetches the poses of its twins (assistant.selectors.twins_for_products).
+        keys = [p.key for p in sorted(prefetched, key=lambda p: (p.position, p.pk))]
+    else:
+        keys = [k for k in TwinPose.objects.filter(twin=twin).order_by("position", "pk").values_list("key", flat=True)]
     wanted = (prefer or {}).get("pose")
     if wanted and wanted in keys and wanted in POSES:
         return wanted
