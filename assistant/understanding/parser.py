@@ -378,7 +378,13 @@ def apply_understanding(filters: Filters, u: Understanding, *, pending: Concept 
                         referenced_price: Decimal | None = None) -> tuple[Filters, list[str]]:
     """Fold a message into the filters. Returns the new filters and notes about what changed."""
     notes: list[str] = []
-    f = Filters() if u.reset else filters.model_copy(deep=True)
+    new_types = u.set_values.get("article_types")
+    # "a timepiece for dad" after sneakers for her: a different kind of product *and* who it's for is a new
+    # request, not a refinement, so the old colour, price and size don't follow it. Naming only the type
+    # ("show me jackets instead") keeps the other filters.
+    fresh = bool(new_types and "genders" in u.set_values and not u.add_mode and filters.article_types
+                 and set(new_types) != set(filters.article_types))
+    f = Filters() if (u.reset or fresh) else filters.model_copy(deep=True)
     if u.reset:
         notes.append("Starting over.")
     if pending is not None and u.confirm:

@@ -155,6 +155,12 @@ def test_refine_replace_relax_reset(vocab):  # type: ignore[no-untyped-def]
     assert u.reset and f == Filters()
 
 
+def test_a_new_product_for_someone_else_is_a_new_request(vocab):  # type: ignore[no-untyped-def]
+    f, _ = understand(vocab, "white sneakers for my wife under $60")
+    f, _ = understand(vocab, "a timepiece for dad", f)
+    assert f == Filters(genders=["Men"], article_types=["Watches"])
+
+
 def test_also_adds_instead_of_replacing(vocab):  # type: ignore[no-untyped-def]
     f, _ = understand(vocab, "black shirts")
     f, _ = understand(vocab, "white too", f)
