@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import services
 from .models import Conversation
+from .pipeline import chips
 from .ratelimit import BucketPolicy, limiter
 from .services import AssistantError, TurnResult
 
@@ -45,6 +46,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             "disclosure": services.DISCLOSURE,
             "conversation": str(self.conversation.public_id),
             "filters": (self.conversation.state or {}).get("filters") or {},
+            "chips": chips((self.conversation.state or {}).get("filters") or {}),
         })
 
     async def disconnect(self, code: int) -> None:

@@ -101,6 +101,33 @@ def describe(f: Filters) -> str:
     return text
 
 
+CHIP_NAMES = {"genders": "For", "article_types": "Type", "colours": "Colour", "usages": "Occasion", "brands": "Brand",
+              "exclude_colours": "Not", "exclude_brands": "Not brand"}
+
+
+def chips(public: dict[str, Any]) -> list[dict[str, Any]]:
+    """The active filters as removable chips; a whole colour family is one chip ("Colour: blue, any shade")."""
+    f = Filters.from_public(public)
+    out: list[dict[str, Any]] = []
+    for field_name, title in CHIP_NAMES.items():
+        values = list(getattr(f, field_name))
+        if field_name in ("colours", "exclude_colours"):
+            for head, family in COLOUR_FAMILIES.items():
+                members = [c for c in family if c in values]
+                if head in values and len(members) > 1:
+                    out.append({"field": field_name, "values": members, "label": f"{title}: {head.lower()} (any shade)"})
+                    values = [v for v in values if v not in members]
+        for v in values:
+            out.append({"field": field_name, "values": [v], "label": f"{title}: {v}"})
+    if f.min_price is not None:
+        out.append({"field": "min_price", "values": [], "label": f"From {_money(f.min_price)}"})
+    if f.max_price is not None:
+        out.append({"field": "max_price", "values": [], "label": f"Up to {_money(f.max_price)}"})
+    if f.size:
+        out.append({"field": "size", "values": [], "label": f"Size: {f.size}"})
+    return out
+
+
 def _pending_concept(state: dict[str, Any]) -> Concept | None:
     p = state.get("pending") or {}
     if p.get("type") == "concept":

@@ -16,7 +16,7 @@ from shop.models import Product
 
 from . import llm as llm_mod
 from .models import Conversation, Turn, TurnRole
-from .pipeline import TurnContext, describe, get_pipeline
+from .pipeline import TurnContext, chips, get_pipeline
 from .retrieval import index as index_mod
 from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
 from .understanding.schema import LIST_FIELDS, Filters
@@ -47,7 +47,8 @@ class TurnResult:
     cart_count: int | None = None
 
     def as_message(self) -> dict[str, Any]:
-        msg: dict[str, Any] = {"type": "reply", "text": self.text, "products": self.products, "filters": self.filters}
+        msg: dict[str, Any] = {"type": "reply", "text": self.text, "products": self.products, "filters": self.filters,
+                               "chips": chips(self.filters)}
         if self.cart_count is not None:
             msg["cart"] = {"count": self.cart_count}
         return msg
@@ -215,14 +216,15 @@ def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, se
     f = Filters.from_public(state.get("filters"))
     if field_name in LIST_FIELDS:
         current = getattr(f, field_name)
-        setattr(f, field_name, [v for v in current if v != value] if value is not None else [])
+        drop = set(value) if isinstance(value, list) else {value} if value is not None else set(current)
+        setattr(f, field_name, [v for v in current if v not in drop])
     elif field_name in ("min_price", "max_price", "size"):
         setattr(f, field_name, None)
     else:
         raise AssistantError("bad_action", "Unknown filter.")
     _action_record(conversation, text=f"removed {field_name}", state={"filters": f.to_public()}, ids=[])
-    return conversation_message(conversation=conversation, text=f"show me {describe(f)}" if not f.is_empty() else "start over",
-                                session_key=session_key)
+    # A message with no filter words: the pipeline searches with the stored filters as they now are.
+    return conversation_message(conversation=conversation, text="show me", session_key=session_key)
 
 
 # --- the index follows the catalogue ----------------------------------------------------------------

@@ -118,7 +118,7 @@
     switch (msg.type) {
       case "hello":
         if (!this.helloSeen) { this.addMessage("system", msg.disclosure); this.helloSeen = true; }
-        this.renderChips(msg.filters || {});
+        this.renderChips(msg.filters || {}, msg.chips);
         break;
       case "delta":
         if (!this.pending) this.pending = this.addMessage("assistant", "");
@@ -129,7 +129,7 @@
         bubble.textContent = msg.text;
         this.pending = null;
         if (msg.products && msg.products.length) this.renderCards(msg.products, bubble);
-        this.renderChips(msg.filters || {});
+        this.renderChips(msg.filters || {}, msg.chips);
         if (msg.cart) this.updateCartBadge(msg.cart.count);
         break;
       case "error":
@@ -226,9 +226,21 @@
     after.parentNode.insertBefore(holder, after.nextSibling);
   };
 
-  Chat.prototype.renderChips = function (filters) {
+  Chat.prototype.renderChips = function (filters, chips) {
     var self = this;
     while (this.chips.firstChild) this.chips.removeChild(this.chips.firstChild);
+    if (chips) {
+      chips.forEach(function (c) {
+        var chip = el("button", { type: "button", className: "assistant-chip", "aria-label": "Remove filter " + c.label });
+        chip.appendChild(el("span", null, c.label));
+        chip.appendChild(el("span", { "aria-hidden": "true", className: "assistant-chip-x" }, "×"));
+        chip.addEventListener("click", function () {
+          self.send({ type: "action", action: "remove_filter", field: c.field, value: c.values.length ? c.values : null });
+        });
+        self.chips.appendChild(chip);
+      });
+      return;
+    }
     Object.keys(FILTER_LABELS).forEach(function (field) {
       var value = filters[field];
       if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return;

@@ -153,9 +153,11 @@ async def test_more_like_this_compare_show_on_twin_and_remove_filter(catalogue):
     shown, _ = await until(comm, "reply")
     assert [p["id"] for p in shown["products"]] == [ids[0]]
 
+    assert {"field": "max_price", "values": [], "label": "Up to $45.00"} in reply["chips"]
     await comm.send_json_to({"type": "action", "action": "remove_filter", "field": "max_price", "value": None})
     relaxed, _ = await until(comm, "reply")
     assert relaxed["filters"]["max_price"] is None and len(relaxed["products"]) == 4
+    assert [c["label"] for c in relaxed["chips"]] == ["For: Men", "Type: Shirts"]
 
     await comm.send_json_to({"type": "action", "action": "more_like_this", "product_id": "nope"})
     err = await comm.receive_json_from(timeout=10)

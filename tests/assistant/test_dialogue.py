@@ -50,6 +50,20 @@ def test_replace_relax_exclude_and_reset(catalogue):  # type: ignore[no-untyped-
     assert r.products == [] and r.filters["article_types"] == [] and "Starting over" in r.text
 
 
+def test_chips_show_a_colour_family_as_one_removable_filter(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.pipeline import chips
+    from assistant.services import filter_remove
+
+    convo = Conversation.objects.create(session_key="chips")
+    r = conversation_message(conversation=convo, text="blue sneakers for men, not black, under $50")
+    labels = [c["label"] for c in chips(r.filters)]
+    assert labels == ["For: Men", "Type: Casual Shoes", "Colour: blue (any shade)", "Not: Black", "Up to $50.00"]
+    family = next(c for c in chips(r.filters) if c["field"] == "colours")
+    r = filter_remove(conversation=convo, field_name="colours", value=family["values"], session_key=None)
+    assert r.filters["colours"] == [] and r.filters["exclude_colours"] == ["Black"]
+    assert {p.name for p in products(r)} == {"Puma Men Blue Canvas Sneakers", "Puma Men Navy Low Tops"}
+
+
 def test_cheaper_than_a_referenced_product(catalogue):  # type: ignore[no-untyped-def]
     convo = Conversation.objects.create(session_key="s3")
     first = conversation_message(conversation=convo, text="men's shirts")
