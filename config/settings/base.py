@@ -91,9 +91,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Kept open: with 0, Channels' database_sync_to_async closed and reopened the file (and re-ran the PRAGMAs)
+    # around every chat turn, ~10% of a websocket worker's CPU (py-spy). A SQLite connection is a file handle
+    # owned by its thread; it goes away with the thread.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Under ASGI every request runs its sync code in a thread of its own, so persistent connections are per
+    # thread and pile up (measured: "FATAL: sorry, too many clients already" under 16 concurrent image
+    # requests). Django's docs say to disable them under ASGI and pool instead: scripts/scale-out turns on one
+    # psycopg pool per worker (DATABASE_POOL=1). Off by default: code that holds a connection in a thread of
+    # its own (tests that race threads) would wait on a bounded pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env.bool("DATABASE_POOL", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=8), "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL: str | None = env("REDIS_URL", default=None) or None
