@@ -101,7 +101,7 @@ def cluster() -> Iterator[Cluster]:
     data_dir.mkdir(parents=True, exist_ok=True)
     csv_path = data_dir / "catalogue-slice.csv"
     _catalogue_slice(csv_path)
-    env = {**os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "TWINSHOP_DATA_DIR": str(data_dir),
+    env = {**os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "TWINSHOP_DATA_DIR": str(data_dir), "DATABASE_POOL": "1",
            "DJANGO_SETTINGS_MODULE": "config.settings.development", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     env.pop("TWINSHOP_TEST_BACKEND", None)
     bootstrap = Cluster(server=None, env=env)
