@@ -227,6 +227,7 @@ class Snapshot:
             except (OSError, KeyError, ValueError):
                 logger.exception("could not read index file %s", manifest.get("file"))
         self._faiss: Any = None
+        self._isin_cache: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
 
     def faiss_index(self) -> tuple[Any, np.ndarray]:
         """(index, catalogue id of each index row) for the unfiltered search: the version's HNSW graph when
@@ -256,10 +257,19 @@ class Snapshot:
         return self._faiss
 
     def _isin(self, arr: np.ndarray, codes: dict[str, int], values: list[str]) -> np.ndarray:
-        wanted = [codes[v] for v in values if v in codes]
+        wanted = tuple(sorted({codes[v] for v in values if v in codes}))
         if not wanted:
             return np.zeros(self.size, dtype=bool)
-        return np.isin(arr, wanted)
+        # Shoppers reuse the same few facet values turn after turn: the 44k-row comparison is done once per
+        # snapshot (a few % of a loaded worker in py-spy). Callers combine masks with &, never in place.
+        key = (id(arr), wanted)
+        hit = self._isin_cache.get(key)
+        if hit is None:
+            hit = np.isin(arr, wanted)
+            hit.setflags(write=False)
+            if len(self._isin_cache) < 1024:
+                self._isin_cache[key] = hit
+        return hit
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
         m = np.ones(self.size, dtype=bool)
