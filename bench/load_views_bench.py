@@ -12,7 +12,8 @@ Prints one row per scenario: views, rows, sum, expected sum, views/s, p50/p95 la
 mismatch. Ends with `reconcile_ledger` over the whole database.
 
     python bench/load_views_bench.py [--views 10000] [--cap 2500] [--workers 4] [--threads 4]
-    # DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/twinshop_load (created and migrated)
+    # LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/twinshop_load; created and migrated).
+    # DATABASE_URL is ignored on purpose: load rows never land in a real, append-only ledger.
 """
 from __future__ import annotations
 
@@ -227,7 +228,8 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/twinshop_load")
+    # Always a dedicated database: the ledger is append-only, so load rows must never land in a real one.
+    os.environ["DATABASE_URL"] = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/twinshop_load")
     os.environ["LICENSING_DEDUP_WINDOW_SECONDS"] = "0"
     import django
 
