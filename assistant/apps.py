@@ -11,3 +11,14 @@ class AssistantConfig(AppConfig):
         from .services import index_mark_stale
 
         on_products_changed(index_mark_stale)
+
+        from django.contrib.auth.signals import user_logged_out
+
+        user_logged_out.connect(_close_sockets_on_logout, dispatch_uid="assistant-close-sockets-on-logout")
+
+
+def _close_sockets_on_logout(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    if user is not None and user.pk is not None:
+        from .services import user_sockets_close
+
+        user_sockets_close(user_id=user.pk)

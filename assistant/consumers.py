@@ -4,21 +4,31 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from . import services
 from .models import Conversation
 from .pipeline import chips
-from .ratelimit import BucketPolicy, limiter
+from .ratelimit import BucketPolicy, MemoryTokenBucket, limiter
 from .services import AssistantError, TurnResult
 
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8 * 1024
+# Two limits. Per session (shared by all of a shopper's tabs, in Redis when scaled out): past it a frame gets
+# a "rate_limited" error and the socket stays. Per connection, looser: a single socket sending faster than
+# any person types is a flood, and is closed with CLOSE_RATE_LIMITED.
 MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
+CONNECTION_POLICY = BucketPolicy(rate_per_second=5.0, burst=30)
+CLOSE_UNAVAILABLE = 1011
+CLOSE_LOGGED_OUT = 4401
+CLOSE_IDLE = 4408
+CLOSE_RATE_LIMITED = 4429
 ACTIONS = ("add_to_cart", "more_like_this", "compare", "show_on_twin", "remove_filter")
 
 
@@ -40,7 +50,13 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             session_key=session.session_key, user_id=user_id
         )
         self.twin_groups: set[str] = set()
+        self.connection_bucket = MemoryTokenBucket(CONNECTION_POLICY)
+        self.last_frame_at = time.monotonic()
+        if user_id is not None:
+            self.user_group = services.user_group(user_id)
+            await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
+        self.idle_watch = asyncio.ensure_future(self._close_when_idle())
         await self.send_json({
             "type": "hello",
             "disclosure": services.DISCLOSURE,
@@ -50,13 +66,42 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         })
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "twin_groups", set()):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        watch = getattr(self, "idle_watch", None)
+        if watch is not None:
+            watch.cancel()
+        groups = set(getattr(self, "twin_groups", set()))
+        if getattr(self, "user_group", None):
+            groups.add(self.user_group)
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # noqa: BLE001 - a layer that is down must not keep a dead socket around
+                logger.warning("could not leave group %s", group)
+
+    async def _close_when_idle(self) -> None:
+        idle = settings.ASSISTANT_WS_IDLE_SECONDS
+        while True:
+            remaining = self.last_frame_at + idle - time.monotonic()
+            if remaining <= 0:
+                await self.error("idle_timeout", "This chat was idle for a while; it reconnects when you type.")
+                await self.close(code=CLOSE_IDLE)
+                return
+            await asyncio.sleep(remaining)
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """Group message from `services.user_sockets_close`: the user logged out somewhere."""
+        await self.error("logged_out", "You logged out; this chat is closed.")
+        await self.close(code=CLOSE_LOGGED_OUT)
 
     async def error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "code": code, "message": message})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.last_frame_at = time.monotonic()
+        if not await self.connection_bucket.allow("connection"):
+            await self.error("rate_limited", "Too many messages on this connection; it is closed.")
+            await self.close(code=CLOSE_RATE_LIMITED)
+            return
         if text_data is None:
             await self.error("unsupported_frame", "Send JSON as text frames.")
             return
@@ -72,7 +117,14 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             await self.error("bad_message", "Send a JSON object with a \"type\".")
             return
         session = self.scope["session"]
-        if not await limiter("assistant-ws", MESSAGE_POLICY).allow(session.session_key or self.channel_name):
+        try:
+            allowed = await limiter("assistant-ws", MESSAGE_POLICY).allow(session.session_key or self.channel_name)
+        except Exception:  # noqa: BLE001 - the shared limiter (Redis) is down: fail closed, say so, let the client retry
+            logger.exception("rate limiter unavailable")
+            await self.error("unavailable", "The assistant is briefly unavailable; reconnecting shortly.")
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
+        if not allowed:
             await self.error("rate_limited", "Slow down a little, please.")
             return
         kind = content.get("type")

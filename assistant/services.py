@@ -258,3 +258,22 @@ def _refresh_quietly() -> None:
         from django.db import connection
 
         connection.close()
+
+
+def user_sockets_close(*, user_id: int) -> None:
+    """Close every open chat socket of a user (on logout), on whichever worker holds it.
+
+    Runs after the logout itself; a channel layer that is down must not turn a logout into an error, so a
+    failure is logged and the sockets fall back to their idle timeout.
+    """
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    try:
+        async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "session.ended"})
+    except Exception:  # noqa: BLE001 - see docstring
+        logger.exception("could not close the chat sockets of user %s", user_id)
+
+
+def user_group(user_id: int) -> str:
+    return f"user-{user_id}"

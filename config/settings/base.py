@@ -212,6 +212,9 @@ SHOWCASE_C2PA_KEY = env("SHOWCASE_C2PA_KEY", default="")
 
 ASSISTANT_CHAT_MODEL = env("ASSISTANT_CHAT_MODEL", default="") or None
 ASSISTANT_INDEX_DIR = DATA_DIR / "index"
+# A chat socket with no frame from the client for this long is closed (code 4408); the widget reconnects
+# when the shopper types again.
+ASSISTANT_WS_IDLE_SECONDS = env.int("ASSISTANT_WS_IDLE_SECONDS", default=15 * 60)
 # From this catalogue size on, unfiltered search uses an HNSW graph built with each index version (exact below).
 ASSISTANT_HNSW_MIN_PRODUCTS = env.int("ASSISTANT_HNSW_MIN_PRODUCTS", default=200_000)
 # After an admin edit, re-embed the changed products in a background thread (bulk imports leave it to build_index).

@@ -90,7 +90,16 @@
       try { msg = JSON.parse(ev.data); } catch (e) { return; }
       self.handle(msg);
     });
-    ws.addEventListener("close", function () { self.reconnect(); });
+    ws.addEventListener("close", function (ev) {
+      // Closed on purpose by the server (logged out, idle, flooding): stay closed until the shopper sends
+      // something; send() reconnects on demand. Anything else is a fault: reconnect with backoff.
+      if (ev.code === 4401 || ev.code === 4408 || ev.code === 4429) {
+        self.ws = null;
+        self.setStatus("Disconnected; type to reconnect");
+        return;
+      }
+      self.reconnect();
+    });
   };
 
   Chat.prototype.reconnect = function () {

@@ -193,3 +193,100 @@ async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch)
     frame = await comm.receive_json_from(timeout=10)
     assert frame == {"type": "twin_revoked", "twin_id": 7}
     await comm.disconnect()
+
+
+# --- hardening: connection flood, idle timeout, logout, shared limiter down ----------------------------
+
+
+async def _close_code(comm, timeout: float = 5):  # type: ignore[no-untyped-def]
+    """Frames until the server closes; returns (close code, error codes seen)."""
+    errors = []
+    while True:
+        out = await comm.receive_output(timeout)
+        if out["type"] == "websocket.close":
+            return out.get("code"), errors
+        frame = json.loads(out["text"])
+        if frame["type"] == "error":
+            errors.append(frame["code"])
+
+
+async def test_a_flooding_connection_is_closed_with_4429(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.consumers import CLOSE_RATE_LIMITED, CONNECTION_POLICY
+
+    comm, connected = await connect()
+    assert connected
+    await until(comm, "hello")
+    # Unknown-type frames are answered without touching the database, so the only limit in play is the rate.
+    for _ in range(CONNECTION_POLICY.burst + 1):
+        await comm.send_json_to({"type": "nonsense"})
+
+    code, errors = await _close_code(comm)
+
+    assert code == CLOSE_RATE_LIMITED
+    assert errors[-1] == "rate_limited"
+    assert len(errors) == CONNECTION_POLICY.burst + 1
+
+
+async def test_an_idle_socket_is_closed_with_4408(catalogue, settings):  # type: ignore[no-untyped-def]
+    from assistant.consumers import CLOSE_IDLE
+
+    settings.ASSISTANT_WS_IDLE_SECONDS = 0.3
+    comm, connected = await connect()
+    assert connected
+    await until(comm, "hello")
+
+    code, errors = await _close_code(comm, timeout=5)
+
+    assert (code, errors) == (CLOSE_IDLE, ["idle_timeout"])
+
+
+async def test_logging_out_closes_that_users_sockets_only(catalogue):  # type: ignore[no-untyped-def]
+    from asgiref.sync import sync_to_async
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from assistant.consumers import CLOSE_LOGGED_OUT
+
+    def logged_in_cookie(username: str):  # type: ignore[no-untyped-def]
+        user = get_user_model().objects.create_user(username=username, password="pass-word-123")
+        client = Client()
+        client.force_login(user)
+        return client, f"sessionid={client.cookies['sessionid'].value}"
+
+    alice, alice_cookie = await sync_to_async(logged_in_cookie)("alice")
+    _, bob_cookie = await sync_to_async(logged_in_cookie)("bob")
+    alice_ws, _ = await connect(cookie=alice_cookie)
+    bob_ws, _ = await connect(cookie=bob_cookie)
+    await until(alice_ws, "hello")
+    await until(bob_ws, "hello")
+
+    await sync_to_async(alice.post)("/accounts/logout/")
+
+    code, errors = await _close_code(alice_ws)
+    assert (code, errors) == (CLOSE_LOGGED_OUT, ["logged_out"])
+    await bob_ws.send_json_to({"type": "nonsense"})
+    still_open = await bob_ws.receive_json_from()
+    assert still_open == {"type": "error", "code": "unknown_type",
+                          "message": "Unknown message type; use \"message\" or \"action\"."}
+    await bob_ws.disconnect()
+
+
+async def test_a_shared_limiter_that_is_down_fails_closed_with_an_error(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    from assistant import consumers
+    from assistant.models import Turn
+
+    class DownLimiter:
+        async def allow(self, key: str, *, cost: float = 1.0) -> bool:
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(consumers, "limiter", lambda name, policy: DownLimiter())
+    comm, connected = await connect()
+    assert connected
+    await until(comm, "hello")
+    turns_before = await Turn.objects.acount()
+
+    await comm.send_json_to({"type": "message", "text": "black watch"})
+    code, errors = await _close_code(comm)
+
+    assert (code, errors) == (consumers.CLOSE_UNAVAILABLE, ["unavailable"])
+    assert await Turn.objects.acount() == turns_before
