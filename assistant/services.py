@@ -216,7 +216,14 @@ def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, se
     f = Filters.from_public(state.get("filters"))
     if field_name in LIST_FIELDS:
         current = getattr(f, field_name)
-        drop = set(value) if isinstance(value, list) else {value} if value is not None else set(current)
+        if value is None:
+            drop = set(current)
+        elif isinstance(value, str):
+            drop = {value}
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            drop = set(value)
+        else:
+            raise AssistantError("bad_action", "A filter value is a string or a list of strings.")
         setattr(f, field_name, [v for v in current if v not in drop])
     elif field_name in ("min_price", "max_price", "size"):
         setattr(f, field_name, None)

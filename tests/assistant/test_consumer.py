@@ -290,3 +290,20 @@ async def test_a_shared_limiter_that_is_down_fails_closed_with_an_error(catalogu
 
     assert (code, errors) == (consumers.CLOSE_UNAVAILABLE, ["unavailable"])
     assert await Turn.objects.acount() == turns_before
+
+
+@pytest.mark.parametrize("value", [{}, {"a": 1}, [["x"]], [{}], 3.5])
+async def test_remove_filter_with_a_value_of_the_wrong_shape_is_a_bad_action(catalogue, value):  # type: ignore[no-untyped-def]
+    from assistant.models import Turn
+
+    comm, connected = await connect()
+    assert connected
+    await until(comm, "hello")
+    turns_before = await Turn.objects.acount()
+
+    await comm.send_json_to({"type": "action", "action": "remove_filter", "field": "colours", "value": value})
+    answer, _ = await until(comm, "reply")
+
+    assert answer["type"] == "error" and answer["code"] == "bad_action"
+    assert await Turn.objects.acount() == turns_before
+    await comm.disconnect()
