@@ -17,8 +17,7 @@ from tests.assistant.conftest import assistant_index_dir, assistant_settings, ca
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+from tests.browser.conftest import CHROMIUM_ARGS
 
 
 def _free_port() -> int:

@@ -1,7 +1,6 @@
 """A shopper in Debian's chromium: browse, filter, open a product, add it in a size, place an order."""
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,23 +10,6 @@ from tests.shop.conftest import _fresh_cache, small_catalogue  # noqa: F401 - sh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-
-
-@pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(15_000)
-        yield pg
-        context.close()
-        browser.close()
 
 
 def test_browse_filter_add_in_a_size_and_order(live_server, small_catalogue, page, artifacts_dir):

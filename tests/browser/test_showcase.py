@@ -1,8 +1,6 @@
 """A shopper in Debian's chromium opens a product page and sees the product on a licensed AI twin."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from licensing.models import RoyaltyEvent
@@ -17,25 +15,8 @@ from tests.factories import (
     VariantFactory,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.viewport(1280, 1000)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-
-
-@pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        pg = context.new_page()
-        pg.set_default_timeout(15_000)
-        yield pg
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
