@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404, QueryDict
+from django.utils.text import slugify
 
 from shop.caching import cached
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
@@ -151,9 +152,11 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
         notes.append(f"Ignored the page number “{raw_page[:20]}”; showing page 1.")
         page = 1
 
+    # Category, article type and colour are slugs in our own links; links written by people and other
+    # systems use the catalogue's names ("Casual Shoes", "Navy Blue"), which slugify to the same thing.
     filters = ProductFilters(
-        q=q, gender=gender, category=_clean_text(get("category")), article_type=_clean_text(get("article_type")),
-        colour=_clean_text(get("colour")), usage=_clean_text(get("usage"), 40), min_price=min_price,
+        q=q, gender=gender, category=slugify(_clean_text(get("category"))),
+        article_type=slugify(_clean_text(get("article_type"))), colour=slugify(_clean_text(get("colour"))), usage=_clean_text(get("usage"), 40), min_price=min_price,
         max_price=max_price, size=_clean_text(get("size"), 20), sort=sort, page=page,
     )
     return ParsedFilters(filters=filters, notes=notes)

@@ -32,6 +32,8 @@ def test_listing_shows_published_products_newest_first(client: Client, small_cat
         ({"category": "footwear"}, [104]),
         ({"category": "topwear"}, [101, 102, 105, 106]),
         ({"article_type": "jeans"}, [103]),
+        ({"article_type": "Casual Shoes", "colour": "Black"}, [104]),  # catalogue names work as well as slugs
+        ({"category": "Footwear"}, [104]),
         ({"colour": "black"}, [104, 102]),
         ({"usage": "Sports"}, [104]),
         ({"min_price": "20", "max_price": "60"}, [102, 103]),
