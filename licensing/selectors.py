@@ -78,13 +78,20 @@ class Money:
     net: Decimal
     views: int
     billable: int
+    currency: str
 
 
-def _money(qs: QuerySet) -> Money:
-    agg = qs.aggregate(gross=Sum("amount"), commission=Sum("agency_commission"), net=Sum("talent_net"),
-                       views=Count("pk"), billable=Count("pk", filter=Q(billable=True)))
-    return Money(gross=_q(agg["gross"]), commission=_q(agg["commission"]), net=_q(agg["net"]),
-                 views=agg["views"], billable=agg["billable"])
+def _money(qs: QuerySet) -> list[Money]:
+    """Totals per currency: grants may pay in different currencies, and those never add up."""
+    rows = (qs.values("currency")
+            .annotate(gross=Sum("amount"), commission=Sum("agency_commission"), net=Sum("talent_net"),
+                      views=Count("pk"), billable=Count("pk", filter=Q(billable=True)))
+            .order_by("currency"))
+    totals = [Money(gross=_q(r["gross"]), commission=_q(r["commission"]), net=_q(r["net"]), views=r["views"],
+                    billable=r["billable"], currency=r["currency"]) for r in rows]
+    zero = Decimal("0.0000")
+    return totals or [Money(gross=zero, commission=zero, net=zero, views=0, billable=0,
+                            currency=settings.SHOP_CURRENCY)]
 
 
 def talent_for_user(*, user) -> Talent | None:
@@ -107,7 +114,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, Money]:
+def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, list[Money]]:
     now = now or timezone.now()
     today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     month = today.replace(day=1)
@@ -121,8 +128,8 @@ def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str
 
 def earnings_by(*, talent: Talent, dimension: str, limit: int = 10) -> list[dict]:
     """Top earners by brand, product or twin: name, views, billable, gross, net."""
-    fields = {"brand": ("brand__name",), "product": ("product__catalog_id", "product__name"),
-              "twin": ("twin__name",)}[dimension]
+    fields = {"brand": ("brand__name", "currency"), "product": ("product__catalog_id", "product__name", "currency"),
+              "twin": ("twin__name", "currency")}[dimension]
     rows = (
         talent_events(talent=talent).values(*fields)
         .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),

@@ -89,7 +89,7 @@ def test_the_dashboard_shows_only_the_talents_own_money(client, world, django_as
     with django_assert_max_num_queries(25):
         response = client.get(reverse("licensing:talent_dashboard"))
     assert response.status_code == 200
-    summary = response.context["summary"]["all_time"]
+    (summary,) = response.context["summary"]["all_time"]
     # 0.0125 gross, 15% to the agency: 0.0019 commission (half-up), 0.0106 net
     assert (summary.gross, summary.commission, summary.net, summary.views) == (
         Decimal("0.0125"), Decimal("0.0019"), Decimal("0.0106"), 1)

@@ -9,7 +9,7 @@ import pytest
 
 from licensing.selectors import earnings_summary, monthly_statements
 from licensing.services import Viewer, license_view
-from tests.factories import AgencyFactory, ConsentGrantFactory, ProductFactory, RepresentationFactory
+from tests.factories import AgencyFactory, BrandFactory, ConsentGrantFactory, ProductFactory, RepresentationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,5 +74,19 @@ def test_summary_today_month_and_all_time(grant):
     views(grant, 3, NOV + timedelta(days=4, hours=1))
     now = NOV + timedelta(days=4, hours=5)
     summary = earnings_summary(talent=grant.twin.talent, now=now)
-    assert (summary["today"].views, summary["month"].views, summary["all_time"].views) == (3, 3, 5)
-    assert summary["all_time"].net == Decimal("0.0530")
+    (today,), (month,), (all_time,) = summary["today"], summary["month"], summary["all_time"]
+    assert (today.views, month.views, all_time.views) == (3, 3, 5)
+    assert (all_time.net, all_time.currency) == (Decimal("0.0530"), "USD")
+
+
+def test_summary_never_adds_up_different_currencies(grant):
+    views(grant, 2, NOV + timedelta(days=1))
+    eur = ConsentGrantFactory(twin=grant.twin, brand=BrandFactory(name="Maison Paris"), currency="EUR",
+                              rate_per_view=Decimal("0.0300"), valid_from=NOV - timedelta(days=1),
+                              valid_until=NOV + timedelta(days=9))
+    views(eur, 3, NOV + timedelta(days=2))
+
+    summary = earnings_summary(talent=grant.twin.talent, now=NOV + timedelta(days=5))
+
+    assert [(m.currency, m.views) for m in summary["all_time"]] == [("EUR", 3), ("USD", 2)]
+    assert {m.currency: m.gross for m in summary["all_time"]}["EUR"] == Decimal("0.0900")
