@@ -139,14 +139,15 @@ def earnings_by(*, talent: Talent, dimension: str, limit: int = 10) -> list[dict
     return [{**r, "gross": _q(r["gross"]), "net": _q(r["net"])} for r in rows]
 
 
-def daily_earnings(*, talent: Talent, days: int = 30, now: datetime | None = None) -> list[dict]:
-    """One row per UTC day (oldest first, zero-filled): date, views, billable, net."""
+def daily_earnings(*, talent: Talent, currency: str, days: int = 30, now: datetime | None = None) -> list[dict]:
+    """One row per UTC day (oldest first, zero-filled): date, views, billable, net, in one currency
+    (amounts in different currencies never share a bar)."""
     now = now or timezone.now()
     end = now.astimezone(dt_timezone.utc).date()
     start = end - timedelta(days=days - 1)
     rows = (
         talent_events(talent=talent)
-        .filter(at__date__gte=start, at__lte=now)
+        .filter(at__date__gte=start, at__lte=now, currency=currency)
         .annotate(day=TruncDate("at", tzinfo=dt_timezone.utc))
         .values("day")
         .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), net=Sum("talent_net"))
@@ -287,17 +288,20 @@ def agency_roster(*, agency: Agency, on: date | None = None) -> list[dict]:
         Representation.objects.filter(agency=agency, start__lte=on, end__gte=on)
         .select_related("talent").order_by("talent__display_name")
     )
-    money = {
-        r["talent_id"]: r for r in RoyaltyEvent.objects.filter(agency=agency).values("talent_id")
-        .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
-                  commission=Sum("agency_commission"), net=Sum("talent_net"))
-    }
+    money: dict[int, list[Money]] = {}
+    rows = (RoyaltyEvent.objects.filter(agency=agency).values("talent_id", "currency")
+            .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
+                      commission=Sum("agency_commission"), net=Sum("talent_net"))
+            .order_by("talent_id", "currency"))
+    for r in rows:  # one line per currency: amounts in different currencies never add up
+        money.setdefault(r["talent_id"], []).append(Money(
+            gross=_q(r["gross"]), commission=_q(r["commission"]), net=_q(r["net"]), views=r["views"],
+            billable=r["billable"], currency=r["currency"]))
     out = []
     for rep in reps:
-        m = money.get(rep.talent_id, {})
-        out.append({"talent": rep.talent, "representation": rep, "views": m.get("views", 0),
-                    "billable": m.get("billable", 0), "gross": _q(m.get("gross")),
-                    "commission": _q(m.get("commission")), "net": _q(m.get("net"))})
+        totals = money.get(rep.talent_id, [])
+        out.append({"talent": rep.talent, "representation": rep, "views": sum(t.views for t in totals),
+                    "billable": sum(t.billable for t in totals), "totals": totals})
     return out
 
 

@@ -38,11 +38,15 @@ def _grant_or_404(talent: Talent, grant_id: int):
 @login_required
 def talent_dashboard(request: HttpRequest) -> HttpResponse:
     talent = _talent_or_404(request)
-    daily = selectors.daily_earnings(talent=talent, days=30)
+    summary = selectors.earnings_summary(talent=talent)
+    # The chart shows the currency the talent earned most in; the others are in the totals and statements.
+    chart_currency = max(summary["all_time"], key=lambda m: m.net).currency
+    daily = selectors.daily_earnings(talent=talent, currency=chart_currency, days=30)
     pending = selectors.talent_grants(talent=talent).filter(status=GrantStatus.PROPOSED).count()
     return render(request, "licensing/talent/dashboard.html", {
         "talent": talent,
-        "summary": selectors.earnings_summary(talent=talent),
+        "summary": summary,
+        "chart_currency": chart_currency,
         "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
         "by_product": selectors.earnings_by(talent=talent, dimension="product"),
         "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),

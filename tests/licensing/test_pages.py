@@ -179,7 +179,8 @@ def test_agency_sees_only_its_roster(client, world):
     assert response.status_code == 200
     roster = response.context["sections"][0]["roster"]
     assert [r["talent"] for r in roster] == [world["a"]]
-    assert roster[0]["commission"] == Decimal("0.0019")
+    (totals,) = roster[0]["totals"]
+    assert (totals.currency, totals.commission) == ("USD", Decimal("0.0019"))
     assert client.get(reverse("licensing:agency_talent", args=[world["a"].pk])).status_code == 200
     assert client.get(reverse("licensing:agency_talent", args=[world["b"].pk])).status_code == 404
     assert client.get("/agency/talents/999999/").status_code == 404

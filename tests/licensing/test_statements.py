@@ -90,3 +90,37 @@ def test_summary_never_adds_up_different_currencies(grant):
 
     assert [(m.currency, m.views) for m in summary["all_time"]] == [("EUR", 3), ("USD", 2)]
     assert {m.currency: m.gross for m in summary["all_time"]}["EUR"] == Decimal("0.0900")
+
+
+def test_agency_roster_keeps_currencies_apart(grant):
+    from licensing.selectors import agency_roster
+
+    views(grant, 2, NOV + timedelta(days=1))
+    eur = ConsentGrantFactory(twin=grant.twin, brand=BrandFactory(name="Maison Paris"), currency="EUR",
+                              rate_per_view=Decimal("0.0300"), valid_from=NOV - timedelta(days=1),
+                              valid_until=NOV + timedelta(days=9))
+    views(eur, 3, NOV + timedelta(days=2))
+    agency = grant.twin.talent.representations.get().agency
+
+    (row,) = agency_roster(agency=agency, on=NOV.date())
+
+    assert (row["views"], row["billable"]) == (5, 5)
+    assert [(t.currency, t.gross, t.commission) for t in row["totals"]] == [
+        ("EUR", Decimal("0.0900"), Decimal("0.0135")), ("USD", Decimal("0.0250"), Decimal("0.0038"))]
+
+
+def test_daily_earnings_are_in_one_currency(grant):
+    from licensing.selectors import daily_earnings
+
+    views(grant, 2, NOV + timedelta(days=1))
+    eur = ConsentGrantFactory(twin=grant.twin, brand=BrandFactory(name="Maison Paris"), currency="EUR",
+                              rate_per_view=Decimal("0.0300"), valid_from=NOV - timedelta(days=1),
+                              valid_until=NOV + timedelta(days=9))
+    views(eur, 3, NOV + timedelta(days=1))
+
+    eur_days = daily_earnings(talent=grant.twin.talent, currency="EUR", days=3, now=NOV + timedelta(days=2))
+    usd_days = daily_earnings(talent=grant.twin.talent, currency="USD", days=3, now=NOV + timedelta(days=2))
+
+    assert [(d["views"], d["net"]) for d in eur_days] == [(0, Decimal("0.0000")), (3, Decimal("0.0765")),
+                                                           (0, Decimal("0.0000"))]
+    assert [d["views"] for d in usd_days] == [0, 2, 0]
