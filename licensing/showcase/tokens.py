@@ -7,6 +7,7 @@ bills) each fetch, so a token never outlives a revocation.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -57,6 +58,6 @@ def token_read(token: str, *, session_key: str | None, max_age: int | None = Non
                            channel=str(data["ch"]), size=str(data["s"]), viewer=str(data["v"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise TokenInvalid("malformed") from exc
-    if not session_key or claim.viewer != viewer_hash(session_key):
+    if not session_key or not hmac.compare_digest(claim.viewer, viewer_hash(session_key)):
         raise TokenInvalid("other session")
     return claim
