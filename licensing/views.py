@@ -21,6 +21,15 @@ from .models import ConsentGrant
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 
 
+def _add_service_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    """A service's ValidationError onto the form: field errors where the form has that field, else general."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def _talent_or_404(request: HttpRequest) -> Talent:
     talent = selectors.talent_for_user(user=request.user)
     if talent is None:
@@ -157,11 +166,7 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
             except PermissionError:
                 raise Http404("No such consent.") from None
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc.messages)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, f"You signed consent #{grant.pk} for {grant.brand.name}.")
                 return redirect("licensing:talent_consents")
@@ -259,8 +264,7 @@ def consent_propose(request: HttpRequest) -> HttpResponse:
             except PermissionError:
                 form.add_error("twin", "You may not propose consents for this talent.")
             except ValidationError as exc:
-                for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, errs)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, f"Proposed consent #{grant.pk}. It takes effect only when "
                                           f"{grant.twin.talent.display_name} signs it.")
@@ -299,8 +303,7 @@ def consent_amend(request: HttpRequest, grant_id: int) -> HttpResponse:
             except PermissionError:
                 form.add_error("agency", "You may not propose consents for this talent.")
             except ValidationError as exc:
-                for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, errs)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, f"Proposed version {new.version} of consent #{grant.pk}. Version "
                                           f"{grant.version} stays in force until {grant.twin.talent.display_name} signs.")
