@@ -5,7 +5,6 @@ through `services.conversation_message`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -332,8 +331,8 @@ def reply(ctx: TurnContext) -> TurnContext:
         except Exception:  # noqa: BLE001 - phrasing is decoration; the grounded draft always works
             ctx.reply = draft
     if ctx.on_delta:
-        for piece in re.findall(r"[^.!?]+[.!?]*\s*", draft) or [draft]:
-            ctx.on_delta(piece)
+        # The grounded draft is complete at once: one frame, not a pretend stream of its sentences.
+        ctx.on_delta(draft)
     return ctx
 
 

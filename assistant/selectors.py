@@ -1,15 +1,15 @@
 """Reads: product cards for the chat, the exact filter check, conversations."""
 from __future__ import annotations
 
-import importlib.util
 import logging
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
+from licensing.showcase.selectors import twin_image_for
 from shop.models import Product, Variant
 
 from .models import Conversation
@@ -65,40 +65,15 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-_TWIN_SELECTOR: list[Any] = []
-
-
-def _twin_selector() -> Any:
-    """The showcase's twin_image_for, once that module exists in this checkout (looked up once per process)."""
-    if not _TWIN_SELECTOR:
-        found = None
-        if importlib.util.find_spec("licensing.showcase.selectors") is not None:
-            from licensing.showcase import selectors as showcase
-
-            found = getattr(showcase, "twin_image_for", None)
-        _TWIN_SELECTOR.append(found)
-    return _TWIN_SELECTOR[0]
-
-
-def _selector_takes_twins() -> bool:
-    import inspect
-
-    selector = _twin_selector()
-    try:
-        return selector is not None and "twins" in inspect.signature(selector).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
                        territory: str | None = None) -> dict[int, list[Any]]:
-    """Covering twins of many products from one query (catalog_id -> twins, best-first order as
+    """Covering twins of many products from two queries (catalog_id -> twins, best-first order as
     licensing.selectors.twins_covering returns them). Same rule: signed, in its window, twin active, terms
     checked by the gate's own grant_failure, and only products the renderer puts on a twin. Read fresh on
     every call, so a revocation shows on the next turn; the gate still decides each view."""
     from django.utils import timezone
 
-    from licensing.models import ConsentGrant, DigitalTwin, GrantStatus
+    from licensing.models import ConsentGrant, GrantStatus, TwinPose
     from licensing.services.gate import grant_failure, product_scope
     from licensing.showcase.selectors import product_slot
 
@@ -113,16 +88,21 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
             brand_id__in={p.brand_id for p in wearable}, status=GrantStatus.SIGNED, valid_from__lte=at,
             valid_until__gt=at, twin__is_active=True,
         )
-        # Only what grant_failure reads; the consent text and signature record stay in the database.
+        # The twin and its talent ride along in the same query (a card names the talent and ranks twins by
+        # presentation and size); the consent text and signature record stay in the database.
+        .select_related("twin__talent")
         .only("twin", "brand", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
               "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories",
               "view_cap", "billable_views")
         .order_by("twin_id", "pk")
     )
-    # The twins once each (not once per grant row), with talent and poses: each card's image URL names
-    # the twin's first pose.
-    twin_by_id = (DigitalTwin.objects.filter(pk__in={g.twin_id for g in grants}, is_active=True)
-                  .select_related("talent").prefetch_related("poses").in_bulk())
+    # One object per twin (not per grant row), with its poses in one more query: each card's image URL
+    # names the twin's first pose.
+    twin_by_id: dict[int, Any] = {}
+    for grant in grants:
+        twin_by_id.setdefault(grant.twin_id, grant.twin)
+    prefetch_related_objects(list(twin_by_id.values()),
+                             Prefetch("poses", queryset=TwinPose.objects.only("twin_id", "key", "position")))
     for product in wearable:
         scope = product_scope(product)
         twins: dict[int, Any] = {}
@@ -154,13 +134,10 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
         "gender": product.gender,
         "sizes": [v.size for v in product.variants.all() if v.stock > 0],
     }
-    twin_image_for = _twin_selector()
-    if twin_image_for is not None and session_key:
+    if session_key:
         try:
-            # Hand over the batch-computed twins when the showcase selector takes them (it saves a query per card).
-            extra = {"twins": twins} if twins is not None and _selector_takes_twins() else {}
             twin = twin_image_for(product=product, request_or_session_key=session_key, channel=CHANNEL,
-                                  twin_id=twin_id, prefer=prefer, size="card", **extra)
+                                  twin_id=twin_id, prefer=prefer, size="card", twins=twins)
         except Exception:  # noqa: BLE001 - a failing renderer must never cost the shopper the product card
             logger.exception("twin image for product %s failed", product.catalog_id)
             twin = None

@@ -95,8 +95,11 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
         raise AssistantError("empty_message", "Type something to search for.")
     if len(text) > MAX_TEXT:
         raise AssistantError("message_too_long", f"Messages are limited to {MAX_TEXT} characters.")
-    for _attempt in range(3):
-        convo = Conversation.objects.get(pk=conversation.pk)
+    convo = conversation
+    for attempt in range(3):
+        if attempt:
+            # The compare-and-swap lost: another tab wrote a turn meanwhile. Start again from the stored state.
+            convo = Conversation.objects.get(pk=conversation.pk)
         ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = get_pipeline().invoke(ctx)

@@ -176,12 +176,13 @@ class FakeTwinImage:
 async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
     from assistant import selectors
 
-    def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card"):  # type: ignore[no-untyped-def]
+    def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
+                       twins=None):
         assert channel == "assistant"
         return FakeTwinImage(url=f"/showcase/t{product.catalog_id}.png", twin_id=7, twin_name="Ada",
                              label="AI twin of Ada · licensed")
 
-    monkeypatch.setattr(selectors, "_twin_selector", lambda: twin_image_for)
+    monkeypatch.setattr(selectors, "twin_image_for", twin_image_for)
     comm, _ = await connect()
     await comm.receive_json_from(timeout=10)
     await comm.send_json_to({"type": "message", "text": "men's watches"})
