@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from licensing.showcase.selectors import twin_image_for
@@ -67,13 +67,14 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
 
 def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
                        territory: str | None = None) -> dict[int, list[Any]]:
-    """Covering twins of many products from two queries (catalog_id -> twins, best-first order as
+    """Covering twins of many products (catalog_id -> twins, best-first order as
     licensing.selectors.twins_covering returns them). Same rule: signed, in its window, twin active, terms
-    checked by the gate's own grant_failure, and only products the renderer puts on a twin. Read fresh on
-    every call, so a revocation shows on the next turn; the gate still decides each view."""
+    checked by the gate's own grant_failure, and only products the renderer puts on a twin. The grants come
+    from licensing's coverage cache, which checks the database's coverage token on every call, so a
+    revocation shows on the next turn; the gate still decides each view."""
     from django.utils import timezone
 
-    from licensing.models import ConsentGrant, GrantStatus, TwinPose
+    from licensing.selectors import signed_grants_by_brand
     from licensing.services.gate import grant_failure, product_scope
     from licensing.showcase.selectors import product_slot
 
@@ -83,35 +84,17 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
     out: dict[int, list[Any]] = {p.catalog_id: [] for p in products}
     if not wearable:
         return out
-    grants = list(
-        ConsentGrant.objects.filter(
-            brand_id__in={p.brand_id for p in wearable}, status=GrantStatus.SIGNED, valid_from__lte=at,
-            valid_until__gt=at, twin__is_active=True,
-        )
-        # The twin and its talent ride along in the same query (a card names the talent and ranks twins by
-        # presentation and size); the consent text and signature record stay in the database.
-        .select_related("twin__talent")
-        .only("twin", "brand", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
-              "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories",
-              "view_cap", "billable_views")
-        .order_by("twin_id", "pk")
-    )
-    # One object per twin (not per grant row), with its poses in one more query: each card's image URL
-    # names the twin's first pose.
-    twin_by_id: dict[int, Any] = {}
-    for grant in grants:
-        twin_by_id.setdefault(grant.twin_id, grant.twin)
-    prefetch_related_objects(list(twin_by_id.values()),
-                             Prefetch("poses", queryset=TwinPose.objects.only("twin_id", "key", "position")))
+    grants_by_brand, twin_by_id = signed_grants_by_brand({p.brand_id for p in wearable})
     for product in wearable:
         scope = product_scope(product)
         twins: dict[int, Any] = {}
-        for grant in grants:
-            if grant.brand_id != scope.brand_id or grant.twin_id in twins:
+        for grant in grants_by_brand[scope.brand_id]:
+            if grant.twin_id in twins:
                 continue
-            if grant.twin_id in twin_by_id and grant_failure(grant, scope=scope, channel=channel, territory=territory,
-                                                             at=at) is None:
-                twins[grant.twin_id] = twin_by_id[grant.twin_id]
+            twin = twin_by_id.get(grant.twin_id)
+            if (twin is not None and twin.is_active
+                    and grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None):
+                twins[grant.twin_id] = twin
         out[product.catalog_id] = list(twins.values())
     return out
 

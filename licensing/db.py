@@ -96,3 +96,85 @@ def reverse_sql(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {t}_{op};" for t in APPEND_ONLY_TABLES for op in ("no_update", "no_delete")]
     return []
+
+
+# --- coverage token (licensing.models.CoverageToken) ----------------------------------------------
+
+COVERAGE_TABLE = "licensing_coveragetoken"
+# Grant columns that decide coverage. billable_views is not one of them (it moves on every view) except
+# when it reaches the cap, which the UPDATE trigger's condition adds.
+COVERAGE_GRANT_COLUMNS: tuple[str, ...] = (
+    "twin_id", "brand_id", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
+    "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories", "view_cap",
+)
+# (table, events) whose every row change bumps the token.
+COVERAGE_WHOLE_ROW: tuple[tuple[str, str], ...] = (
+    ("licensing_consentgrant", "INSERT OR DELETE"),
+    ("licensing_digitaltwin", "INSERT OR UPDATE OR DELETE"),
+    ("licensing_talent", "UPDATE OR DELETE"),
+    ("licensing_twinpose", "INSERT OR UPDATE OR DELETE"),
+)
+
+
+def _grant_update_condition(distinct: str) -> str:
+    changed = " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in COVERAGE_GRANT_COLUMNS)
+    return (f"{changed} OR (NEW.view_cap IS NOT NULL AND NEW.billable_views >= NEW.view_cap "
+            f"AND OLD.billable_views < NEW.view_cap)")
+
+
+def coverage_forward_sql(vendor: str) -> list[str]:
+    """Triggers that give CoverageToken a new random token (idempotent). Like the append-only triggers,
+    SQLite drops these when a migration rebuilds one of the tables: such a migration must end with
+    RunPython(ensure_coverage_triggers)."""
+    if vendor == "postgresql":
+        sql = [
+            f"""
+            CREATE OR REPLACE FUNCTION licensing_coverage_changed() RETURNS trigger AS $$
+            BEGIN
+              INSERT INTO {COVERAGE_TABLE} (id, token) VALUES (1, floor(random() * 9007199254740991)::bigint)
+              ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+              RETURN NULL;
+            END
+            $$ LANGUAGE plpgsql;
+            """,
+            "CREATE OR REPLACE TRIGGER licensing_consentgrant_coverage_update AFTER UPDATE ON licensing_consentgrant "
+            f"FOR EACH ROW WHEN ({_grant_update_condition('IS DISTINCT FROM')}) "
+            "EXECUTE FUNCTION licensing_coverage_changed();",
+        ]
+        for table, events in COVERAGE_WHOLE_ROW:
+            sql.append(f"CREATE OR REPLACE TRIGGER {table}_coverage AFTER {events} ON {table} "
+                       f"FOR EACH ROW EXECUTE FUNCTION licensing_coverage_changed();")
+        return sql
+    if vendor == "sqlite":
+        bump = f"INSERT OR REPLACE INTO {COVERAGE_TABLE} (id, token) VALUES (1, random());"
+        sql = [f"CREATE TRIGGER IF NOT EXISTS licensing_consentgrant_coverage_update AFTER UPDATE ON "
+               f"licensing_consentgrant WHEN {_grant_update_condition('IS NOT')} BEGIN {bump} END;"]
+        for table, events in COVERAGE_WHOLE_ROW:
+            for event in events.split(" OR "):
+                sql.append(f"CREATE TRIGGER IF NOT EXISTS {table}_coverage_{event.lower()} AFTER {event} ON {table} "
+                           f"BEGIN {bump} END;")
+        return sql
+    return []
+
+
+def coverage_reverse_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        sql = ["DROP TRIGGER IF EXISTS licensing_consentgrant_coverage_update ON licensing_consentgrant;"]
+        sql += [f"DROP TRIGGER IF EXISTS {t}_coverage ON {t};" for t, _ in COVERAGE_WHOLE_ROW]
+        return [*sql, "DROP FUNCTION IF EXISTS licensing_coverage_changed();"]
+    if vendor == "sqlite":
+        sql = ["DROP TRIGGER IF EXISTS licensing_consentgrant_coverage_update;"]
+        sql += [f"DROP TRIGGER IF EXISTS {t}_coverage_{e.lower()};" for t, events in COVERAGE_WHOLE_ROW
+                for e in events.split(" OR ")]
+        return sql
+    return []
+
+
+def ensure_coverage_triggers(apps, schema_editor) -> None:
+    for statement in coverage_forward_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
+
+
+def drop_coverage_triggers(apps, schema_editor) -> None:
+    for statement in coverage_reverse_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)

@@ -1,6 +1,8 @@
 """Licensing reads: which twins may be shown, earnings, statements, render statistics."""
 from __future__ import annotations
 
+from collections import namedtuple
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from shop.models import Product
 
-from .models import ConsentGrant, DigitalTwin, GrantStatus
+from .models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus
 from .services.gate import grant_failure, product_scope
 
 
@@ -36,6 +38,60 @@ def twins_covering(*, product: Product, channel: str, territory: str | None = No
         if grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None:
             twins[grant.twin_id] = grant.twin
     return list(twins.values())
+
+
+# --- coverage, cached under the database's coverage token ----------------------------------------
+
+# What grant_failure reads of a grant, and which twin and brand it is for.
+GrantTerms = namedtuple("GrantTerms", [
+    "twin_id", "brand_id", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
+    "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories", "view_cap",
+    "billable_views",
+])
+
+
+@dataclass
+class _Coverage:
+    token: int | None
+    grants_by_brand: dict[int, list[GrantTerms]] = field(default_factory=dict)
+    twins: dict[int, DigitalTwin] = field(default_factory=dict)
+
+
+_coverage: _Coverage | None = None
+
+
+def coverage_token() -> int | None:
+    return CoverageToken.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTerms]], dict[int, DigitalTwin]]:
+    """Signed grants of these brands (in (twin, pk) order) and the twins they name, with talent and poses.
+
+    A page of product cards meets dozens of grants (one per twin and brand), and reading them with their
+    twins on every chat turn was its largest cost. They are cached per process under the coverage token,
+    which the database changes in the same transaction as any change that matters (licensing.db), and the
+    token is read first on every call: a revocation still shows on the very next call. Windows are not
+    cached decisions: grant_failure checks them at the caller's time. The gate still decides each view."""
+    global _coverage
+    token = coverage_token()
+    cov = _coverage
+    if cov is None or cov.token != token:
+        cov = _Coverage(token=token)
+    missing = set(brand_ids) - cov.grants_by_brand.keys()
+    if missing:
+        loaded: dict[int, list[GrantTerms]] = {brand_id: [] for brand_id in missing}
+        rows = (ConsentGrant.objects.filter(brand_id__in=missing, status=GrantStatus.SIGNED)
+                .order_by("twin_id", "pk").values_list(*GrantTerms._fields))
+        for row in rows:
+            terms = GrantTerms._make(row)
+            loaded[terms.brand_id].append(terms)
+        new_twins = {t.twin_id for grants in loaded.values() for t in grants} - cov.twins.keys()
+        if new_twins:
+            cov.twins.update(DigitalTwin.objects.filter(pk__in=new_twins).select_related("talent")
+                             .prefetch_related("poses").in_bulk())
+        cov.grants_by_brand.update(loaded)
+    _coverage = cov
+    return {b: cov.grants_by_brand[b] for b in brand_ids}, cov.twins
 
 
 # --- earnings (talent and agency pages) ---------------------------------------------------------

@@ -8,6 +8,7 @@ from .consent import (
     ConsentGrant,
     GrantStatus,
 )
+from .coverage import CoverageToken
 from .ledger import DeniedView, DenialReason, NonBillableReason, RoyaltyEvent
 from .people import (
     CLOTHING_SIZE_ORDER,
@@ -28,7 +29,7 @@ from .people import (
 
 __all__ = [
     "INNERWEAR_ARTICLE_TYPES", "MIN_PURPOSE_LENGTH", "Channel", "ConsentEvent", "ConsentEventKind",
-    "ConsentGrant", "GrantStatus", "DeniedView", "DenialReason", "NonBillableReason", "RoyaltyEvent",
+    "ConsentGrant", "CoverageToken", "GrantStatus", "DeniedView", "DenialReason", "NonBillableReason", "RoyaltyEvent",
     "CLOTHING_SIZE_ORDER", "MAX_AGENCY_COMMISSION", "MAX_REPRESENTATION_YEARS", "Agency", "BodyShape",
     "CaptureAngle", "ClothingSize", "DigitalTwin", "GenderPresentation", "Representation", "Talent",
     "TwinCapture", "TwinPose", "add_years",
