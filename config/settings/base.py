@@ -119,7 +119,8 @@ if REDIS_URL:
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 1500, "expiry": 30},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache, with one connection pool per process rather than one per request (see the module).
+    CACHES = {"default": {"BACKEND": "config.redis_cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twinshop"}}
@@ -151,7 +152,9 @@ STORAGES = {
 SERVESTATIC_USE_FINDERS = True
 SERVESTATIC_KEEP_ONLY_HASHED_FILES = False
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with Redis configured they are also cached there (write-through, Django's
+# documented choice when a shared cache exists), so a request that reads its session needs no query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
