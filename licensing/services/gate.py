@@ -67,6 +67,8 @@ class RenderLicense:
     royalty_event_id: int
     billable: bool
     provenance: dict[str, str] = field(default_factory=dict)
+    # The twin (with its talent) as read inside the licensing transaction, so a renderer needn't fetch it again.
+    twin: DigitalTwin | None = field(default=None, compare=False, repr=False)
 
 
 def twin_label(talent_name: str) -> str:
@@ -144,18 +146,24 @@ def agency_split(*, talent_id: int, amount: Decimal, at: datetime) -> tuple[int 
     """(agency id, rate, commission, net) under the representation active on that day."""
     rep = (
         Representation.objects.filter(talent_id=talent_id, start__lte=at.date(), end__gte=at.date())
-        .select_related("agency")
         .order_by("-start", "-pk")
+        .values_list("agency_id", "agency__commission_rate")
         .first()
     )
-    if rep is None or amount == 0:
-        return (rep.agency_id if rep else None), (rep.agency.commission_rate if rep else Decimal("0")), Decimal("0"), amount
-    rate = rep.agency.commission_rate
+    return _split(amount, agency_id=rep[0] if rep else None, rate=rep[1] if rep else None)
+
+
+def _split(amount: Decimal, *, agency_id: int | None, rate: Decimal | None) -> tuple[int | None, Decimal, Decimal, Decimal]:
+    if agency_id is None:
+        return None, Decimal("0"), Decimal("0"), amount
+    if amount == 0:
+        return agency_id, rate, Decimal("0"), amount
     commission = (amount * rate).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
-    return rep.agency_id, rate, commission, amount - commission
+    return agency_id, rate, commission, amount - commission
 
 
-def _non_billable_reason(*, twin: DigitalTwin, product: Product, viewer: Viewer, at: datetime) -> str:
+def _exempt_reason(*, twin: DigitalTwin, viewer: Viewer) -> str:
+    """Why this view is never billable whoever saw it before (staff, the talent, bots, prefetches), else NONE."""
     if viewer.is_staff:
         return NonBillableReason.STAFF
     if viewer.user_id is not None and viewer.user_id == twin.talent.user_id:
@@ -164,21 +172,46 @@ def _non_billable_reason(*, twin: DigitalTwin, product: Product, viewer: Viewer,
         return NonBillableReason.BOT
     if viewer.is_prefetch:
         return NonBillableReason.PREFETCH
-    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
-    # The window is symmetric: a concurrent request may have taken its timestamp a moment after ours
-    # yet committed first (we waited for its row lock), and it is the same impression all the same.
-    span = timedelta(seconds=window)
-    if window > 0 and RoyaltyEvent.objects.filter(
-        viewer_key=viewer.key, twin_id=twin.pk, product_id=product.pk, billable=True,
-        at__gt=at - span, at__lt=at + span,
-    ).exists():
-        return NonBillableReason.DEDUP
     return NonBillableReason.NONE
 
 
-def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str) -> RenderLicense:
+def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime):
+    """The same viewer's billable view of this twin+product within the dedup window, or None when there is no window.
+
+    The window is symmetric: a concurrent request may have taken its timestamp a moment after ours yet
+    committed first (we waited for its row lock), and it is the same impression all the same. Evaluated
+    only after the grant lock is held, in a statement of its own (READ COMMITTED: its snapshot then
+    includes the rows of whoever held the lock before us: do not fold it into the locking SELECT)."""
+    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    if window <= 0:
+        return None
+    span = timedelta(seconds=window)
+    return RoyaltyEvent.objects.filter(
+        viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk, billable=True,
+        at__gt=at - span, at__lt=at + span,
+    )
+
+
+def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at: datetime) -> str:
+    """Decide dedup, then take one view of the grant's cap; returns the non-billable reason (NONE: billable).
+    Raises ConsentDenied(CAP) when the cap refused it."""
+    seen = _seen_recently(twin_id=grant.twin_id, product=product, viewer=viewer, at=at)
+    if seen is not None and seen.exists():
+        return NonBillableReason.DEDUP
+    updates = ConsentGrant.objects.filter(pk=grant.pk)
+    if grant.view_cap is not None:
+        # Compare-and-swap: the cap holds even if the row lock above were ever dropped.
+        updates = updates.filter(billable_views__lt=F("view_cap"))
+    if not updates.update(billable_views=F("billable_views") + 1):
+        raise ConsentDenied(DenialReason.CAP, grant_id=grant.pk)
+    return NonBillableReason.NONE
+
+
+def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str,
+                        twin: DigitalTwin | None = None) -> RenderLicense:
     label = twin_label(talent_name)
     return RenderLicense(
+        twin=twin,
         grant_id=event.grant_id,
         twin_id=event.twin_id,
         talent_name=talent_name,
@@ -205,7 +238,8 @@ def _existing_licence(key: str, *, twin_id: int, product: Product, channel: str)
         return None
     if (event.twin_id, event.product_id, event.channel) != (twin_id, product.pk, channel):
         raise ValueError("idempotency key already used for a different view")
-    return _licence_from_event(event, talent_name=event.twin.talent.display_name, twin_slug=event.twin.slug)
+    return _licence_from_event(event, talent_name=event.twin.talent.display_name, twin_slug=event.twin.slug,
+                               twin=event.twin)
 
 
 def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str, at: datetime) -> ConsentDenied:
@@ -229,6 +263,18 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     return ConsentDenied(reason, grant_id=for_brand[-1].pk)
 
 
+# What the gate reads of the locked grants and their twin: the terms it checks, never the (long) signed text.
+_LOCKED_FIELDS = (
+    "twin", "brand", "status", "channels", "allowed_master_categories", "allowed_article_types",
+    "excluded_master_categories", "excluded_article_types", "territories", "valid_from", "valid_until",
+    "rate_per_view", "currency", "view_cap", "billable_views",
+    "twin__talent", "twin__name", "twin__slug", "twin__is_active",
+    "twin__talent__user", "twin__talent__display_name", "twin__talent__gender_presentation",
+    "twin__talent__monk_skin_tone", "twin__talent__height_cm", "twin__talent__body_shape",
+    "twin__talent__clothing_size", "twin__talent__hair_style", "twin__talent__hair_colour",
+)
+
+
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
                        at: datetime, key: str) -> RenderLicense:
     """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
@@ -239,6 +285,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     # fresh from the same query, so a deactivation is seen too.
     locked = list(
         ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
+        .only(*_LOCKED_FIELDS)
         .filter(twin_id=twin_id, brand_id=scope.brand_id, status=GrantStatus.SIGNED)
         .order_by("pk")
     )
@@ -250,17 +297,10 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     if not twin.is_active:
         raise ConsentDenied(DenialReason.TWIN_INACTIVE, grant_id=grant.pk)
 
-    reason = _non_billable_reason(twin=twin, product=product, viewer=viewer, at=at)
+    reason = _exempt_reason(twin=twin, viewer=viewer)
+    if reason == NonBillableReason.NONE:
+        reason = _count_billable(grant, product=product, viewer=viewer, at=at)
     billable = reason == NonBillableReason.NONE
-    if billable and grant.view_cap is not None:
-        # Compare-and-swap: the cap holds even if the row lock above were ever dropped.
-        won = ConsentGrant.objects.filter(pk=grant.pk, billable_views__lt=F("view_cap")).update(
-            billable_views=F("billable_views") + 1
-        )
-        if not won:
-            raise ConsentDenied(DenialReason.CAP, grant_id=grant.pk)
-    elif billable:
-        ConsentGrant.objects.filter(pk=grant.pk).update(billable_views=F("billable_views") + 1)
 
     amount = grant.rate_per_view if billable else Decimal("0")
     agency_id, rate, commission, net = agency_split(talent_id=twin.talent_id, amount=amount, at=at)
@@ -284,7 +324,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
         talent_net=net,
         at=at,
     )
-    return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug)
+    return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug, twin=twin)
 
 
 def _record_denial(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,

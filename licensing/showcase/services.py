@@ -60,12 +60,17 @@ def composite_get(*, twin: TwinSpec, product: ProductSpec, pose: str, size: str,
 def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = "front", size: str = "card",
                     territory: str | None = None) -> ShowcaseImage:
     """License the view (raises licensing.services.ConsentDenied), then serve the cached composite with
-    this licence's label and provenance stamped in. Nothing is served without a fresh licence."""
+    this licence's label and provenance stamped in. Nothing is served without a fresh licence.
+
+    `twin` is only identified by its pk here: what is drawn comes from the licence's fresh read."""
     if size not in renderer.SIZES:
         raise ValueError(f"unknown size {size!r}")
     pose = pose if pose in POSES else "front"
     backend = get_backend()
     licence = license_view(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory)
+    # Drawn from the twin and talent as the gate read them inside its transaction (the caller may pass
+    # no more than a primary key).
+    twin = licence.twin if licence.twin is not None else twin
     tw, ps = spec_for_twin(twin), product_spec(product)
     provenance = dict(licence.provenance)
     provenance.update({

@@ -18,6 +18,11 @@ from .tokens import TokenInvalid, token_read
 
 log = logging.getLogger(__name__)
 NO_STORE = "private, no-store, max-age=0"
+# What this route reads of a product: the renderer's and the gate's terms, and the fallback picture.
+_PRODUCT_FIELDS = (
+    "catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type__name",
+    "article_type__sub_category__name", "article_type__sub_category__master__name", "colour__name", "colour__hex",
+)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -40,20 +45,20 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         claim = token_read(token, session_key=request.session.session_key)
     except TokenInvalid as exc:
         return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
-    product = (Product.objects.select_related("article_type__sub_category__master", "colour", "brand")
+    product = (Product.objects.select_related("article_type__sub_category__master", "colour").only(*_PRODUCT_FIELDS)
                .filter(catalog_id=claim.catalog_id, is_published=True).first())
     if product is None:
         raise Http404("No such product.")
-    twin = DigitalTwin.objects.select_related("talent").filter(pk=claim.twin_id).first()
-    if twin is None:
-        return _fallback(product, "no_twin")
     if slot_for(product_spec(product)) is None:
         return _fallback(product, "never_on_twin")
+    # The twin is read (with its talent) by the gate, inside the licensing transaction; the view needn't.
+    twin = DigitalTwin(pk=claim.twin_id)
     try:
         image = showcase_render(twin=twin, product=product, viewer=viewer_for_request(request), channel=claim.channel,
                                 pose=claim.pose, size=claim.size)
     except ConsentDenied as denied:
-        return _fallback(product, denied.reason)
+        # Not recordable: the twin no longer exists.
+        return _fallback(product, denied.reason if denied.recordable else "no_twin")
     except BackendError:
         log.exception("renderer backend failed for twin %s product %s", twin.pk, product.catalog_id)
         return _fallback(product, "render_failed")
