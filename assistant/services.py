@@ -18,7 +18,7 @@ from . import llm as llm_mod
 from .models import Conversation, Turn, TurnRole
 from .pipeline import TurnContext, chips, get_pipeline
 from .retrieval import index as index_mod
-from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
+from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products, variants_of
 from .understanding.schema import LIST_FIELDS, Filters
 
 logger = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[st
     product = _product(product_id)
     size_str = str(size).strip()[:20] if size not in (None, "") else None
     if size_str is None and has_real_sizes(product):
-        sizes = [v.size for v in product.variants.all() if v.stock > 0]
+        sizes = [v.size for v in variants_of(product) if v.stock > 0]
         raise AssistantError("size_required", f"Pick a size for {product.name}: {', '.join(sizes) or 'none in stock'}.")
     try:
         cart_add(session=session, product=product, size=size_str, quantity=quantity)

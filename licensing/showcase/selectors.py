@@ -38,6 +38,9 @@ def twins_for_product(*, product, channel: str, territory: str | None = None) ->
 
 
 def _product_sizes(product) -> set[str]:
+    loaded = getattr(product, "variant_list", None)  # assistant.selectors.products_by_catalog_ids loads them so
+    if loaded is not None:
+        return {v.size for v in loaded}
     cache = getattr(product, "_prefetched_objects_cache", {})
     variants = cache["variants"] if "variants" in cache else product.variants.all()
     return {v.size for v in variants}
