@@ -100,6 +100,38 @@ async def many_clients(server: LiveServer, clients: int, duration: float, seed: 
     return stats, time.perf_counter() - started
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes, in seconds (0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def pids_named(*names: str) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    out.append(int(entry.name))
+            except OSError:
+                pass
+    return out
+
+
+def cpu_snapshot(server: LiveServer) -> dict[str, float]:
+    """CPU seconds used so far by each party of a turn: the uvicorn workers, this load generator, and the
+    database and Redis servers (all of PostgreSQL's processes, so other users of it count too)."""
+    return {"workers": cpu_seconds(server.worker_pids()), "load generator": cpu_seconds([os.getpid()]),
+            "postgresql": cpu_seconds(pids_named("postgres")), "redis": cpu_seconds(pids_named("redis-server"))}
+
+
 def summary(label: str, stats: Stats, wall: float | None = None) -> list[object]:
     xs = stats.latencies_ms
     rate = f"{len(xs) / wall:.1f}" if wall else "-"
@@ -126,7 +158,9 @@ def main() -> None:
         print(f"warm-up: {time.perf_counter() - t0:.1f} s ({len(warm.latencies_ms)} turns, first turn "
               f"{max(warm.latencies_ms or [0]):.0f} ms)")
         single = asyncio.run(one_client(server, args.passes, seed=1))
+        cpu_before = cpu_snapshot(server)
         crowd, wall = asyncio.run(many_clients(server, args.clients, args.duration, seed=2))
+        cpu_after = cpu_snapshot(server)
         rss = {pid: server_rss for pid in server.worker_pids() if (server_rss := _rss(pid))}
     print()
     print(table(["clients", "turns", "turns/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"], [
@@ -135,6 +169,11 @@ def main() -> None:
         print(f"errors: single {single.errors}, concurrent {crowd.errors}")
     print(f"cards per turn: {crowd.products / max(1, len(crowd.latencies_ms)):.1f}; worker RSS after run: "
           + ", ".join(f"{v:.0f} MB" for v in rss.values()))
+    turns = max(1, len(crowd.latencies_ms))
+    print(f"CPU per turn with {args.clients} clients (ms): " + ", ".join(
+        f"{k} {(cpu_after[k] - cpu_before[k]) * 1000 / turns:.1f}" for k in cpu_before)
+        + f"; machine total {sum(cpu_after.values()) * 1000 / turns - sum(cpu_before.values()) * 1000 / turns:.1f}"
+        + f" of {os.cpu_count() * wall * 1000 / turns:.1f} available")
     print(f"load average after: {load_average()}")
     p50, p95 = statistics.median(single.latencies_ms), percentile(single.latencies_ms, 0.95)
     tps, cp95 = len(crowd.latencies_ms) / wall, percentile(crowd.latencies_ms, 0.95)
