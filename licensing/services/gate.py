@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from shop.models import ArticleType, Product
+
+from ..compiled import CompiledQuery
 
 from ..models import (
     Channel,
@@ -142,14 +144,17 @@ def _best_denial(failures: list[tuple[int, str]]) -> str:
     return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]
 
 
+# The gate's per-view statements, compiled once per process (see licensing/compiled.py).
+_REPRESENTATION_ON = CompiledQuery(
+    lambda talent_id, day: Representation.objects.filter(talent_id=talent_id, start__lte=day, end__gte=day)
+    .order_by("-start", "-pk").values_list("agency_id", "agency__commission_rate")[:1],
+    talent_id=int, day=date,
+)
+
+
 def agency_split(*, talent_id: int, amount: Decimal, at: datetime) -> tuple[int | None, Decimal, Decimal, Decimal]:
     """(agency id, rate, commission, net) under the representation active on that day."""
-    rep = (
-        Representation.objects.filter(talent_id=talent_id, start__lte=at.date(), end__gte=at.date())
-        .order_by("-start", "-pk")
-        .values_list("agency_id", "agency__commission_rate")
-        .first()
-    )
+    rep = next(iter(_REPRESENTATION_ON.rows(talent_id=talent_id, day=at.date())), None)
     return _split(amount, agency_id=rep[0] if rep else None, rate=rep[1] if rep else None)
 
 
@@ -175,8 +180,16 @@ def _exempt_reason(*, twin: DigitalTwin, viewer: Viewer) -> str:
     return NonBillableReason.NONE
 
 
-def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime):
-    """The same viewer's billable view of this twin+product within the dedup window, or None when there is no window.
+_SEEN_RECENTLY = CompiledQuery(
+    lambda viewer_key, twin_id, product_id, after, before: RoyaltyEvent.objects.filter(
+        viewer_key=viewer_key, twin_id=twin_id, product_id=product_id, billable=True, at__gt=after, at__lt=before,
+    ),
+    viewer_key=str, twin_id=int, product_id=int, after=datetime, before=datetime,
+)
+
+
+def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime) -> bool:
+    """Whether the same viewer had a billable view of this twin+product within the dedup window.
 
     The window is symmetric: a concurrent request may have taken its timestamp a moment after ours yet
     committed first (we waited for its row lock), and it is the same impression all the same. Evaluated
@@ -184,19 +197,16 @@ def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: dateti
     includes the rows of whoever held the lock before us: do not fold it into the locking SELECT)."""
     window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
     if window <= 0:
-        return None
+        return False
     span = timedelta(seconds=window)
-    return RoyaltyEvent.objects.filter(
-        viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk, billable=True,
-        at__gt=at - span, at__lt=at + span,
-    )
+    return _SEEN_RECENTLY.exists(viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk,
+                                 after=at - span, before=at + span)
 
 
 def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at: datetime) -> str:
     """Decide dedup, then take one view of the grant's cap; returns the non-billable reason (NONE: billable).
     Raises ConsentDenied(CAP) when the cap refused it."""
-    seen = _seen_recently(twin_id=grant.twin_id, product=product, viewer=viewer, at=at)
-    if seen is not None and seen.exists():
+    if _seen_recently(twin_id=grant.twin_id, product=product, viewer=viewer, at=at):
         return NonBillableReason.DEDUP
     updates = ConsentGrant.objects.filter(pk=grant.pk)
     if grant.view_cap is not None:
@@ -274,6 +284,12 @@ _LOCKED_FIELDS = (
     "twin__talent__clothing_size", "twin__talent__hair_style", "twin__talent__hair_colour",
 )
 
+_LOCK_GRANTS = CompiledQuery(
+    lambda twin_id, brand_id: ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
+    .only(*_LOCKED_FIELDS).filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk"),
+    twin_id=int, brand_id=int,
+)
+
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
                        at: datetime, key: str) -> RenderLicense:
@@ -283,12 +299,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = list(
-        ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
-        .only(*_LOCKED_FIELDS)
-        .filter(twin_id=twin_id, brand_id=scope.brand_id, status=GrantStatus.SIGNED)
-        .order_by("pk")
-    )
+    locked = _LOCK_GRANTS.objects(twin_id=twin_id, brand_id=scope.brand_id)
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:

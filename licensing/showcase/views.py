@@ -6,6 +6,7 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
+from licensing.compiled import CompiledQuery
 from licensing.models import DigitalTwin
 from licensing.services import ConsentDenied, viewer_for_request
 from shop.models import Product
@@ -22,6 +23,11 @@ NO_STORE = "private, no-store, max-age=0"
 _PRODUCT_FIELDS = (
     "catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type__name",
     "article_type__sub_category__name", "article_type__sub_category__master__name", "colour__name", "colour__hex",
+)
+_PRODUCT = CompiledQuery(
+    lambda catalog_id: Product.objects.select_related("article_type__sub_category__master", "colour")
+    .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True)[:1],
+    catalog_id=int,
 )
 
 
@@ -45,8 +51,7 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         claim = token_read(token, session_key=request.session.session_key)
     except TokenInvalid as exc:
         return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
-    product = (Product.objects.select_related("article_type__sub_category__master", "colour").only(*_PRODUCT_FIELDS)
-               .filter(catalog_id=claim.catalog_id, is_published=True).first())
+    product = next(iter(_PRODUCT.objects(catalog_id=claim.catalog_id)), None)
     if product is None:
         raise Http404("No such product.")
     if slot_for(product_spec(product)) is None:

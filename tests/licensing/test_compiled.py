@@ -1,0 +1,73 @@
+"""licensing.compiled.CompiledQuery: SQL compiled once, then the same results as the QuerySet for any values."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from licensing.compiled import CompiledQuery
+from licensing.models import ConsentGrant, DigitalTwin
+from shop.models import Product
+from tests.factories import ConsentGrantFactory, DigitalTwinFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+GRANTS = CompiledQuery(
+    lambda twin_id, status: ConsentGrant.objects.select_related("twin__talent").only(
+        "status", "valid_from", "twin", "twin__slug", "twin__talent", "twin__talent__display_name",
+    ).filter(twin_id=twin_id, status=status).order_by("pk"),
+    twin_id=int, status=str,
+)
+WINDOW = CompiledQuery(
+    lambda after, until: ConsentGrant.objects.filter(valid_from__gt=after, valid_until__lte=until).values_list("pk"),
+    after=datetime, until=datetime,
+)
+
+
+def test_objects_match_the_queryset_for_every_value():
+    twins = [DigitalTwinFactory(), DigitalTwinFactory()]
+    for twin in twins:
+        ConsentGrantFactory(twin=twin)
+        ConsentGrantFactory(twin=twin)
+    for twin in twins:  # compiled with the first values, then rebound
+        got = GRANTS.objects(twin_id=twin.pk, status="signed")
+        want = list(ConsentGrant.objects.filter(twin_id=twin.pk, status="signed").order_by("pk"))
+        assert got == want
+        assert [g.twin.talent.display_name for g in got] == [twin.talent.display_name] * 2  # select_related kept
+        assert all(g.valid_from.tzinfo is not None for g in got)  # converters applied (SQLite: str -> datetime)
+    assert GRANTS.objects(twin_id=twins[0].pk, status="revoked") == []
+
+
+def test_rows_and_exists_bind_datetimes():
+    grant = ConsentGrantFactory()
+    before = grant.valid_from - timedelta(seconds=1)
+    assert WINDOW.rows(after=before, until=grant.valid_until) == [(grant.pk,)]
+    assert WINDOW.rows(after=grant.valid_from, until=grant.valid_until) == []
+    assert WINDOW.exists(after=before, until=grant.valid_until + timedelta(days=1))
+
+
+def test_a_value_that_cannot_be_bound_fails_loudly():
+    with pytest.raises(TypeError):
+        GRANTS.objects(twin_id=1)
+    unused = CompiledQuery(lambda pk, day: DigitalTwin.objects.filter(pk=pk), pk=int, day=date)
+    with pytest.raises(ValueError):  # a value that lands nowhere in the SQL is refused, never guessed
+        unused.exists(pk=1, day=timezone.now().date())
+
+
+def test_product_lookup_keeps_model_ordering_and_limits():
+    product = ProductFactory()
+    compiled = CompiledQuery(lambda catalog_id: Product.objects.filter(catalog_id=catalog_id)[:1], catalog_id=int)
+    assert compiled.objects(catalog_id=product.catalog_id) == [product]
+    assert compiled.objects(catalog_id=product.catalog_id + 1) == []
+
+
+def test_select_for_update_needs_a_transaction(on_postgres):
+    locking = CompiledQuery(lambda pk: ConsentGrant.objects.select_for_update().filter(pk=pk), pk=int)
+    grant = ConsentGrantFactory()
+    with transaction.atomic():
+        assert locking.objects(pk=grant.pk) == [grant]
+    if on_postgres:
+        with pytest.raises(transaction.TransactionManagementError):
+            locking.objects(pk=grant.pk)
