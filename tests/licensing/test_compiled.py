@@ -63,11 +63,11 @@ def test_product_lookup_keeps_model_ordering_and_limits():
     assert compiled.objects(catalog_id=product.catalog_id + 1) == []
 
 
-def test_select_for_update_needs_a_transaction(on_postgres):
+@pytest.mark.django_db(transaction=True)
+def test_select_for_update_needs_a_transaction():
     locking = CompiledQuery(lambda pk: ConsentGrant.objects.select_for_update().filter(pk=pk), pk=int)
     grant = ConsentGrantFactory()
     with transaction.atomic():
         assert locking.objects(pk=grant.pk) == [grant]
-    if on_postgres:
-        with pytest.raises(transaction.TransactionManagementError):
-            locking.objects(pk=grant.pk)
+    with pytest.raises(transaction.TransactionManagementError):
+        locking.objects(pk=grant.pk)
