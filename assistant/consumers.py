@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from . import services
+from . import selectors, services
 from .models import Conversation
 from .pipeline import chips
 from .ratelimit import BucketPolicy, MemoryTokenBucket, limiter
@@ -40,30 +40,47 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         if session is None:
             await self.close(code=4400)
             return
-        if not session.session_key:
-            # A first-time visitor whose page has not set a session cookie yet: the chat still works, but
-            # the cart it fills is this socket's own session.
-            await database_sync_to_async(session.save)()
         user = self.scope.get("user")
-        user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
-        self.conversation = await database_sync_to_async(services.conversation_get_or_create)(
-            session_key=session.session_key, user_id=user_id
-        )
+        self.user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+        # Most sockets are page views where nobody types: the session and conversation rows are written on
+        # the first frame (_conversation), and a returning shopper's conversation is only read here.
+        self.conversation = None
+        if session.session_key:
+            self.conversation = await database_sync_to_async(selectors.conversation_for_session)(
+                session_key=session.session_key)
+        # The per-session bucket, shared by a shopper's tabs. A socket without a session cookie gets a session
+        # of its own on its first message, so until then (and after) its bucket is the socket's.
+        self.rate_key = session.session_key or self.channel_name
         self.twin_groups: set[str] = set()
         self.connection_bucket = MemoryTokenBucket(CONNECTION_POLICY)
         self.last_frame_at = time.monotonic()
-        if user_id is not None:
-            self.user_group = services.user_group(user_id)
+        if self.user_id is not None:
+            self.user_group = services.user_group(self.user_id)
             await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         self.idle_watch = asyncio.ensure_future(self._close_when_idle())
+        state = (self.conversation.state if self.conversation is not None else None) or {}
         await self.send_json({
             "type": "hello",
             "disclosure": services.DISCLOSURE,
-            "conversation": str(self.conversation.public_id),
-            "filters": (self.conversation.state or {}).get("filters") or {},
-            "chips": chips((self.conversation.state or {}).get("filters") or {}),
+            "conversation": str(self.conversation.public_id) if self.conversation is not None else None,
+            "filters": state.get("filters") or {},
+            "chips": chips(state.get("filters") or {}),
         })
+
+    async def _conversation(self) -> Conversation:
+        """This socket's conversation, creating the session (a first-time visitor whose page has not set a
+        session cookie: the cart it fills is this socket's own session) and the conversation row if needed."""
+        if self.conversation is None or (self.user_id and self.conversation.user_id != self.user_id):
+            session = self.scope["session"]
+
+            def get_or_create() -> Conversation:
+                if not session.session_key:
+                    session.save()
+                return services.conversation_get_or_create(session_key=session.session_key, user_id=self.user_id)
+
+            self.conversation = await database_sync_to_async(get_or_create)()
+        return self.conversation
 
     async def disconnect(self, code: int) -> None:
         watch = getattr(self, "idle_watch", None)
@@ -116,9 +133,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict):
             await self.error("bad_message", "Send a JSON object with a \"type\".")
             return
-        session = self.scope["session"]
         try:
-            allowed = await limiter("assistant-ws", MESSAGE_POLICY).allow(session.session_key or self.channel_name)
+            allowed = await limiter("assistant-ws", MESSAGE_POLICY).allow(self.rate_key)
         except Exception:  # noqa: BLE001 - the shared limiter (Redis) is down: fail closed, say so, let the client retry
             logger.exception("rate limiter unavailable")
             await self.error("unavailable", "The assistant is briefly unavailable; reconnecting shortly.")
@@ -168,9 +184,10 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             while (piece := await pieces.get()) is not None:
                 await self.send_json({"type": "delta", "text": piece})
 
+        conversation = await self._conversation()
+
         def run() -> TurnResult:
-            assert self.conversation is not None
-            return services.conversation_message(conversation=self.conversation, text=text,
+            return services.conversation_message(conversation=conversation, text=text,
                                                  session_key=self.scope["session"].session_key, on_delta=on_delta)
 
         drainer = asyncio.ensure_future(drain())
@@ -184,8 +201,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
     async def _action(self, action: str, content: dict[str, Any]) -> TurnResult:
         session = self.scope["session"]
-        convo = self.conversation
-        assert convo is not None
+        convo = await self._conversation()
 
         def run() -> TurnResult:
             key = session.session_key

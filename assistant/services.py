@@ -121,11 +121,18 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
     raise AssistantError("busy", "This conversation is busy in another tab; try again.")
 
 
+# Product.catalog_id is a PositiveIntegerField; a larger number can't name a product, and SQLite raises
+# OverflowError on one that doesn't fit 64 bits.
+MAX_CATALOG_ID = 2**31 - 1
+
+
 def _product(catalog_id: Any) -> Product:
     try:
         cid = int(catalog_id)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise AssistantError("bad_product", "That product id is not valid.") from None
+    if not 0 <= cid <= MAX_CATALOG_ID:
+        raise AssistantError("bad_product", "That product id is not valid.")
     products = products_by_catalog_ids([cid])
     if not products:
         raise AssistantError("not_found", "That product is not available.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -13,6 +14,7 @@ from tests.assistant.wsclient import WebsocketClient
 from django.contrib.sessions.backends.db import SessionStore
 
 from assistant.routing import websocket_urlpatterns
+from assistant.models import Conversation
 from assistant.services import DISCLOSURE
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -307,4 +309,21 @@ async def test_remove_filter_with_a_value_of_the_wrong_shape_is_a_bad_action(cat
 
     assert answer["type"] == "error" and answer["code"] == "bad_action"
     assert await Turn.objects.acount() == turns_before
+    await comm.disconnect()
+
+
+async def test_a_connection_writes_nothing_until_the_first_message(catalogue):  # type: ignore[no-untyped-def]
+    # Every page with the widget opens a socket; most never send a frame. Given a first-time visitor,
+    before = await database_sync_to_async(Conversation.objects.count)()
+    comm, connected = await connect()
+    hello = await comm.receive_json_from(timeout=10)
+    # when the socket only says hello, no conversation row exists yet,
+    assert connected and hello["conversation"] is None and hello["filters"] == {}
+    assert await database_sync_to_async(Conversation.objects.count)() == before
+    # and the first message creates exactly one, which later messages reuse.
+    await comm.send_json_to({"type": "message", "text": "men's watches"})
+    await until(comm, "reply")
+    await comm.send_json_to({"type": "message", "text": "black ones"})
+    await until(comm, "reply")
+    assert await database_sync_to_async(Conversation.objects.count)() == before + 1
     await comm.disconnect()
