@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from shop.models import ArticleType, Product
@@ -284,11 +284,21 @@ _LOCKED_FIELDS = (
     "twin__talent__clothing_size", "twin__talent__hair_style", "twin__talent__hair_colour",
 )
 
-_LOCK_GRANTS = CompiledQuery(
-    lambda twin_id, brand_id: ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
-    .only(*_LOCKED_FIELDS).filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk"),
-    twin_id=int, brand_id=int,
-)
+def _grants_to_lock(twin_id: int, brand_id: int, day: date):
+    # The representation active that day (for the agency split, which is not race-sensitive) comes along
+    # as two subqueries of the locking statement, the row `agency_split` would pick.
+    rep = Representation.objects.filter(talent_id=OuterRef("twin__talent_id"), start__lte=day, end__gte=day).order_by(
+        "-start", "-pk"
+    )
+    return (
+        ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent").only(*_LOCKED_FIELDS)
+        .annotate(rep_agency_id=Subquery(rep.values("agency_id")[:1]),
+                  rep_agency_rate=Subquery(rep.values("agency__commission_rate")[:1]))
+        .filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk")
+    )
+
+
+_LOCK_GRANTS = CompiledQuery(_grants_to_lock, twin_id=int, brand_id=int, day=date)
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
@@ -299,7 +309,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = _LOCK_GRANTS.objects(twin_id=twin_id, brand_id=scope.brand_id)
+    locked = _LOCK_GRANTS.objects(twin_id=twin_id, brand_id=scope.brand_id, day=at.date())
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
@@ -314,7 +324,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     billable = reason == NonBillableReason.NONE
 
     amount = grant.rate_per_view if billable else Decimal("0")
-    agency_id, rate, commission, net = agency_split(talent_id=twin.talent_id, amount=amount, at=at)
+    agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
     event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
