@@ -277,6 +277,42 @@ def _refresh_quietly() -> None:
         connection.close()
 
 
+def assistant_warm() -> float:
+    """Load what a worker's first chat turn would otherwise load while a shopper waits (about 3 s here): the
+    index snapshot, the catalogue vocabulary and its concept anchors, and the ONNX query encoder. Returns
+    the seconds it took."""
+    import time
+
+    from .retrieval.embeddings import query_encoder
+    from .understanding import semantic
+    from .understanding.vocabulary import vocabulary_from_db
+
+    started = time.perf_counter()
+    snapshot = index_mod.get_snapshot()
+    semantic.warm(vocabulary_from_db(version=str(snapshot.stamp)))
+    query_encoder("fashion")
+    return time.perf_counter() - started
+
+
+def assistant_warm_in_background() -> threading.Thread:
+    """Called once per worker process by config/asgi.py: the worker serves meanwhile; a turn that arrives
+    first simply loads the same things itself."""
+
+    def run() -> None:
+        try:
+            logger.info("assistant warmed in %.1f s", assistant_warm())
+        except Exception:  # noqa: BLE001 - an empty database or a missing index: the first turn reports it
+            logger.exception("assistant warm-up failed")
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    thread = threading.Thread(target=run, name="assistant-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def user_sockets_close(*, user_id: int) -> None:
     """Close every open chat socket of a user (on logout), on whichever worker holds it.
 

@@ -12,6 +12,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from assistant.routing import websocket_urlpatterns  # noqa: E402
 
+from django.conf import settings  # noqa: E402
+
+if settings.ASSISTANT_WARM_ON_START:
+    from assistant.services import assistant_warm_in_background
+
+    assistant_warm_in_background()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -11,3 +11,5 @@ SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 20
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+# Tests import config.asgi in process; a warm-up thread there would reach the database outside any test.
+ASSISTANT_WARM_ON_START = False
