@@ -7,8 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 
+from config.urlreverse import reverse_one
 from licensing.showcase.selectors import twin_image_for
 from shop.models import Product, Variant
 
@@ -103,7 +103,7 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
                  prefer: dict[str, Any] | None = None, twins: list[Any] | None = None) -> dict[str, Any]:
-    image = product.image.url if product.image else reverse("shop:product_illustration", args=[product.catalog_id])
+    image = product.image.url if product.image else reverse_one("shop:product_illustration", product.catalog_id)
     card: dict[str, Any] = {
         "id": product.catalog_id,
         "name": product.name,

@@ -157,6 +157,7 @@ def main() -> None:
         asyncio.run(one_client(server, 1, seed=98))
         print(f"warm-up: {time.perf_counter() - t0:.1f} s ({len(warm.latencies_ms)} turns, first turn "
               f"{max(warm.latencies_ms or [0]):.0f} ms)")
+        cpu_start = cpu_snapshot(server)
         single = asyncio.run(one_client(server, args.passes, seed=1))
         cpu_before = cpu_snapshot(server)
         crowd, wall = asyncio.run(many_clients(server, args.clients, args.duration, seed=2))
@@ -169,6 +170,9 @@ def main() -> None:
         print(f"errors: single {single.errors}, concurrent {crowd.errors}")
     print(f"cards per turn: {crowd.products / max(1, len(crowd.latencies_ms)):.1f}; worker RSS after run: "
           + ", ".join(f"{v:.0f} MB" for v in rss.values()))
+    one_turns = max(1, len(single.latencies_ms))
+    print("CPU per turn with 1 client (ms): " + ", ".join(
+        f"{k} {(cpu_before[k] - cpu_start[k]) * 1000 / one_turns:.1f}" for k in cpu_start))
     turns = max(1, len(crowd.latencies_ms))
     print(f"CPU per turn with {args.clients} clients (ms): " + ", ".join(
         f"{k} {(cpu_after[k] - cpu_before[k]) * 1000 / turns:.1f}" for k in cpu_before)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 
+from config.urlreverse import reverse_one
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.selectors import twins_covering
 from licensing.services import twin_label
@@ -99,7 +99,8 @@ def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
 def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pose: str, size: str) -> str:
     token = token_mint(ImageClaim(twin_id=twin.pk, pose=pose, catalog_id=product.catalog_id, channel=channel,
                                   size=size, viewer=viewer_hash(session_key)))
-    return reverse("licensing:showcase:image", args=[token])
+    # Signed tokens are URL-safe base64 and ":" only, which reverse() leaves unquoted.
+    return reverse_one("licensing:showcase:image", token)
 
 
 def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,

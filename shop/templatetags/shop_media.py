@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
+
+from config.urlreverse import reverse_one
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ register = template.Library()
 def illustration_url(product) -> str:
     # The version parameter changes whenever the product does, so the response can be immutable.
     version = int(product.updated_at.timestamp()) if getattr(product, "updated_at", None) else 0
-    return f"{reverse('shop:product_illustration', args=[product.catalog_id])}?v={version}"
+    return f"{reverse_one('shop:product_illustration', product.catalog_id)}?v={version}"
 
 
 @register.simple_tag
