@@ -14,7 +14,6 @@ from django.utils import timezone
 from shop.models import ArticleType, Product
 
 from ..compiled import CompiledQuery
-
 from ..models import (
     Channel,
     ConsentGrant,
@@ -283,6 +282,7 @@ _LOCKED_FIELDS = (
     "twin__talent__monk_skin_tone", "twin__talent__height_cm", "twin__talent__body_shape",
     "twin__talent__clothing_size", "twin__talent__hair_style", "twin__talent__hair_colour",
 )
+
 
 def _grants_to_lock(twin_id: int, brand_id: int, day: date):
     # The representation active that day (for the agency split, which is not race-sensitive) comes along
