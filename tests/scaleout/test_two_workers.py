@@ -175,14 +175,17 @@ class Chat:
             self.pushed.append(frame)
 
 
-async def _open_on_both_workers(server, *, max_connections: int = 40) -> tuple[list[Chat], dict[int, Chat]]:  # type: ignore[no-untyped-def]
+async def _open_on_both_workers(server, *, max_connections: int = 160) -> tuple[list[Chat], dict[int, Chat]]:  # type: ignore[no-untyped-def]
     """Open connections (in concurrent batches) until both workers hold at least one; return all of them
-    and one chat per worker."""
+    and one chat per worker. The kernel hands a connection to whichever worker accepts first, and a worker
+    still warming up (or busy) accepts late, so batches keep coming, a moment apart, for a while."""
     from websockets.asyncio.client import connect
 
     chats: list[Chat] = []
     per_worker: dict[int, Chat] = {}
     while len(per_worker) < 2 and len(chats) < max_connections:
+        if chats:
+            await asyncio.sleep(0.25)
         batch = await asyncio.gather(*(connect(server.ws, origin=server.origin, open_timeout=60) for _ in range(8)))
         for ws in batch:
             hello = json.loads(await ws.recv())
