@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from config.urlreverse import reverse_one
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.selectors import twins_covering
