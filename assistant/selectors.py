@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from config.urlreverse import reverse_one
 from licensing.showcase.selectors import twin_image_for
 from shop.models import Product, Variant
+from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .models import Conversation
 from .understanding.schema import Filters
@@ -61,7 +62,7 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
         .select_related("brand", "article_type__sub_category__master", "colour")
         # A plain list attribute (to_attr) rather than the related manager's cache: Django then skips building
         # a queryset per product, which was 40% of loading a page of cards.
-        .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("position"), to_attr="variant_list"))
+        .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("position"), to_attr=VARIANTS_ATTR))
     )
     by_id = {p.catalog_id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -134,12 +135,6 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
 
 def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
-
-
-def variants_of(product: Product) -> list[Variant]:
-    """The product's variants in position order: loaded with it by products_by_catalog_ids, else queried."""
-    loaded = getattr(product, "variant_list", None)
-    return loaded if loaded is not None else list(product.variants.order_by("position"))
 
 
 def sizes_of(product: Product) -> list[str]:

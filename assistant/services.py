@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import F
 
 from shop.models import Product
+from shop.selectors import variants_of
 
 from . import llm as llm_mod
 from .models import Conversation, Turn, TurnRole
 from .pipeline import TurnContext, chips, get_pipeline
 from .retrieval import index as index_mod
-from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products, variants_of
+from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
 from .understanding.schema import LIST_FIELDS, Filters
 
 logger = logging.getLogger(__name__)

@@ -18,6 +18,18 @@ from django.utils.text import slugify
 from shop.caching import cached
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
+# Attribute a page of products carries its variants in (Prefetch(..., to_attr=VARIANTS_ATTR)): a plain
+# list, so Django builds no queryset per product.
+VARIANTS_ATTR = "variant_list"
+
+
+def variants_of(product: Product) -> list[Variant]:
+    """The product's variants in position order: the list loaded with it if any, else its related manager
+    (which uses a prefetch of its own, or queries)."""
+    loaded = getattr(product, VARIANTS_ATTR, None)
+    return loaded if loaded is not None else list(product.variants.all())
+
+
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
 MAX_PRICE_FILTER = Decimal("99999999.99")

@@ -7,6 +7,7 @@ from config.urlreverse import reverse_one
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.selectors import twins_covering
 from licensing.services import twin_label
+from shop.selectors import variants_of
 
 from .figures import POSES
 from .renderer import product_spec, slot_for
@@ -37,12 +38,7 @@ def twins_for_product(*, product, channel: str, territory: str | None = None) ->
 
 
 def _product_sizes(product) -> set[str]:
-    loaded = getattr(product, "variant_list", None)  # assistant.selectors.products_by_catalog_ids loads them so
-    if loaded is not None:
-        return {v.size for v in loaded}
-    cache = getattr(product, "_prefetched_objects_cache", {})
-    variants = cache["variants"] if "variants" in cache else product.variants.all()
-    return {v.size for v in variants}
+    return {v.size for v in variants_of(product)}
 
 
 def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None) -> list[DigitalTwin]:
