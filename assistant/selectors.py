@@ -77,8 +77,8 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
     revocation shows on the next turn; the gate still decides each view."""
     from django.utils import timezone
 
-    from licensing.selectors import signed_grants_by_brand
-    from licensing.services.gate import grant_failure, product_scope
+    from licensing.selectors import covering_twins, signed_grants_by_brand
+    from licensing.services.gate import product_scope
     from licensing.showcase.selectors import product_slot
 
     at = timezone.now()
@@ -90,15 +90,9 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
     grants_by_brand, twin_by_id = signed_grants_by_brand({p.brand_id for p in wearable})
     for product in wearable:
         scope = product_scope(product)
-        twins: dict[int, Any] = {}
-        for grant in grants_by_brand[scope.brand_id]:
-            if grant.twin_id in twins:
-                continue
-            twin = twin_by_id.get(grant.twin_id)
-            if (twin is not None and twin.is_active
-                    and grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None):
-                twins[grant.twin_id] = twin
-        out[product.catalog_id] = list(twins.values())
+        out[product.catalog_id] = covering_twins(grants_by_brand[scope.brand_id],
+                                                 twin_of=lambda grant: twin_by_id.get(grant.twin_id), scope=scope,
+                                                 channel=channel, territory=territory, at=at)
     return out
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils import timezone
 from shop.models import Product
 
 from .models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus
-from .services.gate import grant_failure, product_scope
+from .services.gate import ProductScope, grant_failure, product_scope
 
 
 def twins_covering(*, product: Product, channel: str, territory: str | None = None,
@@ -31,12 +33,22 @@ def twins_covering(*, product: Product, channel: str, territory: str | None = No
         .select_related("twin__talent")
         .order_by("twin_id", "pk")
     )
+    return covering_twins(grants, twin_of=lambda grant: grant.twin, scope=scope, channel=channel,
+                          territory=territory, at=at)
+
+
+def covering_twins(grants: Iterable, *, twin_of: Callable[[Any], DigitalTwin | None], scope: ProductScope,
+                   channel: str, territory: str, at: datetime) -> list[DigitalTwin]:
+    """The active twins of `grants` (in their order, each twin once) whose terms cover this view, by the gate's
+    own grant_failure. `twin_of(grant)` gives a grant's twin, or None for one that is not loaded."""
     twins: dict[int, DigitalTwin] = {}
     for grant in grants:
         if grant.twin_id in twins:
             continue
-        if grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None:
-            twins[grant.twin_id] = grant.twin
+        twin = twin_of(grant)
+        if (twin is not None and twin.is_active
+                and grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None):
+            twins[grant.twin_id] = twin
     return list(twins.values())
 
 
