@@ -263,19 +263,26 @@ def index_mark_stale(*, catalog_ids: list[int]) -> None:
     index_mod.mark_stale(catalog_ids)
     if len(catalog_ids) > BULK_THRESHOLD or not getattr(settings, "ASSISTANT_INDEX_BACKGROUND_REFRESH", True):
         return
-    thread = threading.Thread(target=_refresh_quietly, name="assistant-index-refresh", daemon=True)
+    # A failure is logged; the next build_index or change retries.
+    _in_background(index_refresh, name="assistant-index-refresh")
+
+
+def _in_background(work: Callable[[], Any], *, name: str) -> threading.Thread:
+    """Run `work` in a daemon thread that logs a failure and closes its own database connection."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - nobody awaits this thread: the log is where a failure goes
+            logger.exception("%s failed", name)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
-
-
-def _refresh_quietly() -> None:
-    try:
-        index_refresh()
-    except Exception:  # noqa: BLE001 - logged; the next build_index or change retries
-        logger.exception("assistant index refresh failed")
-    finally:
-        from django.db import connection
-
-        connection.close()
+    return thread
 
 
 def assistant_warm() -> float:
@@ -297,21 +304,9 @@ def assistant_warm() -> float:
 
 def assistant_warm_in_background() -> threading.Thread:
     """Called once per worker process by config/asgi.py: the worker serves meanwhile; a turn that arrives
-    first simply loads the same things itself."""
-
-    def run() -> None:
-        try:
-            logger.info("assistant warmed in %.1f s", assistant_warm())
-        except Exception:  # noqa: BLE001 - an empty database or a missing index: the first turn reports it
-            logger.exception("assistant warm-up failed")
-        finally:
-            from django.db import connection
-
-            connection.close()
-
-    thread = threading.Thread(target=run, name="assistant-warm", daemon=True)
-    thread.start()
-    return thread
+    first simply loads the same things itself. An empty database or a missing index only logs here; the first
+    turn reports it."""
+    return _in_background(lambda: logger.info("assistant warmed in %.1f s", assistant_warm()), name="assistant-warm")
 
 
 def user_sockets_close(*, user_id: int) -> None:
