@@ -86,11 +86,11 @@ NEGATION_CUES = frozenset({"not", "no", "non", "without", "except", "excluding",
                            "apart", "aside", "besides", "nix", "ditch", "lose", "wont", "cant", "doesnt"})
 NEGATION_CARRY = frozenset({"or", "and", "nor", ",", "any", "in", "want", "like", "the", "colou", "colour", "color",
                             "colours", "colors", "shade", "shades", "too", "please", "a", "anything", "stuff", "from",
-                            "by", "made", "ones", "one", "items", "really", "do", "wanna", "want", "need", "brand",
+                            "by", "made", "ones", "one", "items", "really", "do", "wanna", "need", "brand",
                             "brands", "either", "more", "of", "that", "is", "are", "thing", "things", "something",
                             "have", "get", "go", "with", "for", "see", "show", "wear", "much", "fan", "big", "keen",
                             "into", "liking", "coloured", "colored", "stay", "away", "steer", "clear", "at", "all",
-                            "anymore", "any", "again", "so", "a", "an", "them", "me", "those", "these"})
+                            "anymore", "again", "so", "an", "them", "me", "those", "these"})
 
 
 @dataclass
