@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shop.models import ArticleType, Product
 
-from ..compiled import CompiledQuery
+from config.compiled import CompiledQuery
 from ..models import (
     Channel,
     ConsentGrant,
@@ -143,7 +143,7 @@ def _best_denial(failures: list[tuple[int, str]]) -> str:
     return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]
 
 
-# The gate's per-view statements, compiled once per process (see licensing/compiled.py).
+# The gate's per-view statements, compiled once per process (see config/compiled.py).
 _REPRESENTATION_ON = CompiledQuery(
     lambda talent_id, day: Representation.objects.filter(talent_id=talent_id, start__lte=day, end__gte=day)
     .order_by("-start", "-pk").values_list("agency_id", "agency__commission_rate")[:1],

@@ -6,7 +6,7 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
-from licensing.compiled import CompiledQuery
+from config.compiled import CompiledQuery
 from licensing.models import DigitalTwin
 from licensing.services import ConsentDenied, viewer_for_request
 from shop.models import Product

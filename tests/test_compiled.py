@@ -1,4 +1,4 @@
-"""licensing.compiled.CompiledQuery: SQL compiled once, then the same results as the QuerySet for any values."""
+"""config.compiled.CompiledQuery: SQL compiled once, then the same results as the QuerySet for any values."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from licensing.compiled import CompiledQuery
+from config.compiled import CompiledQuery
 from licensing.models import ConsentGrant, DigitalTwin
 from shop.models import Product
 from tests.factories import ConsentGrantFactory, DigitalTwinFactory, ProductFactory
