@@ -343,7 +343,8 @@ _snapshot_lock = threading.Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    directory = index_dir()
+    # Read on every get_snapshot (several times a turn): two stats, no mkdir (a missing file reads as None).
+    directory = Path(settings.ASSISTANT_INDEX_DIR)
     out: list[Any] = []
     for name in ("current.json", "stale.json"):
         try:
