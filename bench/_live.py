@@ -33,13 +33,22 @@ def load_average() -> str:
 
 
 def machine() -> str:
-    model = ""
+    """CPU count, model, clock and widest vector unit: the same "2 cpu AMD EPYC" name covers hosts whose ONNX
+    query embedding differs by 2x (AVX-512 or not), so figures are only comparable with this line beside them."""
+    model, mhz, flags = "", "", set()
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cpu, {os.uname().machine}, {model or 'unknown CPU'}"
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "model name" and not model:
+                model = value
+            elif key == "cpu MHz" and not mhz:
+                mhz = f"{float(value):.0f} MHz"
+            elif key == "flags" and not flags:
+                flags = set(value.split())
+    vector = "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "no avx2"
+    details = ", ".join(x for x in (model or "unknown CPU", mhz, vector if flags else "") if x)
+    return f"{os.cpu_count()} cpu, {os.uname().machine}, {details}"
 
 
 def rss_mb(pid: int) -> float:
