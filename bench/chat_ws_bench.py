@@ -6,7 +6,8 @@ database by default, PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set), 
   1. one client: conversations one after another, each on a fresh connection (a fresh session, like a new
      shopper); latency of every turn = message frame sent -> final "reply" frame received.
   2. N concurrent clients (default 50) for a fixed time: turns/s over the whole run, p50/p95 per turn.
-Budgets in the messages are random, so the query embedding mostly misses its LRU, like real traffic.
+The server runs with the query-embedding cache off (ASSISTANT_QUERY_CACHE_SIZE=0): ten conversations repeat
+their search texts, which real traffic does far less, so every timed turn pays for its embedding.
 Connection set-up (session + conversation rows) is not part of a turn and is not timed.
 
     python bench/chat_ws_bench.py [--workers 1] [--clients 50] [--duration 20]
@@ -150,7 +151,7 @@ def main() -> None:
     print(f"machine: {machine()}; load average before: {load_average()}")
     print(f"server: uvicorn --workers {args.workers}; database: {db}; channel layer: "
           f"{'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")
-    with live_server(workers=args.workers) as server:
+    with live_server(workers=args.workers, env={"ASSISTANT_QUERY_CACHE_SIZE": "0"}) as server:
         t0 = time.perf_counter()
         # Warm-up: every worker loads the index, the ONNX session and the vocabulary on its first turn.
         warm = asyncio.run(many_clients(server, max(2, args.workers * 2), 0.1, seed=99))[0]

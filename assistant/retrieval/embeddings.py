@@ -107,15 +107,26 @@ def export_query_model() -> Path | None:
 
 
 class QueryEncoder:
-    """Query embeddings with an LRU in front: shoppers repeat themselves, and the state text repeats often."""
+    """Query embeddings with an LRU in front: shoppers repeat themselves, and the state text repeats often.
 
-    def __init__(self, maxsize: int = 4096) -> None:
+    ASSISTANT_QUERY_CACHE_SIZE entries (0 turns the cache off: the chat benchmark does, so every turn it
+    times pays for its embedding)."""
+
+    def __init__(self, maxsize: int | None = None) -> None:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._maxsize = maxsize
         self._lock = threading.Lock()
 
+    def _capacity(self) -> int:
+        if self._maxsize is None:
+            from django.conf import settings
+
+            self._maxsize = int(getattr(settings, "ASSISTANT_QUERY_CACHE_SIZE", 4096))
+        return self._maxsize
+
     def __call__(self, text: str) -> np.ndarray:
         key = text.strip().lower()
+        capacity = self._capacity()
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -123,10 +134,11 @@ class QueryEncoder:
                 return hit
         vec = encode_queries([key])[0]
         vec.setflags(write=False)
-        with self._lock:
-            self._cache[key] = vec
-            if len(self._cache) > self._maxsize:
-                self._cache.popitem(last=False)
+        if capacity > 0:
+            with self._lock:
+                self._cache[key] = vec
+                while len(self._cache) > capacity:
+                    self._cache.popitem(last=False)
         return vec
 
 

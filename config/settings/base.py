@@ -223,6 +223,8 @@ ASSISTANT_INDEX_DIR = DATA_DIR / "index"
 # Each ASGI worker loads the index, vocabulary and query encoder in a background thread when it starts,
 # rather than during its first chat turn.
 ASSISTANT_WARM_ON_START = env.bool("ASSISTANT_WARM_ON_START", default=True)
+# Query embeddings kept per worker (the same search text is embedded once); 0 turns the cache off.
+ASSISTANT_QUERY_CACHE_SIZE = env.int("ASSISTANT_QUERY_CACHE_SIZE", default=4096)
 # A chat socket with no frame from the client for this long is closed (code 4408); the widget reconnects
 # when the shopper types again.
 ASSISTANT_WS_IDLE_SECONDS = env.int("ASSISTANT_WS_IDLE_SECONDS", default=15 * 60)

@@ -134,3 +134,36 @@ def test_a_price_change_is_respected_at_once_through_the_shop_hook(catalogue, dj
     assert index_mod.get_snapshot().mask(Filters(max_price=Decimal("18"), article_types=["Tshirts"], genders=["Men"])).sum() == 0
     r = conversation_message(conversation=convo, text="men's tshirts under $18")
     assert r.products == []
+
+
+def test_the_embedded_text_carries_what_is_wanted_not_the_exact_limits(catalogue):  # type: ignore[no-untyped-def]
+    # given a message with a kind, colour and audience, plus a price cap, a size and an excluded colour
+    from assistant.pipeline import TurnContext, understand
+
+    ctx = understand(TurnContext(text="blue sneakers for men under $40 in size 9, not navy", state={}))
+    # then the filters hold every limit exactly...
+    assert ctx.filters.max_price == Decimal("40.00")
+    assert ctx.filters.size == "9"
+    assert "Navy Blue" in ctx.filters.exclude_colours
+    # ...and the text that is embedded has the wanted part only: no price, size or the excluded colour,
+    # which an embedding would read as one more thing to look for
+    text = ctx.query_text.lower()
+    assert "blue" in text and "men" in text and "shoes" in text
+    assert "$" not in text and "40" not in text and "size" not in text and "navy" not in text and "not" not in text
+
+
+def test_a_query_cache_of_zero_embeds_every_time(settings):  # type: ignore[no-untyped-def]
+    from unittest import mock
+
+    import numpy as np
+
+    from assistant.retrieval import embeddings
+
+    for size, calls in ((0, 3), (2, 1)):
+        encoder = embeddings.QueryEncoder()
+        settings.ASSISTANT_QUERY_CACHE_SIZE = size
+        with mock.patch.object(embeddings, "encode_queries", return_value=np.ones((1, 384), dtype=np.float32)) as encode:
+            for _ in range(3):
+                encoder("Red Dress ")
+        assert encode.call_count == calls
+        assert len(encoder._cache) == min(size, 1)
