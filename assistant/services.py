@@ -76,7 +76,7 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
         if connection.vendor == "postgresql":
             # A chat turn is not money: if PostgreSQL crashed within the next fraction of a second, losing this
             # turn would cost a shopper one retyped message. So its commit doesn't wait for the WAL flush (about
-            # a third of a turn's persist time here); royalty rows keep the default synchronous commit.
+            # a quarter of a turn's persist time here); royalty rows keep the default synchronous commit.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         updated = Conversation.objects.filter(pk=convo.pk, turn_count=expected_turns).update(

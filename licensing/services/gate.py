@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from config.compiled import CompiledQuery
 from shop.models import ArticleType, Product
 
-from config.compiled import CompiledQuery
 from ..models import (
     Channel,
     ConsentGrant,
