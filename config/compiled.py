@@ -1,7 +1,7 @@
 """ORM queries compiled to SQL once per process and database, then run with fresh values.
 
-The render gate runs the same few statements on every twin view; building and compiling them through
-the ORM cost more CPU than the database spent answering them (py-spy and in-process timing: ~2-4 ms of
+The render gate runs the same few statements on every twin view, and the chat the same page query on every
+turn; building and compiling them through the ORM cost more CPU than the database spent answering them (py-spy and in-process timing: ~2-4 ms of
 Python per query against ~0.3 ms of PostgreSQL). A `CompiledQuery` keeps the ORM as the only author of
 the SQL (vendor differences, FOR UPDATE OF, column lists, converters all stay Django's): it builds the
 queryset once with sentinel values, remembers where each sentinel landed among the parameters, and from
