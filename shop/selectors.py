@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from shop.caching import cached
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
-# Attribute a page of products carries its variants in (Prefetch(..., to_attr=VARIANTS_ATTR)): a plain
-# list, so Django builds no queryset per product.
+# Attribute a page of products carries its variants in, as a plain list (assistant.selectors.
+# products_by_catalog_ids sets it), so reading them builds no queryset per product.
 VARIANTS_ATTR = "variant_list"
 
 
