@@ -17,7 +17,7 @@ from shop.selectors import variants_of
 
 from . import llm as llm_mod
 from .models import Conversation, Turn, TurnRole
-from .pipeline import TurnContext, chips, get_pipeline
+from .pipeline import TurnContext, chips, run_turn
 from .retrieval import index as index_mod
 from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
 from .understanding.schema import LIST_FIELDS, Filters
@@ -109,7 +109,7 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
             convo = Conversation.objects.get(pk=conversation.pk)
         ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
-        ctx = get_pipeline().invoke(ctx)
+        ctx = run_turn(ctx)
         filters = ctx.filters.to_public()
         state = {
             "filters": filters,

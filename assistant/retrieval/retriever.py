@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 
 from ..understanding.schema import Filters
 from .embeddings import query_encoder
-from .index import get_snapshot
+from .index import Snapshot, get_snapshot
 
 
 class CatalogRetriever(BaseRetriever):
@@ -24,14 +24,19 @@ class CatalogRetriever(BaseRetriever):
     exclude: list[int] = Field(default_factory=list)
     anchor_id: int | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        snap = get_snapshot()
-        mask = snap.mask(self.filters)
+    def search(self, query: str, *, snapshot: Snapshot | None = None, mask: Any = None) -> list[tuple[int, float]]:
+        """(catalog id, score) of the top k, best first; `mask` is `snapshot.mask(self.filters)` if the caller
+        has it already."""
+        snap = snapshot or get_snapshot()
+        if mask is None:
+            mask = snap.mask(self.filters)
         vector: Any = snap.vector_of(self.anchor_id) if self.anchor_id is not None else None
         if vector is None:
             vector = query_encoder(query or "fashion")
-        hits = snap.rank(mask, vector, k=self.k, exclude=self.exclude)
+        return snap.rank(mask, vector, k=self.k, exclude=self.exclude)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [
             Document(page_content=str(cid), metadata={"catalog_id": cid, "score": score}, id=str(cid))
-            for cid, score in hits
+            for cid, score in self.search(query)
         ]
