@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.compiled import CompiledQuery
+from assistant.models import Conversation, Turn
+from config.compiled import CompiledInsert, CompiledQuery
 from licensing.models import ConsentGrant, DigitalTwin
 from shop.models import Product
 from tests.factories import ConsentGrantFactory, DigitalTwinFactory, ProductFactory
@@ -71,3 +73,51 @@ def test_select_for_update_needs_a_transaction():
         assert locking.objects(pk=grant.pk) == [grant]
     with pytest.raises(transaction.TransactionManagementError):
         locking.objects(pk=grant.pk)
+
+
+TURNS = CompiledInsert(Turn, ("conversation", "position", "role", "text", "product_ids", "filters", "created_at"))
+ROW = ("conversation_id", "position", "role", "text", "product_ids", "filters")
+
+
+def _turns(convo: Conversation, start: int, n: int) -> list[Turn]:
+    return [Turn(conversation=convo, position=start + i, role="shopper" if (start + i) % 2 else "assistant",
+                 text=f"turn {start + i} \N{SNOWMAN} 'quoted' \"and\" %s", product_ids=[start + i, 7],
+                 filters={"colours": ["Navy Blue"], "max_price": "40.00", "n": start + i}) for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_insert_writes_what_bulk_create_writes(n: int):
+    # given two conversations, one filled by bulk_create and one by the compiled insert
+    by_orm, compiled = Conversation.objects.create(session_key="a"), Conversation.objects.create(session_key="b")
+    before = timezone.now()
+    Turn.objects.bulk_create(_turns(by_orm, 0, 2 * n))
+
+    # when the same rows go through the compiled insert twice (compiled once, then only rebound)
+    with CaptureQueriesContext(connection) as queries:
+        TURNS.execute(_turns(compiled, 0, n))
+        TURNS.execute(_turns(compiled, n, n))
+
+    # then one statement each, and the rows read back equal the ORM's, auto_now_add included
+    assert len(queries.captured_queries) == 2
+    want = list(Turn.objects.filter(conversation=by_orm).order_by("position").values_list(*ROW[1:]))
+    got = list(Turn.objects.filter(conversation=compiled).order_by("position").values_list(*ROW[1:]))
+    assert got == want and len(got) == 2 * n
+    assert all(before <= t <= timezone.now() for t in Turn.objects.filter(conversation=compiled)
+               .values_list("created_at", flat=True))
+
+
+def test_insert_that_breaks_a_constraint_writes_nothing():
+    # given a conversation with a turn at position 1
+    convo = Conversation.objects.create(session_key="c")
+    TURNS.execute(_turns(convo, 1, 1))
+
+    # when a two-row insert repeats position 1, or names an unknown role
+    clash = _turns(convo, 0, 2)
+    bad_role = _turns(convo, 5, 2)
+    bad_role[1].role = "admin"
+    for rows in (clash, bad_role):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TURNS.execute(rows)
+
+    # then neither statement wrote a row
+    assert list(Turn.objects.filter(conversation=convo).values_list("position", flat=True)) == [1]
