@@ -347,9 +347,8 @@ def reply(ctx: TurnContext) -> TurnContext:
                 return ctx
         except Exception:  # noqa: BLE001 - phrasing is decoration; the grounded draft always works
             ctx.reply = draft
-    if ctx.on_delta:
-        # The grounded draft is complete at once: one frame, not a pretend stream of its sentences.
-        ctx.on_delta(draft)
+    # The grounded draft is complete at once, so it goes out in the reply frame alone: deltas are only for a
+    # chat model's streamed phrasing. (Sending it as a delta too cost a second frame per turn for nothing.)
     return ctx
 
 

@@ -43,7 +43,7 @@ async def until(comm, kind: str, timeout: float = 20):  # type: ignore[no-untype
         seen.append(msg)
 
 
-async def test_hello_discloses_ai_and_a_message_streams_then_replies(catalogue):  # type: ignore[no-untyped-def]
+async def test_hello_discloses_ai_and_a_message_gets_one_whole_reply(catalogue):  # type: ignore[no-untyped-def]
     comm, connected = await connect()
     assert connected
     hello = await comm.receive_json_from(timeout=10)
@@ -52,8 +52,8 @@ async def test_hello_discloses_ai_and_a_message_streams_then_replies(catalogue):
     await comm.send_json_to({"type": "message", "text": "blue sneakers for men under $40"})
     reply, before = await until(comm, "reply")
     assert reply["type"] == "reply"
-    assert before and all(m["type"] == "delta" for m in before)
-    assert "".join(m["text"] for m in before).strip() == reply["text"]
+    # Without a chat model the grounded reply is complete at once: one frame, no deltas before it.
+    assert before == [] and reply["text"].startswith("That is all 1 ")
     assert [p["name"] for p in reply["products"]] == ["Puma Men Blue Canvas Sneakers"]
     card = reply["products"][0]
     assert set(card) >= {"id", "name", "price", "currency", "url", "image", "twin_image", "twin"}
