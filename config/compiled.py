@@ -5,8 +5,9 @@ turn; building and compiling them through the ORM cost more CPU than the databas
 Python per query against ~0.3 ms of PostgreSQL). A `CompiledQuery` keeps the ORM as the only author of
 the SQL (vendor differences, FOR UPDATE OF, column lists, converters all stay Django's): it builds the
 queryset once with sentinel values, remembers where each sentinel landed among the parameters, and from
-then on only binds new values and executes. Results go through the compiler's own converters and
-model-building, as a QuerySet's would.
+then on only binds new values and executes. Results go through the compiler's own converters and related
+populators, as a QuerySet's would; instances are built as Model.from_db builds them, minus its per-field
+loop (`_instance`).
 
 Only plain equality/range lookups on ints, strings, dates and datetimes are supported as parameters:
 `_bind` fails loudly at first use if a sentinel cannot be found among the compiled parameters.
@@ -19,8 +20,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import Model, QuerySet, signals
+from django.db.models.base import ModelState
+from django.db.models.query import RelatedPopulator, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 
@@ -36,6 +38,40 @@ def _sentinel(kind: type, n: int) -> Any:
     if kind is date:
         return date(1001 + n, 1, 1)
     raise TypeError(f"unsupported parameter type {kind!r}")
+
+
+def _builds_plainly(cls: type[Model]) -> bool:
+    return cls.__init__ is Model.__init__ and cls.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+
+
+def _instance(cls: type[Model], db: str, attnames: list[str], values: Any) -> Model:
+    """`cls.from_db(db, attnames, values)`, four times faster: what Model.__init__ does for a fresh row from the
+    database (each value into the instance's __dict__, a ModelState; a deferred field is simply absent), without
+    its per-field loop over descriptors. A page of chat cards builds ~110 instances (4.4 -> 1.0 us each). Models
+    with their own __init__ or from_db, and any pre_init/post_init receiver, get Django's own path."""
+    if signals.pre_init.receivers or signals.post_init.receivers or not _builds_plainly(cls):
+        return cls.from_db(db, attnames, values)
+    obj = cls.__new__(cls)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding, state.db = False, db
+    return obj
+
+
+def _populate(populator: RelatedPopulator, row: Any, from_obj: Model) -> None:
+    # RelatedPopulator.populate (Django 5.2) with _instance in place of from_db; its attributes are read as is.
+    if populator.reorder_for_init:
+        data = populator.reorder_for_init(row)
+    else:
+        data = row[populator.cols_start:populator.cols_end]
+    obj = None
+    if data[populator.pk_idx] is not None:
+        obj = _instance(populator.model_cls, populator.db, populator.init_list, data)
+        for child in populator.related_populators:
+            _populate(child, row, obj)
+    populator.local_setter(from_obj, obj)
+    if obj is not None:
+        populator.remote_setter(obj, from_obj)
 
 
 class _Plan:
@@ -139,9 +175,9 @@ class CompiledQuery:
         model_cls, start, end, init_list, populators, annotations = plan.model_info
         out = []
         for row in compiler.results_iter([fetched]):
-            obj = model_cls.from_db(using, init_list, row[start:end])
+            obj = _instance(model_cls, using, init_list, row[start:end])
             for populator in populators:
-                populator.populate(row, obj)
+                _populate(populator, row, obj)
             for attr, pos in (annotations or {}).items():
                 setattr(obj, attr, row[pos])
             out.append(obj)

@@ -121,3 +121,52 @@ def test_insert_that_breaks_a_constraint_writes_nothing():
 
     # then neither statement wrote a row
     assert list(Turn.objects.filter(conversation=convo).values_list("position", flat=True)) == [1]
+
+
+def _fields(obj) -> dict:  # type: ignore[no-untyped-def]
+    return {k: v for k, v in obj.__dict__.items() if k != "_state"}
+
+
+def test_instances_equal_the_querysets_field_for_field():
+    # given grants whose twins and talents come along (select_related), with deferred fields (only())
+    twin = DigitalTwinFactory()
+    ConsentGrantFactory(twin=twin)
+    ConsentGrantFactory(twin=twin)
+
+    # when the compiled query and the QuerySet load them
+    got = GRANTS.objects(twin_id=twin.pk, status="signed")
+    want = list(ConsentGrant.objects.select_related("twin__talent").only(
+        "status", "valid_from", "twin", "twin__slug", "twin__talent", "twin__talent__display_name",
+    ).filter(twin_id=twin.pk, status="signed").order_by("pk"))
+
+    # then every loaded value, the deferred set and the state are the same, down the related chain
+    for g, w in zip(got, want, strict=True):
+        assert _fields(g) == _fields(w)
+        assert g.get_deferred_fields() == w.get_deferred_fields() and "terms_text" in g.get_deferred_fields()
+        assert (g._state.adding, g._state.db) == (w._state.adding, w._state.db) == (False, "default")
+        assert _fields(g.twin) == _fields(w.twin) and _fields(g.twin.talent) == _fields(w.twin.talent)
+        assert g.twin.get_deferred_fields() == w.twin.get_deferred_fields()
+        g.refresh_from_db(fields=["terms_text"])  # a deferred field still loads on demand
+        assert g.terms_text == ConsentGrant.objects.get(pk=g.pk).terms_text != ""
+
+
+def test_a_post_init_receiver_still_runs():
+    # given a receiver of post_init for grants
+    from django.db.models.signals import post_init
+
+    seen: list[int] = []
+
+    def receiver(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(instance.pk)
+
+    twin = DigitalTwinFactory()
+    grant = ConsentGrantFactory(twin=twin)
+    post_init.connect(receiver, sender=ConsentGrant)
+    try:
+        # when the compiled query builds a grant
+        GRANTS.objects(twin_id=twin.pk, status="signed")
+    finally:
+        post_init.disconnect(receiver, sender=ConsentGrant)
+
+    # then it was built through Django's own path, which sent the signal
+    assert seen == [grant.pk]
