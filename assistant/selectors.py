@@ -57,9 +57,12 @@ def product_matches(product: Product, f: Filters) -> bool:
 PAGE_SLOTS = 10
 _SLOT_NAMES = tuple(f"id{n}" for n in range(PAGE_SLOTS))
 _PAGE_PRODUCTS = CompiledQuery(
-    # The category chain too: consent scopes and the renderer's slot rule read it for every card.
+    # The category chain too: consent scopes and the renderer's slot rule read it for every card. Not the
+    # timestamps, season or year: no card or filter reads them, and on SQLite each timestamp is parsed and made
+    # aware per row (a read of one still works: Django loads a deferred field on access).
     lambda **ids: Product.objects.filter(catalog_id__in=list(ids.values()), is_published=True)
-    .select_related("brand", "article_type__sub_category__master", "colour"),
+    .select_related("brand", "article_type__sub_category__master", "colour")
+    .defer("created_at", "updated_at", "season", "year"),
     **dict.fromkeys(_SLOT_NAMES, int),
 )
 _PAGE_VARIANTS = CompiledQuery(
