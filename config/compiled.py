@@ -212,6 +212,7 @@ class CompiledInsert:
             statements = compiler.as_sql()
             if len(statements) != 1:  # a backend without multi-row inserts
                 raise NotImplementedError(f"{connections[using].vendor} splits a {len(objs)}-row insert")
+            query.objs = []  # the compiler is kept for its value preparation, not these first rows
             plan = self._plans[key] = (statements[0][0], compiler, fields)
         return plan
 
