@@ -75,11 +75,23 @@ def _populate(populator: RelatedPopulator, row: Any, from_obj: Model) -> None:
 
 
 class _Plan:
-    __slots__ = ("sql", "params", "slots", "compiler", "for_update", "model_info")
+    __slots__ = ("sql", "params", "slots", "compiler", "for_update", "model_info", "converters")
 
     def __init__(self, sql, params, slots, compiler, for_update) -> None:  # type: ignore[no-untyped-def]
         self.sql, self.params, self.slots, self.compiler, self.for_update = sql, params, slots, compiler, for_update
         self.model_info = None
+        self.converters = None
+
+    def results(self, fetched: list[Any]) -> Any:
+        """The fetched rows through the compiler's converters, as `compiler.results_iter` gives them; the list of
+        converters is worked out once (results_iter walks every selected expression for it on each call)."""
+        compiler = self.compiler
+        if self.converters is None:
+            fields = [s[0] for s in compiler.select[0:compiler.col_count]]
+            self.converters = (compiler.get_converters(fields), compiler.has_composite_fields(fields), fields)
+        converters, composite, fields = self.converters
+        rows = compiler.apply_converters(fetched, converters) if converters else fetched
+        return compiler.composite_fields_to_tuples(rows, fields) if composite else rows
 
 
 class CompiledQuery:
@@ -158,7 +170,7 @@ class CompiledQuery:
         plan = self._plan(using, "rows")
         with self._execute(plan, using, values) as cursor:
             fetched = cursor.fetchall()
-        return [tuple(r) for r in plan.compiler.results_iter([fetched])]
+        return [tuple(r) for r in plan.results(fetched)]
 
     def objects(self, *, using: str = "default", **values: Any) -> list[Model]:
         """Model instances (select_related ones attached), as iterating the QuerySet would give."""
@@ -174,7 +186,7 @@ class CompiledQuery:
                                get_related_populators(klass_info, select, using), compiler.annotation_col_map)
         model_cls, start, end, init_list, populators, annotations = plan.model_info
         out = []
-        for row in compiler.results_iter([fetched]):
+        for row in plan.results(fetched):
             obj = _instance(model_cls, using, init_list, row[start:end])
             for populator in populators:
                 _populate(populator, row, obj)
