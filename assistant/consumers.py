@@ -68,18 +68,16 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             "chips": chips(state.get("filters") or {}),
         })
 
-    async def _conversation(self) -> Conversation:
+    def _conversation(self) -> Conversation:
         """This socket's conversation, creating the session (a first-time visitor whose page has not set a
-        session cookie: the cart it fills is this socket's own session) and the conversation row if needed."""
+        session cookie: the cart it fills is this socket's own session) and the conversation row if needed.
+        Sync: called inside the turn's own hop to the sync thread, so a socket's first message costs one hop."""
         if self.conversation is None or (self.user_id and self.conversation.user_id != self.user_id):
             session = self.scope["session"]
-
-            def get_or_create() -> Conversation:
-                if not session.session_key:
-                    session.save()
-                return services.conversation_get_or_create(session_key=session.session_key, user_id=self.user_id)
-
-            self.conversation = await database_sync_to_async(get_or_create)()
+            if not session.session_key:
+                session.save()
+            self.conversation = services.conversation_get_or_create(session_key=session.session_key,
+                                                                    user_id=self.user_id)
         return self.conversation
 
     async def disconnect(self, code: int) -> None:
@@ -184,10 +182,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             while (piece := await pieces.get()) is not None:
                 await self.send_json({"type": "delta", "text": piece})
 
-        conversation = await self._conversation()
-
         def run() -> TurnResult:
-            return services.conversation_message(conversation=conversation, text=text,
+            return services.conversation_message(conversation=self._conversation(), text=text,
                                                  session_key=self.scope["session"].session_key, on_delta=on_delta)
 
         drainer = asyncio.ensure_future(drain())
@@ -201,9 +197,9 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
     async def _action(self, action: str, content: dict[str, Any]) -> TurnResult:
         session = self.scope["session"]
-        convo = await self._conversation()
 
         def run() -> TurnResult:
+            convo = self._conversation()
             key = session.session_key
             if action == "add_to_cart":
                 result = services.cart_add_from_chat(conversation=convo, session=session,
