@@ -1,6 +1,8 @@
 """A worker loads the assistant's index, vocabulary and query encoder before its first chat turn."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from assistant.retrieval import embeddings
@@ -20,6 +22,21 @@ def test_warm_loads_the_snapshot_and_the_query_encoder(catalogue):  # type: igno
     assert seconds > 0
     assert index_mod._snapshot is not None and index_mod._snapshot.size == len(catalogue_ids(catalogue))
     assert "fashion" in embeddings.query_encoder._cache
+
+
+def test_warm_puts_what_it_loaded_out_of_the_cyclic_collectors_sight(catalogue):  # type: ignore[no-untyped-def]
+    # Given a process with nothing frozen,
+    gc.unfreeze()
+    index_mod._reset_snapshot()
+    try:
+        # when it warms up,
+        assistant_warm()
+        # then the loaded snapshot is among the frozen objects a full collection skips.
+        assert gc.get_freeze_count() > 0
+        snapshot = index_mod._snapshot
+        assert all(obj is not snapshot for obj in gc.get_objects(generation=2))
+    finally:
+        gc.unfreeze()
 
 
 def catalogue_ids(catalogue) -> list[int]:  # type: ignore[no-untyped-def]
