@@ -140,9 +140,18 @@ def _money(value: str) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
+# Longest first, one after the other ("a hundred and fifty" before "hundred"); compiled once, and skipped
+# altogether when no number word occurs (most messages): digits put in never make a word match.
+_NUMBER_SUBS = [(re.compile(rf"\b{re.escape(word)}\b"), str(lexicon.NUMBER_WORDS[word]))
+                for word in sorted(lexicon.NUMBER_WORDS, key=len, reverse=True)]
+_ANY_NUMBER_WORD = re.compile("|".join(pattern.pattern for pattern, _ in _NUMBER_SUBS))
+
+
 def _numbers_to_digits(text: str) -> str:
-    for word in sorted(lexicon.NUMBER_WORDS, key=len, reverse=True):
-        text = re.sub(rf"\b{word}\b", str(lexicon.NUMBER_WORDS[word]), text)
+    if not _ANY_NUMBER_WORD.search(text):
+        return text
+    for pattern, digits in _NUMBER_SUBS:
+        text = pattern.sub(digits, text)
     return text
 
 

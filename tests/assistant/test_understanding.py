@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from assistant.understanding.parser import apply_understanding, parse_message
 from assistant.understanding.schema import Filters
@@ -206,3 +207,26 @@ def test_yes_confirms_a_pending_clarification(vocab):  # type: ignore[no-untyped
     assert f.article_types == ["Jackets"] and f.genders == ["Men"]
     u = parse_message("no", vocab, pending=pending)
     assert u.confirm is False
+
+
+def _numbers_to_digits_one_word_at_a_time(text: str) -> str:
+    import re
+
+    from assistant.understanding import lexicon
+
+    for word in sorted(lexicon.NUMBER_WORDS, key=len, reverse=True):
+        text = re.sub(rf"\b{word}\b", str(lexicon.NUMBER_WORDS[word]), text)
+    return text
+
+
+_WORDS = ["a", "one", "two", "and", "fifty", "hundred", "twenty", "five", "thousand", "under", "shoes", "fiver",
+          "$", "5", "ten", "tenner", "forty", "fourty", "three", "seventy"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=8))
+def test_number_words_become_digits_as_one_substitution_at_a_time_would(words: list[str]) -> None:
+    from assistant.understanding.parser import _numbers_to_digits
+
+    text = " ".join(words)
+    assert _numbers_to_digits(text) == _numbers_to_digits_one_word_at_a_time(text)
