@@ -321,8 +321,8 @@ def assistant_warm() -> float:
     semantic.warm(vocabulary_from_db(version=str(snapshot.stamp)))
     query_encoder("fashion")
     # What was just loaded lives as long as the worker: out of the cyclic collector's sight, a full collection
-    # no longer walks it (~95 ms each on the full catalogue; under 50 chat clients there were 14 in a minute's run,
-    # 1.3 s of stopped worker, and 0.4 s after the freeze). Objects freed by reference counting still go.
+    # no longer walks it (~95 ms each on the full catalogue; one chat benchmark run, about 45 s of 50 clients, had
+    # 14: 1.3 s of stopped worker, and 0.4 s after the freeze). Objects freed by reference counting still go.
     gc.freeze()
     return time.perf_counter() - started
 
