@@ -170,3 +170,59 @@ def test_a_post_init_receiver_still_runs():
 
     # then it was built through Django's own path, which sent the signal
     assert seen == [grant.pk]
+
+
+def _royalty_row_by_orm():  # type: ignore[no-untyped-def]
+    """A royalty row written by the ORM's create(), with the fields of a real licensed view."""
+    from licensing.models import RoyaltyEvent
+    from licensing.services import Viewer, license_view
+
+    grant = ConsentGrantFactory()
+    product = ProductFactory(brand=grant.brand)
+    lic = license_view(twin=grant.twin, product=product, viewer=Viewer(key="s:compiled"), channel="storefront")
+    viewed = RoyaltyEvent.objects.get(pk=lic.royalty_event_id)
+    fields = [f.attname for f in RoyaltyEvent._meta.concrete_fields if not f.primary_key]
+    return RoyaltyEvent.objects.create(**{**{a: getattr(viewed, a) for a in fields}, "idempotency_key": "by-orm"})
+
+
+def test_insert_returning_gives_each_row_its_key_as_create_would():
+    # given two grants' worth of royalty rows, one made by create() and two by the compiled insert
+    from licensing.models import RoyaltyEvent
+    from licensing.services.gate import _ROYALTY_INSERT
+
+    made = _royalty_row_by_orm()
+    fields = [f.attname for f in RoyaltyEvent._meta.concrete_fields if not f.primary_key]
+    copies = [RoyaltyEvent(**{**{a: getattr(made, a) for a in fields}, "idempotency_key": f"copy-{n}"})
+              for n in range(2)]
+
+    # when each copy is inserted (the plan for one row compiled once, then rebound)
+    for copy in copies:
+        _ROYALTY_INSERT.execute_returning([copy])
+
+    # then each has its own new key, is marked saved, and its row reads back as the original's but for key and id
+    assert len({made.pk, *(c.pk for c in copies)}) == 3
+    assert all(not c._state.adding and c._state.db == "default" for c in copies)
+    stored = {e.idempotency_key: e for e in RoyaltyEvent.objects.filter(pk__in=[c.pk for c in copies])}
+    for copy in copies:
+        row = stored[copy.idempotency_key]
+        assert row.pk == copy.pk
+        assert {a: getattr(row, a) for a in fields if a != "idempotency_key"} == \
+            {a: getattr(made, a) for a in fields if a != "idempotency_key"}
+
+
+def test_insert_returning_a_duplicate_key_writes_nothing():
+    # given a royalty row
+    from licensing.models import RoyaltyEvent
+    from licensing.services.gate import _ROYALTY_INSERT
+
+    made = _royalty_row_by_orm()
+    fields = [f.attname for f in RoyaltyEvent._meta.concrete_fields if not f.primary_key]
+    before = RoyaltyEvent.objects.count()
+    duplicate = RoyaltyEvent(**{a: getattr(made, a) for a in fields})
+
+    # when a row with the same idempotency key is inserted
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _ROYALTY_INSERT.execute_returning([duplicate])
+
+    # then nothing was written and the object got no key
+    assert RoyaltyEvent.objects.count() == before and duplicate.pk is None
