@@ -203,14 +203,12 @@ class CompiledInsert:
     PostgreSQL's UNNEST form), then binds them.
 
     For append-only rows written on a hot path (the chat's turns): `bulk_create` rebuilt and recompiled the
-    InsertQuery on every call, which cost more CPU than SQLite spent writing the rows; and `create()` runs all of
-    Model.save around its insert (the gate's royalty row: ~a quarter of the gated image view, py-spy). `execute`
-    returns nothing; with `returning_pk=True`, `execute_returning` sets each object's key (INSERT ... RETURNING)."""
+    InsertQuery on every call, which cost more CPU than SQLite spent writing the rows. Nothing is returned (no
+    primary keys); the objects are not marked as saved."""
 
-    def __init__(self, model: type[Model], fields: tuple[str, ...], *, returning_pk: bool = False) -> None:
+    def __init__(self, model: type[Model], fields: tuple[str, ...]) -> None:
         self._model = model
         self._field_names = fields
-        self._returning_pk = returning_pk
         self._plans: dict[tuple[str, int], tuple[str, Any, list[Any]]] = {}
 
     def _plan(self, using: str, objs: list[Model]) -> tuple[str, Any, list[Any]]:
@@ -223,15 +221,9 @@ class CompiledInsert:
             query = InsertQuery(self._model)
             query.insert_values(fields, objs)
             compiler = query.get_compiler(using=using)
-            if self._returning_pk:
-                if not connections[using].features.can_return_rows_from_bulk_insert:
-                    raise NotImplementedError(f"{connections[using].vendor} cannot return the inserted keys")
-                compiler.returning_fields = [self._model._meta.pk]
             statements = compiler.as_sql()
             if len(statements) != 1:  # a backend without multi-row inserts
                 raise NotImplementedError(f"{connections[using].vendor} splits a {len(objs)}-row insert")
-            if self._returning_pk and compiler.returning_params:
-                raise NotImplementedError("RETURNING with parameters")
             query.objs = []  # the compiler is kept for its value preparation, not these first rows
             plan = self._plans[key] = (statements[0][0], compiler, fields)
         return plan
@@ -239,27 +231,9 @@ class CompiledInsert:
     def execute(self, objs: list[Model], *, using: str = "default") -> None:
         if not objs:
             return
-        self._run(objs, using)
-
-    def execute_returning(self, objs: list[Model], *, using: str = "default") -> None:
-        """Insert with `returning_pk=True`: each object gets its primary key and is marked as saved, as after
-        `create()`."""
-        if not self._returning_pk:
-            raise TypeError("compiled without returning_pk=True")
-        if not objs:
-            return
-        rows = self._run(objs, using)
-        if len(rows) != len(objs):
-            raise RuntimeError(f"inserted {len(objs)} rows, {len(rows)} keys came back")
-        for obj, (pk,) in zip(objs, rows, strict=True):
-            obj.pk = pk
-            obj._state.adding, obj._state.db = False, using
-
-    def _run(self, objs: list[Model], using: str) -> list[tuple]:
         sql, compiler, fields = self._plan(using, objs)
         value_rows = [[compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
                       for obj in objs]
         _, param_rows = compiler.assemble_as_sql(fields, value_rows)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [p for row in param_rows for p in row])
-            return cursor.fetchall() if self._returning_pk else []

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from config.compiled import CompiledInsert, CompiledQuery
+from config.compiled import CompiledQuery
 from shop.models import ArticleType, Product
 
 from ..models import (
@@ -299,11 +299,6 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
 
 
 _LOCK_GRANTS = CompiledQuery(_grants_to_lock, twin_id=int, brand_id=int, day=date)
-# The ledger row of every view, inserted as create() would (every column, the key back by RETURNING), without
-# Model.save around it: create() was about a quarter of the gated image view's GIL time (py-spy, 2 workers).
-_ROYALTY_INSERT = CompiledInsert(
-    RoyaltyEvent, tuple(f.name for f in RoyaltyEvent._meta.concrete_fields if not f.primary_key), returning_pk=True
-)
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
@@ -330,7 +325,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
 
     amount = grant.rate_per_view if billable else Decimal("0")
     agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
-    event = RoyaltyEvent(
+    event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
         twin_id=twin.pk,
@@ -350,7 +345,6 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
         talent_net=net,
         at=at,
     )
-    _ROYALTY_INSERT.execute_returning([event])
     return _licence_from_event(event, talent_name=twin.talent.display_name, twin_slug=twin.slug, twin=twin)
 
 
