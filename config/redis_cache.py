@@ -4,8 +4,9 @@ Django keeps one cache object per async context, and under ASGI every request ru
 own: the stock backend then built a new connection pool (and so a new TCP connection, with redis-py
 reading its own package metadata for the handshake) for every request that touched the cache or a
 cached_db session, ~9% of a worker's CPU on the showcase image route (py-spy). And on every cache call it
-builds a `redis.Redis` client around the pool: ~7% of the gated image view's GIL time (py-spy, 2 workers under
-the gate benchmark), for a session read per view. redis-py pools are thread-safe and fork-aware, and a client
+builds a `redis.Redis` client around the pool, 148 us of CPU each here (timeit), more than the GET it then
+sends (133 us round trip): ~7% of the gated image view's GIL time (py-spy, 2 workers under the gate benchmark),
+for the session read of every view. redis-py pools are thread-safe and fork-aware, and a client
 checks a connection out of its pool per command, so one pool and one client per server URL and options are
 shared here.
 """
