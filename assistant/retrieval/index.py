@@ -60,7 +60,13 @@ def hnsw_build(vectors: np.ndarray) -> Any:
 
 
 def index_dir() -> Path:
-    path = Path(settings.ASSISTANT_INDEX_DIR)
+    """Where the index versions live. For readers: a missing directory reads as "no index yet" (every turn
+    stats it, so no mkdir here); whatever writes into it calls ensure_index_dir()."""
+    return Path(settings.ASSISTANT_INDEX_DIR)
+
+
+def ensure_index_dir() -> Path:
+    path = index_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -120,7 +126,7 @@ def index_build(*, progress: Callable[[int], None] | None = None, on_total: Call
             digest_size=16,
         ).hexdigest()
         manifest = read_manifest()
-        directory = index_dir()
+        directory = ensure_index_dir()
         if not force and manifest and manifest.get("digest") == digest and (directory / manifest["file"]).exists():
             return BuildReport(manifest["version"], len(rows), 0, True, time.perf_counter() - started)
         cache = EmbeddingCache(directory)
@@ -163,7 +169,7 @@ def index_build(*, progress: Callable[[int], None] | None = None, on_total: Call
 
 def mark_stale(catalog_ids: Iterable[int]) -> None:
     """Tell every worker to re-read facets from the database (prices, stock, publication changed)."""
-    _write_json_atomic(index_dir() / "stale.json", {"at": time.time_ns(), "count": len(list(catalog_ids))})
+    _write_json_atomic(ensure_index_dir() / "stale.json", {"at": time.time_ns(), "count": len(list(catalog_ids))})
     _reset_snapshot()
 
 
@@ -343,8 +349,8 @@ _snapshot_lock = threading.Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    # Read on every get_snapshot (several times a turn): two stats, no mkdir (a missing file reads as None).
-    directory = Path(settings.ASSISTANT_INDEX_DIR)
+    # Read on every get_snapshot (several times a turn): two stats (a missing file reads as None).
+    directory = index_dir()
     out: list[Any] = []
     for name in ("current.json", "stale.json"):
         try:
