@@ -32,7 +32,7 @@ class SafeActionsMixin:
 
     def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if any(not str(v).isdigit() or len(str(v)) > 18 for v in selected):
+        if any(not (str(v).isascii() and str(v).isdigit()) or len(str(v)) > 18 for v in selected):
             self.message_user(request, "That selection isn't valid; nothing was changed.", messages.ERROR)  # type: ignore[attr-defined]
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)  # type: ignore[misc]

@@ -124,7 +124,8 @@ def see_it_on_context(*, request, product) -> dict:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
                               "fallback_reason": "never_on_twin" if product_slot(product) is None else "no_consent"}}
     requested = request.GET.get("twin", "")
-    twin_id = int(requested) if requested.isdigit() and len(requested) < 12 else None
+    # isdigit() alone admits "²" and other digits int() refuses; only ASCII digits name a twin.
+    twin_id = int(requested) if requested.isascii() and requested.isdigit() and len(requested) < 12 else None
     ranked = rank_twins(twins, product=product)
     chosen = next((t for t in ranked if t.pk == twin_id), ranked[0])
     pose_rows = [(k, label) for k, label in TwinPose.objects.filter(twin=chosen).order_by("position", "pk")

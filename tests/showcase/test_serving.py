@@ -47,6 +47,16 @@ def test_product_page_shows_a_licensed_twin_image_with_words(client, product, tw
     assert RoyaltyEvent.objects.count() == 0  # minting a URL takes no licence
 
 
+@pytest.mark.parametrize("twin_param", ["²", "٣", "-1", "99999999999999", "abc"])
+def test_a_twin_parameter_that_names_no_twin_shows_the_default_twin(client, product, twin, twin_param) -> None:
+    # hypothesis found "²": str.isdigit() accepts it and int() then raised (a 500)
+    response = client.get(product.get_absolute_url(), {"twin": twin_param}, HTTP_USER_AGENT=BROWSER_UA)
+
+    assert response.status_code == 200
+    assert "AI twin of Amara Okafor · licensed" in response.content.decode()
+    assert RoyaltyEvent.objects.count() == 0
+
+
 def test_fetching_the_image_takes_a_licence_and_serves_label_and_provenance(client, product, twin, grant) -> None:
     url = page_image_url(client, product)
 
