@@ -109,12 +109,13 @@ def _is_worker(pid: int) -> bool:
 @contextlib.contextmanager
 def live_server(*, workers: int = 1, env: dict[str, str] | None = None, settings: str = "config.settings.development",
                 ready_timeout: float = 120.0, quiet: bool = True) -> Iterator[LiveServer]:
-    """uvicorn config.asgi:application on a free port; yields once /healthz answers, stops it on exit."""
+    """`python -m config.serve` on a free port; yields once /healthz answers, stops it on exit."""
     port = free_port()
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "DEBUG": "0", "LOG_LEVEL": "WARNING",
                 "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"twinshop-live-{port}.log"
-    cmd = [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+    # The production entry point (a SO_REUSEPORT socket per worker; plain uvicorn for one worker).
+    cmd = [PYTHON, "-m", "config.serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--ws-max-size", "65536", "--backlog", "2048", "--no-access-log",
            "--log-level", "warning"]
     with open(log, "wb") as fh:
@@ -134,7 +135,7 @@ def live_server(*, workers: int = 1, env: dict[str, str] | None = None, settings
                     raise RuntimeError(f"uvicorn did not answer in {ready_timeout}s:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.2)
         if workers > 1:
-            # uvicorn answers as soon as the first worker is up; wait for the rest to be spawned.
+            # The port answers as soon as the first worker is up; wait for the rest to be spawned.
             while len(server.worker_pids()) < workers and time.monotonic() < deadline:
                 time.sleep(0.2)
         yield server
@@ -148,6 +149,42 @@ def live_server(*, workers: int = 1, env: dict[str, str] | None = None, settings
                 proc.wait()
         if quiet:
             log.unlink(missing_ok=True)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes, in seconds (0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def pids_named(*names: str) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    out.append(int(entry.name))
+            except OSError:
+                pass
+    return out
+
+
+def cpu_snapshot(server: LiveServer) -> dict[str, float]:
+    """CPU seconds used so far by each party of a turn: the uvicorn workers, this load generator, and the
+    database and Redis servers (all of PostgreSQL's processes, so other users of it count too)."""
+    return {"workers": cpu_seconds(server.worker_pids()), "load generator": cpu_seconds([os.getpid()]),
+            "postgresql": cpu_seconds(pids_named("postgres")), "redis": cpu_seconds(pids_named("redis-server"))}
+
+
+def server_label(workers: int) -> str:
+    return "uvicorn, 1 worker" if workers <= 1 else f"python -m config.serve --workers {workers} (a SO_REUSEPORT socket per worker)"
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench._live import LiveServer, live_server, load_average, machine, percentile, table  # noqa: E402
+from bench._live import LiveServer, cpu_snapshot, live_server, server_label, load_average, machine, percentile, table  # noqa: E402
 
 CONVERSATIONS = [
     ["women white casual shoes", "only under ${p}", "not cream", "the second one is nice, anything cheaper than that?"],
@@ -131,38 +131,6 @@ async def many_clients(server: LiveServer, clients: int, duration: float, seed: 
     return stats, time.perf_counter() - started
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of these processes, in seconds (0 for one that is gone)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
-
-
-def pids_named(*names: str) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in names:
-                    out.append(int(entry.name))
-            except OSError:
-                pass
-    return out
-
-
-def cpu_snapshot(server: LiveServer) -> dict[str, float]:
-    """CPU seconds used so far by each party of a turn: the uvicorn workers, this load generator, and the
-    database and Redis servers (all of PostgreSQL's processes, so other users of it count too)."""
-    return {"workers": cpu_seconds(server.worker_pids()), "load generator": cpu_seconds([os.getpid()]),
-            "postgresql": cpu_seconds(pids_named("postgres")), "redis": cpu_seconds(pids_named("redis-server"))}
-
-
 def summary(label: str, stats: Stats, wall: float | None = None) -> list[object]:
     xs = stats.latencies_ms
     rate = f"{len(xs) / wall:.1f}" if wall else "-"
@@ -181,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     db = os.environ.get("DATABASE_URL", "sqlite (var/twinshop.sqlite3)").split("@")[-1]
     print(f"machine: {machine()}; load average before: {load_average()}")
-    print(f"server: uvicorn --workers {args.workers}; database: {db}; channel layer: "
+    print(f"server: {server_label(args.workers)}; database: {db}; channel layer: "
           f"{'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")
     with live_server(workers=args.workers, env={"ASSISTANT_QUERY_CACHE_SIZE": "0"}) as server:
         t0 = time.perf_counter()

@@ -1,6 +1,6 @@
 """Licensed twin-image views per second through the full gate, beside the same bytes served without it.
 
-Scale-out mode on PostgreSQL + Redis: a live `uvicorn --workers 2` serves
+Scale-out mode on PostgreSQL + Redis: a live server with 2 workers (`python -m config.serve`) serves
   gated    GET /showcase/<token>.png: signed token bound to the viewer's session, product + twin lookup,
            license_view (grant lookup, row lock, dedup decision, royalty row appended, in one transaction),
            the cached stamped PNG read from disk;
@@ -40,7 +40,7 @@ os.environ.setdefault("DEBUG", "0")
 
 import httpx  # noqa: E402
 
-from bench._live import live_server, load_average, machine, percentile, table  # noqa: E402
+from bench._live import cpu_snapshot, live_server, load_average, machine, percentile, server_label, table  # noqa: E402
 
 import logging  # noqa: E402
 
@@ -149,7 +149,7 @@ def main() -> None:
     targets, n_products = mint(sessions=8, per_session=40)
     ungated_dir = Path(tempfile.mkdtemp(prefix="gate-bench-"))
     db = os.environ["DATABASE_URL"].split("@")[-1]
-    print(f"database: {db}; channel layer + cache: redis; uvicorn --workers {args.workers}; {len(targets)} image URLs "
+    print(f"database: {db}; channel layer + cache: redis; {server_label(args.workers)}; {len(targets)} image URLs "
           f"({n_products} products of {n_products} brands x 8 viewer sessions); concurrency {args.concurrency}")
     try:
         env = {"DJANGO_SETTINGS_MODULE": "bench._gate_site", "BENCH_UNGATED_DIR": str(ungated_dir), "DATABASE_POOL": "1"}
@@ -165,9 +165,14 @@ def main() -> None:
                     (ungated_dir / f"{i}.png").write_bytes(r.content)
                     ungated.append((session_key, f"/bench/ungated/{i}.png"))
             results: dict[str, list] = {"gated": [[], 0, 0.0, {}], "ungated": [[], 0, 0.0, {}]}
+            cpu: dict[str, dict[str, float]] = {"gated": {}, "ungated": {}}
             for _round in range(2):
                 for label, tgt in (("gated", targets), ("ungated", ungated)):
+                    before = cpu_snapshot(server)
                     lat, nbytes, wall, statuses = asyncio.run(load(server.http, tgt, args.seconds, args.concurrency))
+                    after = cpu_snapshot(server)
+                    for party in after:
+                        cpu[label][party] = cpu[label].get(party, 0.0) + after[party] - before[party]
                     acc = results[label]
                     acc[0] += lat
                     acc[1] += nbytes
@@ -186,6 +191,11 @@ def main() -> None:
     print(table(["path", "requests", "views/s", "p50 ms", "p95 ms", "KiB/image", "statuses"], rows))
     ratio = rate["gated"] / rate["ungated"]
     print(f"gated / ungated throughput: {ratio:.2f}  (target >= 0.50: {'MET' if ratio >= 0.5 else 'MISSED'})")
+    for label, (lat, _nbytes, wall, _statuses) in results.items():
+        # Where a view's CPU goes, machine-wide: when the machine is the limit, the ratio is the ratio of these totals.
+        parts = cpu[label]
+        print(f"CPU per {label} view (ms): " + ", ".join(f"{k} {v * 1000 / len(lat):.2f}" for k, v in parts.items())
+              + f"; machine total {sum(parts.values()) * 1000 / len(lat):.2f} of {os.cpu_count() * wall * 1000 / len(lat):.2f} available")
     print(f"load average after: {load_average()}")
 
 

@@ -170,3 +170,20 @@ def test_a_post_init_receiver_still_runs():
 
     # then it was built through Django's own path, which sent the signal
     assert seen == [grant.pk]
+
+
+@pytest.mark.postgres
+def test_a_compiled_statement_run_often_is_prepared_on_postgresql():
+    # given PostgreSQL with the default settings (server-side binding, prepare after 5 runs)
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    twin = DigitalTwinFactory()
+    grant = ConsentGrantFactory(twin=twin)
+    # when the same compiled statement runs more often than that on one connection
+    for _ in range(7):
+        assert [g.pk for g in GRANTS.objects(twin_id=twin.pk, status="signed")] == [grant.pk]
+    # then PostgreSQL holds it prepared (parsed and planned once), and it still answers with the new values
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "licensing_consentgrant"' in statement for statement in prepared)
+    assert GRANTS.objects(twin_id=twin.pk + 1000, status="signed") == []
