@@ -11,7 +11,9 @@ hash of their addresses (Linux only lets processes of the same user join the gro
 not exist, or with one worker, this is plain uvicorn.
 
 The parent only supervises: a worker that dies is started again, a worker that cannot start (the port is
-taken) stops them all, and SIGINT/SIGTERM shut every worker down gracefully.
+taken) stops them all, SIGINT/SIGTERM shut every worker down gracefully, and SIGHUP replaces the workers one
+at a time (new code, same port). A worker whose supervisor is gone (killed with SIGKILL) stops by itself
+rather than serve on unsupervised.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import argparse
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import socket
 import sys
@@ -30,6 +33,8 @@ from typing import Any
 APP = "config.asgi:application"
 STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot bind or load the app
 RESTART_PAUSE_SECONDS = 1.0  # between a worker's death and its replacement, so a crash loop cannot spin
+ORPHAN_CHECK_SECONDS = 1.0
+REPLACEMENT_START_SECONDS = 120.0  # a worker loads Django, the index and the query encoder before it serves
 
 logger = logging.getLogger("twinshop.serve")
 
@@ -84,17 +89,35 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(options: dict[str, Any]) -> None:
+def _stop_when_orphaned(supervisor_pid: int) -> None:
+    # Linux re-parents an orphan; a graceful SIGTERM to ourselves then ends the uvicorn server as usual.
+    while os.getppid() == supervisor_pid:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _report_started(server: Any, started: Any) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    if server.started:
+        started.set()
+
+
+def _worker(options: dict[str, Any], supervisor_pid: int, started: Any) -> None:
     """One worker process: its own SO_REUSEPORT socket, then an ordinary uvicorn server on it."""
     import uvicorn
 
+    threading.Thread(target=_stop_when_orphaned, args=(supervisor_pid,), daemon=True,
+                     name="twinshop-orphan-check").start()
     opts = Options(**options)
     try:
         sock = reuse_port_socket(opts.host, opts.port)
     except OSError as exc:
         print(f"twinshop worker: cannot bind {opts.host}:{opts.port}: {exc}", file=sys.stderr, flush=True)
         sys.exit(STARTUP_FAILURE)
-    uvicorn.Server(uvicorn.Config(APP, **opts.uvicorn_kwargs())).run(sockets=[sock])
+    server = uvicorn.Server(uvicorn.Config(APP, **opts.uvicorn_kwargs()))
+    threading.Thread(target=_report_started, args=(server, started), daemon=True, name="twinshop-started").start()
+    server.run(sockets=[sock])
 
 
 class Supervisor:
@@ -104,20 +127,59 @@ class Supervisor:
         self.options = options
         self.context = multiprocessing.get_context("spawn")
         self.processes: dict[int, multiprocessing.process.BaseProcess] = {}
+        self.started: dict[int, Any] = {}
         self.stopping = threading.Event()
+        self.replace_requested = threading.Event()
         self.exit_code = 0
 
-    def start_worker(self, slot: int) -> None:
-        process = self.context.Process(target=_worker, args=(asdict(self.options),), name=f"twinshop-worker-{slot}")
+    def start_worker(self, slot: int) -> Any:
+        """Start the worker of `slot`; returns an event set once it serves (its app loaded, its socket listening)."""
+        started = self.context.Event()
+        process = self.context.Process(target=_worker, args=(asdict(self.options), os.getpid(), started),
+                                       name=f"twinshop-worker-{slot}")
         process.start()
         self.processes[slot] = process
+        # Held here: a semaphore collected before the child has unpickled it is gone for the child too.
+        self.started[slot] = started
+        return started
 
     def stop(self, *_: Any) -> None:
         self.stopping.set()
 
+    def request_replacement(self, *_: Any) -> None:
+        self.replace_requested.set()
+
+    def replace_workers(self) -> None:
+        """One at a time, so the port always has workers: start the new one, and once it serves retire the old
+        one gracefully. A replacement that does not come up in time is given up and the old worker kept."""
+        for slot, old in list(self.processes.items()):
+            if self.stopping.is_set():
+                return
+            started = self.start_worker(slot)
+            if not self._wait_started(started, self.processes[slot]):
+                print(f"Twinshop: replacement worker {self.processes[slot].pid} did not start; keeping {old.pid}.",
+                      file=sys.stderr, flush=True)
+                self.processes[slot].kill()
+                self.processes[slot].join()
+                self.processes[slot] = old
+                return
+            old.terminate()
+            old.join(timeout=self.options.graceful_timeout + 5)
+            if old.is_alive():
+                old.kill()
+                old.join()
+
+    def _wait_started(self, started: Any, process: multiprocessing.process.BaseProcess) -> bool:
+        deadline = time.monotonic() + REPLACEMENT_START_SECONDS
+        while time.monotonic() < deadline and not self.stopping.is_set() and process.is_alive():
+            if started.wait(timeout=0.5):
+                return True
+        return False
+
     def run(self) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.stop)
+        signal.signal(signal.SIGHUP, self.request_replacement)
         for slot in range(self.options.workers):
             self.start_worker(slot)
         print(f"Twinshop: {self.options.workers} workers on http://{self.options.host}:{self.options.port} "
@@ -125,6 +187,10 @@ class Supervisor:
               flush=True)
         while not self.stopping.is_set():
             multiprocessing.connection.wait([p.sentinel for p in self.processes.values()], timeout=0.5)
+            if self.replace_requested.is_set():
+                self.replace_requested.clear()
+                self.replace_workers()
+                continue
             for slot, process in list(self.processes.items()):
                 if process.is_alive() or self.stopping.is_set():
                     continue

@@ -68,6 +68,43 @@ def test_connections_reach_every_worker_and_a_killed_worker_is_replaced(tmp_path
         assert not any(Path(f"/proc/{pid}").exists() for pid in second)
 
 
+def test_sighup_replaces_every_worker_while_the_port_keeps_answering(tmp_path: Path) -> None:
+    from bench._live import live_server
+
+    with live_server(workers=2, env=_env(tmp_path)) as server:
+        old = set(server.worker_pids())
+        answered: list[int] = []
+        # when the supervisor is asked for new workers (a deploy)
+        server.proc.send_signal(signal.SIGHUP)
+        # then the port answers throughout, and in the end from two new workers only
+        def replaced() -> set[int] | None:
+            answered.append(server.get_json("/readyz")["worker"])
+            pids = set(server.worker_pids())
+            return pids if len(pids) == 2 and not pids & old else None
+        new = _wait(replaced)
+        assert _wait(lambda: _answering_workers(server, 20) == new)
+        assert set(answered) <= old | new
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    from bench._live import live_server
+
+    with live_server(workers=2, env=_env(tmp_path)) as server:
+        workers = server.worker_pids()
+        # when the supervisor dies without a chance to stop them
+        server.proc.kill()
+        server.proc.wait(timeout=10)
+        # then its workers notice and stop instead of serving on unsupervised
+        _wait(lambda: not any(_alive(pid) for pid in workers), timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_a_port_that_is_taken_stops_the_server_with_startup_failure(tmp_path: Path) -> None:
     # given a port some other program listens on (without SO_REUSEPORT, so no one may join it)
     with socket.socket() as other:
