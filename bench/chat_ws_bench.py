@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench._live import LiveServer, cpu_snapshot, live_server, server_label, load_average, machine, percentile, table  # noqa: E402
+from bench._live import LiveServer, cpu_snapshot, live_server, load_average, machine, percentile, server_label, table  # noqa: E402
 
 CONVERSATIONS = [
     ["women white casual shoes", "only under ${p}", "not cream", "the second one is nice, anything cheaper than that?"],
