@@ -18,7 +18,6 @@ rather than serve on unsupervised.
 from __future__ import annotations
 
 import argparse
-import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -35,8 +34,6 @@ STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot bind or load the app
 RESTART_PAUSE_SECONDS = 1.0  # between a worker's death and its replacement, so a crash loop cannot spin
 ORPHAN_CHECK_SECONDS = 1.0
 REPLACEMENT_START_SECONDS = 120.0  # a worker loads Django, the index and the query encoder before it serves
-
-logger = logging.getLogger("twinshop.serve")
 
 
 @dataclass(frozen=True)
