@@ -75,7 +75,7 @@ def _coerce_quantity(quantity: Any, *, allow_zero: bool = False) -> int:
         if isinstance(quantity, str):
             quantity = quantity.strip()
             if len(quantity) > 12:
-                if quantity.isdigit():  # an absurdly large but well-formed number
+                if quantity.isascii() and quantity.isdigit():  # an absurdly large but well-formed number ("²" is a digit too)
                     raise CartError(f"You can order at most {limit} of one item.")
                 raise ValueError
         q = int(quantity)

@@ -42,6 +42,7 @@ def test_adding_again_accumulates_and_respects_stock(small_catalogue):
         ("L", 1.5, "Quantity must be a whole number."),
         ("L", "9" * 40, "You can order at most 10 of one item."),
         ("L", "9x" * 20, "Quantity must be a whole number."),
+        ("L", "²" * 13, "Quantity must be a whole number."),
         ("L", None, "Quantity must be a whole number."),
         ("L", True, "Quantity must be a whole number."),
     ],
