@@ -41,6 +41,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4400)
             return
         user = self.scope.get("user")
+        # None: nobody was logged in to this socket's session when it connected. Logging in gives the session a
+        # new key, so the twin-image URLs minted here for the old key (flagged anonymous) never serve a user.
         self.user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
         # Most sockets are page views where nobody types: the session and conversation rows are written on
         # the first frame (_conversation), and a returning shopper's conversation is only read here.
@@ -184,7 +186,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
         def run() -> TurnResult:
             return services.conversation_message(conversation=self._conversation(), text=text,
-                                                 session_key=self.scope["session"].session_key, on_delta=on_delta)
+                                                 session_key=self.scope["session"].session_key,
+                                                 viewer_anonymous=self.user_id is None, on_delta=on_delta)
 
         drainer = asyncio.ensure_future(drain())
         try:
@@ -207,15 +210,16 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
                                                      quantity=content.get("quantity", 1))
                 session.save()
                 return result
+            viewer = {"session_key": key, "viewer_anonymous": self.user_id is None}
             if action == "more_like_this":
-                return services.more_like_this(conversation=convo, product_id=content.get("product_id"), session_key=key)
+                return services.more_like_this(conversation=convo, product_id=content.get("product_id"), **viewer)
             if action == "compare":
-                return services.compare(conversation=convo, product_ids=content.get("product_ids"), session_key=key)
+                return services.compare(conversation=convo, product_ids=content.get("product_ids"), **viewer)
             if action == "show_on_twin":
                 return services.show_on_twin(conversation=convo, product_id=content.get("product_id"),
-                                             twin_id=content.get("twin_id"), session_key=key)
+                                             twin_id=content.get("twin_id"), **viewer)
             return services.filter_remove(conversation=convo, field_name=content.get("field"),
-                                          value=content.get("value"), session_key=key)
+                                          value=content.get("value"), **viewer)
 
         return await database_sync_to_async(run)()
 

@@ -37,6 +37,7 @@ class TurnContext:
     text: str
     state: dict[str, Any]
     session_key: str | None = None
+    viewer_anonymous: bool = False  # nobody is logged in to session_key (the image gate then needn't look)
     on_delta: Callable[[str], None] | None = None
     chat_model: Any = None
     # filled in by the steps
@@ -277,8 +278,8 @@ def cards(ctx: TurnContext) -> TurnContext:
     ctx.hits = [p.catalog_id for p in products]
     # One consent query for the whole page instead of a few per card (the turn's largest cost otherwise).
     covering = twins_for_products(products) if ctx.session_key else {}
-    ctx.cards = [product_card(p, session_key=ctx.session_key, twin_id=ctx.twin_id, twins=covering.get(p.catalog_id))
-                 for p in products]
+    ctx.cards = [product_card(p, session_key=ctx.session_key, viewer_anonymous=ctx.viewer_anonymous,
+                              twin_id=ctx.twin_id, twins=covering.get(p.catalog_id)) for p in products]
     return ctx
 
 

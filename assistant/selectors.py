@@ -126,7 +126,8 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
-                 prefer: dict[str, Any] | None = None, twins: list[Any] | None = None) -> dict[str, Any]:
+                 prefer: dict[str, Any] | None = None, twins: list[Any] | None = None,
+                 viewer_anonymous: bool = False) -> dict[str, Any]:
     image = product.image.url if product.image else reverse_one("shop:product_illustration", product.catalog_id)
     card: dict[str, Any] = {
         "id": product.catalog_id,
@@ -146,7 +147,8 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
     if session_key:
         try:
             twin = twin_image_for(product=product, request_or_session_key=session_key, channel=CHANNEL,
-                                  twin_id=twin_id, prefer=prefer, size="card", twins=twins)
+                                  twin_id=twin_id, prefer=prefer, size="card", twins=twins,
+                                  anonymous=viewer_anonymous)
         except Exception:  # noqa: BLE001 - a failing renderer must never cost the shopper the product card
             logger.exception("twin image for product %s failed", product.catalog_id)
             twin = None

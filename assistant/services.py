@@ -110,8 +110,11 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
 
 
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
+                         viewer_anonymous: bool = False,
                          on_delta: Callable[[str], None] | None = None) -> TurnResult:
-    """Run one shopper message through the pipeline and persist the turn and the new dialogue state."""
+    """Run one shopper message through the pipeline and persist the turn and the new dialogue state.
+
+    `session_key` is whose twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it."""
     text = _UNSTORABLE.sub(" ", text or "").strip()
     if not text:
         raise AssistantError("empty_message", "Type something to search for.")
@@ -122,7 +125,8 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
         if attempt:
             # The compare-and-swap lost: another tab wrote a turn meanwhile. Start again from the stored state.
             convo = Conversation.objects.get(pk=conversation.pk)
-        ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key, on_delta=on_delta,
+        ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key,
+                          viewer_anonymous=viewer_anonymous, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = run_turn(ctx)
         filters = ctx.filters.to_public()
@@ -195,30 +199,31 @@ def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[st
     return TurnResult(text=text, products=[], filters=filters, cart_count=count)
 
 
-def _action_turn(conversation: Conversation, *, text: str, session_key: str | None, twin_id: int | None = None) -> TurnResult:
-    return conversation_message(conversation=conversation, text=text, session_key=session_key)
-
-
-def more_like_this(*, conversation: Conversation, product_id: Any, session_key: str | None) -> TurnResult:
+def more_like_this(*, conversation: Conversation, product_id: Any, session_key: str | None,
+                   viewer_anonymous: bool = False) -> TurnResult:
     product = _product(product_id)
     shown = list((conversation.state or {}).get("last_shown") or [])
     if product.catalog_id not in shown:
         shown = [product.catalog_id]
         _action_record(conversation, text=f"more like {product.name}", state={"last_shown": shown}, ids=shown)
     position = shown.index(product.catalog_id) + 1
-    return conversation_message(conversation=conversation, text=f"more like #{position}", session_key=session_key)
+    return conversation_message(conversation=conversation, text=f"more like #{position}", session_key=session_key,
+                                viewer_anonymous=viewer_anonymous)
 
 
-def compare(*, conversation: Conversation, product_ids: Any, session_key: str | None) -> TurnResult:
+def compare(*, conversation: Conversation, product_ids: Any, session_key: str | None,
+            viewer_anonymous: bool = False) -> TurnResult:
     if not isinstance(product_ids, list) or len(product_ids) < 2:
         raise AssistantError("bad_action", "compare needs product_ids: a list of two product ids.")
     products = [_product(pid) for pid in product_ids[:2]]
     ids = [p.catalog_id for p in products]
     _action_record(conversation, text="compare", state={"last_shown": ids}, ids=ids)
-    return conversation_message(conversation=conversation, text="compare #1 and #2", session_key=session_key)
+    return conversation_message(conversation=conversation, text="compare #1 and #2", session_key=session_key,
+                                viewer_anonymous=viewer_anonymous)
 
 
-def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None) -> TurnResult:
+def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None,
+                 viewer_anonymous: bool = False) -> TurnResult:
     product = _product(product_id)
     try:
         tid = int(twin_id) if twin_id not in (None, "") else None
@@ -231,7 +236,8 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
         ids = [t.pk for t in candidates]
         last = shown_on.get(str(product.catalog_id))
         tid = ids[(ids.index(last) + 1) % len(ids)] if last in ids else ids[min(1, len(ids) - 1)]
-    card = product_card(product, session_key=session_key, twin_id=tid, twins=candidates if session_key else None)
+    card = product_card(product, session_key=session_key, viewer_anonymous=viewer_anonymous, twin_id=tid,
+                        twins=candidates if session_key else None)
     if card["twin"]:
         shown_on[str(product.catalog_id)] = card["twin"]["id"]
         text = f"Here is {product.name} on {card['twin']['name']}. {card['twin']['label']}."
@@ -242,7 +248,8 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
     return TurnResult(text=text, products=[card], filters=filters, twin_ids=_twin_ids([card]))
 
 
-def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, session_key: str | None) -> TurnResult:
+def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, session_key: str | None,
+                  viewer_anonymous: bool = False) -> TurnResult:
     """A removed chip: drop one value (or the price/size limit) and search again."""
     state = dict(conversation.state or {})
     f = Filters.from_public(state.get("filters"))
@@ -263,7 +270,8 @@ def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, se
         raise AssistantError("bad_action", "Unknown filter.")
     _action_record(conversation, text=f"removed {field_name}", state={"filters": f.to_public()}, ids=[])
     # A message with no filter words: the pipeline searches with the stored filters as they now are.
-    return conversation_message(conversation=conversation, text="show me", session_key=session_key)
+    return conversation_message(conversation=conversation, text="show me", session_key=session_key,
+                                viewer_anonymous=viewer_anonymous)
 
 
 # --- the index follows the catalogue ----------------------------------------------------------------

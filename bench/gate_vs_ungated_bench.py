@@ -105,8 +105,10 @@ def mint(sessions: int, per_session: int) -> tuple[list[tuple[str, str]], int]:
         store.create()
         for i, (product, twins) in enumerate(picked):
             twin = twins[(s + i) % len(twins)]
+            # Anonymous shoppers, as the storefront's pages and chat mint for them (nobody logged in to the session).
             urls.append((store.session_key, image_url(twin=twin, product=product, session_key=store.session_key,
-                                                      channel="storefront", pose="front", size="card")))
+                                                      channel="storefront", pose="front", size="card",
+                                                      anonymous=True)))
     from django.db import connection
 
     connection.close()

@@ -1,7 +1,8 @@
 """config.compiled.CompiledQuery: SQL compiled once, then the same results as the QuerySet for any values."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from assistant.models import Conversation, Turn
 from config.compiled import CompiledInsert, CompiledQuery
-from licensing.models import ConsentGrant, DigitalTwin
+from licensing.models import ConsentGrant, DigitalTwin, RoyaltyEvent
 from shop.models import Product
 from tests.factories import ConsentGrantFactory, DigitalTwinFactory, ProductFactory
 
@@ -187,3 +188,100 @@ def test_a_compiled_statement_run_often_is_prepared_on_postgresql():
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "licensing_consentgrant"' in statement for statement in prepared)
     assert GRANTS.objects(twin_id=twin.pk + 1000, status="signed") == []
+
+
+EVENTS = CompiledInsert(RoyaltyEvent, (
+    "idempotency_key", "grant_id", "twin_id", "talent_id", "product_id", "brand_id", "channel", "territory",
+    "viewer_key", "billable", "non_billable_reason", "amount", "currency", "agency_id", "agency_rate",
+    "agency_commission", "talent_net", "at",
+))
+
+
+EVENT_AT = datetime(2026, 11, 28, 12, 30, 5, 123456, tzinfo=UTC)
+
+
+def _event_values(grant: ConsentGrant, product: Product, key: str, **overrides) -> dict:  # type: ignore[no-untyped-def]
+    values = dict(
+        idempotency_key=key, grant_id=grant.pk, twin_id=grant.twin_id, talent_id=grant.twin.talent_id,
+        product_id=product.pk, brand_id=product.brand_id, channel="storefront", territory="GB",
+        viewer_key="s:\N{SNOWMAN}'%s\"", billable=True, non_billable_reason="", amount=Decimal("0.0500"),
+        currency="EUR", agency_id=None, agency_rate=Decimal("0"), agency_commission=Decimal("0.0075"),
+        talent_net=Decimal("0.0425"), at=EVENT_AT,
+    )
+    values.update(overrides)
+    return values
+
+
+def test_create_writes_what_the_orm_writes_and_returns_the_saved_row():
+    # given a grant and a product
+    grant, product = ConsentGrantFactory(), ProductFactory()
+    by_orm = RoyaltyEvent.objects.create(**_event_values(grant, product, "orm"))
+
+    # when the same values go through the compiled insert, twice (compiled once, then only rebound)
+    with CaptureQueriesContext(connection) as queries:
+        first = EVENTS.create(**_event_values(grant, product, "compiled-1"))
+        second = EVENTS.create(**_event_values(grant, product, "compiled-2", billable=False,
+                                               non_billable_reason="dedup", amount=Decimal("0"),
+                                               agency_commission=Decimal("0"), talent_net=Decimal("0")))
+
+    # then one statement each; the instances are saved with their new keys, and read back as the ORM's row
+    assert len(queries.captured_queries) == 2
+    assert isinstance(first.pk, int) and second.pk == first.pk + 1 and first.pk > by_orm.pk
+    assert (first._state.adding, first._state.db) == (False, "default")
+    stored = RoyaltyEvent.objects.get(pk=first.pk)
+    skip = {"_state", "id", "idempotency_key"}
+    assert {k: v for k, v in _fields(stored).items() if k not in skip} == \
+        {k: v for k, v in _fields(RoyaltyEvent.objects.get(pk=by_orm.pk)).items() if k not in skip}
+    assert stored.amount == Decimal("0.0500") and stored.talent_net == Decimal("0.0425")
+    assert RoyaltyEvent.objects.get(pk=second.pk).non_billable_reason == "dedup"
+
+
+def test_create_that_breaks_a_constraint_writes_nothing():
+    # given a grant, a product and one ledger row under the key "taken"
+    grant, product = ConsentGrantFactory(), ProductFactory()
+    EVENTS.create(**_event_values(grant, product, "taken"))
+
+    # when a row repeats the key, splits the amount wrongly, or is non-billable with an amount
+    for bad in (_event_values(grant, product, "taken"),
+                _event_values(grant, product, "split", talent_net=Decimal("0.0426")),
+                _event_values(grant, product, "free", billable=False, non_billable_reason="bot")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            EVENTS.create(**bad)
+
+    # then none of them was written
+    assert list(RoyaltyEvent.objects.values_list("idempotency_key", flat=True)) == ["taken"]
+
+
+def test_create_wants_every_column_by_attname():
+    grant, product = ConsentGrantFactory(), ProductFactory()
+    values = _event_values(grant, product, "k")
+    # a column left out, or one the statement doesn't have
+    with pytest.raises(TypeError):
+        EVENTS.create(**{k: v for k, v in values.items() if k != "territory"})
+    with pytest.raises(TypeError):
+        EVENTS.create(**values, surprise=1)
+    # and a statement that leaves a column to its default can't build the fast instance at all
+    with pytest.raises(TypeError):
+        CompiledInsert(RoyaltyEvent, ("idempotency_key", "grant_id")).create(idempotency_key="x", grant_id=grant.pk)
+    assert not RoyaltyEvent.objects.exists()
+
+
+def test_create_with_a_pre_save_receiver_goes_through_the_orm():
+    # given a receiver of pre_save for ledger rows
+    from django.db.models.signals import pre_save
+
+    seen: list[str] = []
+
+    def receiver(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(instance.idempotency_key)
+
+    grant, product = ConsentGrantFactory(), ProductFactory()
+    pre_save.connect(receiver, sender=RoyaltyEvent)
+    try:
+        # when a row is created through the compiled insert
+        event = EVENTS.create(**_event_values(grant, product, "hooked"))
+    finally:
+        pre_save.disconnect(receiver, sender=RoyaltyEvent)
+
+    # then Django's own path saved it, and the receiver saw it
+    assert seen == ["hooked"] and RoyaltyEvent.objects.get(pk=event.pk).idempotency_key == "hooked"

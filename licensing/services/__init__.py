@@ -24,6 +24,7 @@ from .gate import (
     license_view,
     product_scope,
     twin_label,
+    viewer_for_anonymous_session,
     viewer_for_request,
 )
 
@@ -32,4 +33,5 @@ __all__ = [
     "grant_sign", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
     "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer", "agency_split",
     "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
+    "viewer_for_anonymous_session", "viewer_for_request",
 ]

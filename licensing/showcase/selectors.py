@@ -69,13 +69,17 @@ def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None)
     return sorted(twins, key=key)
 
 
-def _session_key(request_or_session_key) -> str:
+def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[str, bool]:
+    """(session key, whether nobody is logged in to it): a request says so itself; a bare key only when the
+    caller knows (`anonymous`)."""
     if isinstance(request_or_session_key, str):
-        return request_or_session_key
-    session = request_or_session_key.session
+        return request_or_session_key, anonymous
+    request = request_or_session_key
+    session = request.session
     if not session.session_key:
         session.save()
-    return session.session_key
+    user = getattr(request, "user", None)
+    return session.session_key, user is not None and not user.is_authenticated
 
 
 def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
@@ -91,28 +95,31 @@ def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
     return next((k for k in keys if k in POSES), "front")
 
 
-def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pose: str, size: str) -> str:
+def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pose: str, size: str,
+              anonymous: bool = False) -> str:
+    """The twin image's URL for this session. `anonymous`: nobody is logged in to it (the gate then needn't look)."""
     token = token_mint(ImageClaim(twin_id=twin.pk, pose=pose, catalog_id=product.catalog_id, channel=channel,
-                                  size=size, viewer=viewer_hash(session_key)))
+                                  size=size, viewer=viewer_hash(session_key), anonymous=anonymous))
     # Signed tokens are URL-safe base64 and ":" only, which reverse() leaves unquoted.
     return reverse_one("licensing:showcase:image", token)
 
 
 def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,
                    prefer: dict | None = None, size: str = "card",
-                   twins: list[DigitalTwin] | None = None) -> TwinImage | None:
+                   twins: list[DigitalTwin] | None = None, anonymous: bool = False) -> TwinImage | None:
     """A signed, short-lived image URL of the best (or the requested) covering twin, or None.
 
-    Minting takes no licence: the royalty row is written when the URL is fetched."""
+    Minting takes no licence: the royalty row is written when the URL is fetched. `anonymous` (for a bare
+    session key): the caller knows nobody is logged in to that session."""
     candidates = twins if twins is not None else twins_for_product(product=product, channel=channel)
     if not candidates:
         return None
     chosen = next((t for t in candidates if t.pk == twin_id), None) if twin_id is not None else None
     if chosen is None:
         chosen = rank_twins(candidates, product=product, prefer=prefer)[0]
-    session_key = _session_key(request_or_session_key)
+    session_key, anonymous = _session_key(request_or_session_key, anonymous=anonymous)
     url = image_url(twin=chosen, product=product, session_key=session_key, channel=channel,
-                    pose=twin_pose_key(chosen, prefer), size=size)
+                    pose=twin_pose_key(chosen, prefer), size=size, anonymous=anonymous)
     name = chosen.talent.display_name
     return TwinImage(url=url, twin_id=chosen.pk, twin_name=name, label=twin_label(name))
 
@@ -133,8 +140,9 @@ def see_it_on_context(*, request, product) -> dict:
     wanted = request.GET.get("pose", "")
     pose = wanted if wanted in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
     name = chosen.talent.display_name
-    image = TwinImage(url=image_url(twin=chosen, product=product, session_key=_session_key(request),
-                                    channel=STOREFRONT, pose=pose, size="page"),
+    session_key, anonymous = _session_key(request)
+    image = TwinImage(url=image_url(twin=chosen, product=product, session_key=session_key,
+                                    channel=STOREFRONT, pose=pose, size="page", anonymous=anonymous),
                       twin_id=chosen.pk, twin_name=name, label=twin_label(name))
     poses = [{"key": k, "label": label, "href": f"?twin={chosen.pk}&pose={k}#see-it-on", "selected": k == pose}
              for k, label in pose_rows]

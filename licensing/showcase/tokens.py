@@ -1,7 +1,8 @@
 """Signed, short-lived twin image tokens.
 
 A token binds twin, pose, product, channel, size and a hash of the viewer's session key, signed with
-a salted `TimestampSigner`. It is a capability to *ask* for a view: the gate still decides (and
+a salted `TimestampSigner`, and says whether nobody was logged in to that session when it was minted
+(so the gate needn't load the session to learn it: see licensing.services.viewer_for_anonymous_session). It is a capability to *ask* for a view: the gate still decides (and
 bills) each fetch, so a token never outlives a revocation.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ class ImageClaim:
     channel: str
     size: str
     viewer: str  # hash of the session key the URL was minted for
+    anonymous: bool = False  # nobody was logged in to that session (False: not known, the gate looks)
 
 
 def viewer_hash(session_key: str) -> str:
@@ -41,6 +43,8 @@ def _signer() -> signing.TimestampSigner:
 def token_mint(claim: ImageClaim) -> str:
     payload = {"t": claim.twin_id, "p": claim.pose, "c": claim.catalog_id, "ch": claim.channel, "s": claim.size,
                "v": claim.viewer}
+    if claim.anonymous:
+        payload["a"] = 1
     return _signer().sign_object(payload, compress=False)
 
 
@@ -55,8 +59,9 @@ def token_read(token: str, *, session_key: str | None, max_age: int | None = Non
         raise TokenInvalid("bad signature") from exc
     try:
         claim = ImageClaim(twin_id=int(data["t"]), pose=str(data["p"]), catalog_id=int(data["c"]),
-                           channel=str(data["ch"]), size=str(data["s"]), viewer=str(data["v"]))
-    except (KeyError, TypeError, ValueError) as exc:
+                           channel=str(data["ch"]), size=str(data["s"]), viewer=str(data["v"]),
+                           anonymous=data.get("a") == 1)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise TokenInvalid("malformed") from exc
     if not session_key or not hmac.compare_digest(claim.viewer, viewer_hash(session_key)):
         raise TokenInvalid("other session")

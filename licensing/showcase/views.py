@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from config.compiled import CompiledQuery
 from licensing.models import DigitalTwin
-from licensing.services import ConsentDenied, viewer_for_request
+from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request
 from shop.models import Product
 from shop.templatetags.shop_media import product_image_url
 
@@ -47,8 +47,9 @@ def _fallback(product: Product, reason: str) -> HttpResponse:
 
 @require_GET
 def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
+    session_key = request.session.session_key  # the cookie's; reading it doesn't load the session
     try:
-        claim = token_read(token, session_key=request.session.session_key)
+        claim = token_read(token, session_key=session_key)
     except TokenInvalid as exc:
         return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
     product = next(iter(_PRODUCT.objects(catalog_id=claim.catalog_id)), None)
@@ -58,8 +59,12 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         return _fallback(product, "never_on_twin")
     # The twin is read (with its talent) by the gate, inside the licensing transaction; the view needn't.
     twin = DigitalTwin(pk=claim.twin_id)
+    # A URL minted for an anonymous session is fetched with that same key (token_read checked), so it is still
+    # anonymous: the gate is spared the session read (a cache round trip, ~0.4 ms of a ~4 ms view).
+    viewer = (viewer_for_anonymous_session(request, session_key=session_key) if claim.anonymous
+              else viewer_for_request(request))
     try:
-        image = showcase_render(twin=twin, product=product, viewer=viewer_for_request(request), channel=claim.channel,
+        image = showcase_render(twin=twin, product=product, viewer=viewer, channel=claim.channel,
                                 pose=claim.pose, size=claim.size)
     except ConsentDenied as denied:
         # Not recordable: the twin no longer exists.

@@ -178,9 +178,12 @@ class FakeTwinImage:
 async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
     from assistant import selectors
 
+    minted_anonymous: set[bool] = set()
+
     def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
-                       twins=None):
+                       twins=None, anonymous=False):
         assert channel == "assistant"
+        minted_anonymous.add(anonymous)
         return FakeTwinImage(url=f"/showcase/t{product.catalog_id}.png", twin_id=7, twin_name="Ada",
                              label="AI twin of Ada · licensed")
 
@@ -191,6 +194,8 @@ async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch)
     reply, _ = await until(comm, "reply")
     assert reply["products"][0]["twin"] == {"id": 7, "name": "Ada", "label": "AI twin of Ada · licensed"}
     assert reply["products"][0]["twin_image"].startswith("/showcase/")
+    # nobody is logged in to this socket's session: its image URLs say so, and the gate needn't load the session
+    assert minted_anonymous == {True}
 
     await get_channel_layer().group_send("twin-7", {"type": "twin.revoked", "twin_id": 7})
     frame = await comm.receive_json_from(timeout=10)
@@ -293,6 +298,40 @@ async def test_a_shared_limiter_that_is_down_fails_closed_with_an_error(catalogu
 
     assert (code, errors) == (consumers.CLOSE_UNAVAILABLE, ["unavailable"])
     assert await Turn.objects.acount() == turns_before
+
+
+async def test_a_logged_in_chat_mints_image_urls_the_gate_checks_the_session_of(catalogue):  # type: ignore[no-untyped-def]
+    from asgiref.sync import sync_to_async
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from licensing.showcase.tokens import token_read
+    from shop.models import Brand
+    from tests.factories import ConsentGrantFactory, DigitalTwinFactory, TwinPoseFactory
+
+    def logged_in_cookie():  # type: ignore[no-untyped-def]
+        twin = DigitalTwinFactory()
+        TwinPoseFactory(twin=twin)
+        ConsentGrantFactory(twin=twin, brand=Brand.objects.get(name="Biba"))
+        client = Client()
+        client.force_login(get_user_model().objects.create_user(username="carol", password="pass-word-123"))
+        return client.cookies["sessionid"].value
+
+    # given a shopper logged in, chatting
+    session_key = await sync_to_async(logged_in_cookie)()
+    comm, _ = await connect(cookie=f"sessionid={session_key}")
+    await until(comm, "hello")
+
+    # when a reply carries a twin image
+    await comm.send_json_to({"type": "message", "text": "maroon dress for women"})
+    reply, _ = await until(comm, "reply")
+    await comm.disconnect()
+
+    # then its URL is bound to the session and not flagged anonymous: the gate reads who is logged in
+    urls = [p["twin_image"] for p in reply["products"] if p["twin_image"]]
+    assert urls
+    claim = token_read(urls[0].removeprefix("/showcase/").removesuffix(".png"), session_key=session_key)
+    assert claim.anonymous is False and claim.channel == "assistant"
 
 
 @pytest.mark.parametrize("value", [{}, {"a": 1}, [["x"]], [{}], 3.5])

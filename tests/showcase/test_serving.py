@@ -124,6 +124,62 @@ def test_token_replayed_in_another_session_is_403(client, product) -> None:
     assert RoyaltyEvent.objects.count() == 0
 
 
+def _claim(url: str, session_key: str):  # type: ignore[no-untyped-def]
+    from licensing.showcase.tokens import token_read
+
+    return token_read(url.removeprefix("/showcase/").removesuffix(".png"), session_key=session_key)
+
+
+def test_an_anonymous_shoppers_image_is_licensed_without_loading_the_session(client, product) -> None:
+    # given the URL an anonymous shopper's product page carries
+    url = page_image_url(client, product)
+    session_key = client.session.session_key
+    assert _claim(url, session_key).anonymous is True
+
+    # when it is fetched (the session store's load() would fail the request if it were called)
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    with mock.patch.object(store, "load", side_effect=AssertionError("session loaded")) as load:
+        response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    # then the view is licensed and billed to that session, exactly as the session would have said
+    assert response.status_code == 200 and load.call_count == 0
+    event = RoyaltyEvent.objects.get()
+    assert (event.viewer_key, event.billable) == (f"s:{session_key}", True)
+
+
+def test_a_logged_in_viewers_image_is_attributed_by_the_session(client, product, django_user_model) -> None:
+    # given a staff member logged in, on a product page
+    staff = django_user_model.objects.create_user(username="merch", password="pass-word-123", is_staff=True)
+    client.force_login(staff)
+    url = page_image_url(client, product)
+    assert _claim(url, client.session.session_key).anonymous is False
+
+    # when the image is fetched
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    # then the gate read who is logged in: staff views are recorded but never billed
+    assert response.status_code == 200
+    event = RoyaltyEvent.objects.get()
+    assert (event.viewer_key, event.billable, event.non_billable_reason) == (f"u:{staff.pk}", False, "staff")
+
+
+def test_an_anonymous_url_stops_working_once_its_shopper_logs_in(client, product, django_user_model) -> None:
+    # given a URL minted while anonymous
+    url = page_image_url(client, product)
+
+    # when the shopper logs in (a new session key) and the old page fetches it
+    client.force_login(django_user_model.objects.create_user(username="sam", password="pass-word-123", is_staff=True))
+    response = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
+
+    # then it is refused: a URL flagged anonymous never serves a logged-in session, and nothing is recorded
+    assert response.status_code == 403 and b"other session" in response.content
+    assert RoyaltyEvent.objects.count() == 0 and DeniedView.objects.count() == 0
+
+
 def test_revocation_is_honoured_on_the_next_request(client, product, grant, twin) -> None:
     url = page_image_url(client, product)
     assert client.get(url, HTTP_USER_AGENT=BROWSER_UA).status_code == 200
