@@ -31,6 +31,7 @@ from ..models import (
 MONEY_QUANTUM = Decimal("0.0001")
 DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 
+_CHANNELS = frozenset(Channel.values)  # Channel.values builds a new list on every access
 # Lower-cased substrings of user agents that identify crawlers, link unfurlers and headless tools.
 BOT_USER_AGENT_MARKERS: tuple[str, ...] = (
     "bot", "crawler", "spider", "slurp", "bingpreview", "facebookexternalhit", "embedly", "quora link preview",
@@ -384,7 +385,7 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
             return existing
     key = idempotency_key or uuid.uuid4().hex
     try:
-        if channel not in Channel.values:
+        if channel not in _CHANNELS:
             raise ConsentDenied(DenialReason.CHANNEL)
         if not (len(territory) == 2 and territory.isascii() and territory.isalpha()):
             raise ConsentDenied(DenialReason.TERRITORY)
