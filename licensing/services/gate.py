@@ -301,7 +301,7 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
 
 _LOCK_GRANTS = CompiledQuery(_grants_to_lock, twin_id=int, brand_id=int, day=date)
 # The ledger row of every view, through a statement compiled once: QuerySet.create rebuilt the model and
-# recompiled the INSERT each time, the largest part of the gate's Python (py-spy: ~0.6 ms of ~4.3 ms per view).
+# recompiled the INSERT each time (0.20-0.25 ms of Python per row on PostgreSQL; compiled 0.14-0.16).
 _APPEND_ROYALTY = CompiledInsert(RoyaltyEvent, (
     "idempotency_key", "grant_id", "twin_id", "talent_id", "product_id", "brand_id", "channel", "territory",
     "viewer_key", "billable", "non_billable_reason", "amount", "currency", "agency_id", "agency_rate",
