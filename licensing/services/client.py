@@ -86,6 +86,19 @@ def viewer_territory(meta: dict) -> str:
     return country.upper()
 
 
+def stored_session_key(session) -> str:
+    """The key of a session the server issued and still has, saving a new one when the cookie named none or
+    named one the server doesn't have (made up, expired, flushed). Twin-image URLs are bound to this key, so a
+    fabricated cookie never gets a URL that bills.
+
+    Reading the session is what drops a key the store doesn't know (every SessionBase backend's load() does:
+    Django's guard against session fixation); the read is usually done already, by the auth middleware."""
+    session.get("_auth_user_id")
+    if not session.session_key:
+        session.save()
+    return session.session_key
+
+
 def meta_from_scope(scope: dict) -> dict:
     """The request.META keys the functions above read, from an ASGI (websocket) scope."""
     client = scope.get("client") or ("", 0)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from config.urlreverse import reverse_one
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.selectors import twins_covering
-from licensing.services import twin_label
+from licensing.services import stored_session_key, twin_label, viewer_territory
 from shop.selectors import variants_of
 
 from .figures import POSES
@@ -75,11 +75,9 @@ def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[st
     if isinstance(request_or_session_key, str):
         return request_or_session_key, anonymous
     request = request_or_session_key
-    session = request.session
-    if not session.session_key:
-        session.save()
     user = getattr(request, "user", None)
-    return session.session_key, user is not None and not user.is_authenticated
+    anonymous = user is not None and not user.is_authenticated
+    return stored_session_key(request.session), anonymous
 
 
 def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
@@ -126,7 +124,7 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
 
 def see_it_on_context(*, request, product) -> dict:
     """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
-    twins = twins_for_product(product=product, channel=STOREFRONT)
+    twins = twins_for_product(product=product, channel=STOREFRONT, territory=viewer_territory(request.META))
     if not twins:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
                               "fallback_reason": "never_on_twin" if product_slot(product) is None else "no_consent"}}
