@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
 
-from config.compiled import CompiledQuery
-from config.urlreverse import reverse_one
 from licensing.showcase.selectors import twin_image_for
 from shop.models import Product, Variant
 from shop.selectors import VARIANTS_ATTR, variants_of
@@ -52,48 +52,22 @@ def product_matches(product: Product, f: Filters) -> bool:
     return True
 
 
-# The chat loads a page of at most this many products per turn; its two statements are compiled once per
-# process with this many id slots (a shorter page repeats its last id: IN (a, b, b) finds a and b once).
-PAGE_SLOTS = 10
-_SLOT_NAMES = tuple(f"id{n}" for n in range(PAGE_SLOTS))
-_PAGE_PRODUCTS = CompiledQuery(
-    # The category chain too: consent scopes and the renderer's slot rule read it for every card. Not the
-    # timestamps, season or year: no card or filter reads them, and on SQLite each timestamp is parsed and made
-    # aware per row (a read of one still works: Django loads a deferred field on access).
-    lambda **ids: Product.objects.filter(catalog_id__in=list(ids.values()), is_published=True)
-    .select_related("brand", "article_type__sub_category__master", "colour")
-    .defer("created_at", "updated_at", "season", "year"),
-    **dict.fromkeys(_SLOT_NAMES, int),
-)
-_PAGE_VARIANTS = CompiledQuery(
-    lambda **ids: Variant.objects.filter(product_id__in=list(ids.values())).order_by("product_id", "position"),
-    **dict.fromkeys(_SLOT_NAMES, int),
-)
-
-
-def _slots(ids: list[int]) -> dict[str, int]:
-    return dict(zip(_SLOT_NAMES, ids + [ids[-1]] * (PAGE_SLOTS - len(ids)), strict=True))
-
-
 def products_by_catalog_ids(ids: list[int]) -> list[Product]:
-    """Products in the given order (missing or unpublished ones dropped), each with its variants in position
-    order as a plain list (shop.selectors.variants_of reads it); two queries per page of PAGE_SLOTS.
+    """Products in the given order (missing or unpublished ones dropped), each with its category chain and its
+    variants in position order as a plain list (shop.selectors.variants_of reads it): two queries in all.
 
-    Built by the ORM once per process and then only re-bound (config.compiled): compiling the select_related
-    chain and running Django's prefetch machinery cost more CPU than SQLite spent answering."""
+    Not the timestamps, season or year: no card or filter reads them (a read of one still works: Django loads
+    a deferred field on access)."""
     ids = [int(i) for i in ids]
-    unique = list(dict.fromkeys(ids))
-    by_id: dict[int, Product] = {}
-    for start in range(0, len(unique), PAGE_SLOTS):
-        page = _PAGE_PRODUCTS.objects(**_slots(unique[start:start + PAGE_SLOTS]))
-        if not page:
-            continue
-        variants: dict[int, list[Variant]] = {p.pk: [] for p in page}
-        for variant in _PAGE_VARIANTS.objects(**_slots([p.pk for p in page])):
-            variants[variant.product_id].append(variant)
-        for product in page:
-            setattr(product, VARIANTS_ATTR, variants[product.pk])
-            by_id[product.catalog_id] = product
+    if not ids:
+        return []
+    products = (
+        Product.objects.filter(catalog_id__in=set(ids), is_published=True)
+        .select_related("brand", "article_type__sub_category__master", "colour")
+        .defer("created_at", "updated_at", "season", "year")
+        .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("position"), to_attr=VARIANTS_ATTR))
+    )
+    by_id = {product.catalog_id: product for product in products}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -128,7 +102,7 @@ def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
                  prefer: dict[str, Any] | None = None, twins: list[Any] | None = None,
                  viewer_anonymous: bool = False) -> dict[str, Any]:
-    image = product.image.url if product.image else reverse_one("shop:product_illustration", product.catalog_id)
+    image = product.image.url if product.image else reverse("shop:product_illustration", args=[product.catalog_id])
     card: dict[str, Any] = {
         "id": product.catalog_id,
         "name": product.name,

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from config.compiled import CompiledQuery
 from shop.models import Product
 
 from .models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus
@@ -73,13 +72,9 @@ class _Coverage:
 _coverage: _Coverage | None = None
 
 
-# Read on every chat turn: compiled once per process (config.compiled), then only executed.
-_COVERAGE_TOKEN = CompiledQuery(lambda: CoverageToken.objects.filter(pk=1).values_list("token"))
-
-
 def coverage_token() -> int | None:
-    rows = _COVERAGE_TOKEN.rows()
-    return rows[0][0] if rows else None
+    """The database's coverage token (read on every chat turn; None when the row is gone)."""
+    return CoverageToken.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTerms]], dict[int, DigitalTwin]]:

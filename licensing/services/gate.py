@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from config.compiled import CompiledInsert, CompiledQuery
 from shop.models import ArticleType, Product
 
 from ..models import (
@@ -144,20 +143,6 @@ def _best_denial(failures: list[tuple[int, str]]) -> str:
     return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]
 
 
-# The gate's per-view statements, compiled once per process (see config/compiled.py).
-_REPRESENTATION_ON = CompiledQuery(
-    lambda talent_id, day: Representation.objects.filter(talent_id=talent_id, start__lte=day, end__gte=day)
-    .order_by("-start", "-pk").values_list("agency_id", "agency__commission_rate")[:1],
-    talent_id=int, day=date,
-)
-
-
-def agency_split(*, talent_id: int, amount: Decimal, at: datetime) -> tuple[int | None, Decimal, Decimal, Decimal]:
-    """(agency id, rate, commission, net) under the representation active on that day."""
-    rep = next(iter(_REPRESENTATION_ON.rows(talent_id=talent_id, day=at.date())), None)
-    return _split(amount, agency_id=rep[0] if rep else None, rate=rep[1] if rep else None)
-
-
 def _split(amount: Decimal, *, agency_id: int | None, rate: Decimal | None) -> tuple[int | None, Decimal, Decimal, Decimal]:
     if agency_id is None:
         return None, Decimal("0"), Decimal("0"), amount
@@ -180,14 +165,6 @@ def _exempt_reason(*, twin: DigitalTwin, viewer: Viewer) -> str:
     return NonBillableReason.NONE
 
 
-_SEEN_RECENTLY = CompiledQuery(
-    lambda viewer_key, twin_id, product_id, after, before: RoyaltyEvent.objects.filter(
-        viewer_key=viewer_key, twin_id=twin_id, product_id=product_id, billable=True, at__gt=after, at__lt=before,
-    ),
-    viewer_key=str, twin_id=int, product_id=int, after=datetime, before=datetime,
-)
-
-
 def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime) -> bool:
     """Whether the same viewer had a billable view of this twin+product within the dedup window.
 
@@ -199,8 +176,10 @@ def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: dateti
     if window <= 0:
         return False
     span = timedelta(seconds=window)
-    return _SEEN_RECENTLY.exists(viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk,
-                                 after=at - span, before=at + span)
+    return RoyaltyEvent.objects.filter(
+        viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk, billable=True, at__gt=at - span,
+        at__lt=at + span,
+    ).exists()
 
 
 def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at: datetime) -> str:
@@ -287,7 +266,7 @@ _LOCKED_FIELDS = (
 
 def _grants_to_lock(twin_id: int, brand_id: int, day: date):
     # The representation active that day (for the agency split, which is not race-sensitive) comes along
-    # as two subqueries of the locking statement, the row `agency_split` would pick.
+    # as two subqueries of the locking statement: one round trip fewer per view.
     rep = Representation.objects.filter(talent_id=OuterRef("twin__talent_id"), start__lte=day, end__gte=day).order_by(
         "-start", "-pk"
     )
@@ -299,15 +278,6 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
     )
 
 
-_LOCK_GRANTS = CompiledQuery(_grants_to_lock, twin_id=int, brand_id=int, day=date)
-# The ledger row of every view, through a statement compiled once: QuerySet.create rebuilt the model and
-# recompiled the INSERT each time (0.20-0.25 ms of Python per row on PostgreSQL; compiled 0.14-0.16).
-_APPEND_ROYALTY = CompiledInsert(RoyaltyEvent, (
-    "idempotency_key", "grant_id", "twin_id", "talent_id", "product_id", "brand_id", "channel", "territory",
-    "viewer_key", "billable", "non_billable_reason", "amount", "currency", "agency_id", "agency_rate",
-    "agency_commission", "talent_net", "at",
-))
-
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
                        at: datetime, key: str) -> RenderLicense:
@@ -317,7 +287,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = _LOCK_GRANTS.objects(twin_id=twin_id, brand_id=scope.brand_id, day=at.date())
+    locked = _grants_to_lock(twin_id, scope.brand_id, at.date())
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
@@ -333,7 +303,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
 
     amount = grant.rate_per_view if billable else Decimal("0")
     agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
-    event = _APPEND_ROYALTY.create(
+    event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
         twin_id=twin.pk,

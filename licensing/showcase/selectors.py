@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.urlreverse import reverse_one
+from django.urls import reverse
+
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.selectors import twins_covering
 from licensing.services import twin_label
@@ -100,8 +101,7 @@ def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pos
     """The twin image's URL for this session. `anonymous`: nobody is logged in to it (the gate then needn't look)."""
     token = token_mint(ImageClaim(twin_id=twin.pk, pose=pose, catalog_id=product.catalog_id, channel=channel,
                                   size=size, viewer=viewer_hash(session_key), anonymous=anonymous))
-    # Signed tokens are URL-safe base64 and ":" only, which reverse() leaves unquoted.
-    return reverse_one("licensing:showcase:image", token)
+    return reverse("licensing:showcase:image", args=[token])
 
 
 def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,

@@ -6,7 +6,6 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
-from config.compiled import CompiledQuery
 from licensing.models import DigitalTwin
 from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request
 from shop.models import Product
@@ -24,11 +23,12 @@ _PRODUCT_FIELDS = (
     "catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type__name",
     "article_type__sub_category__name", "article_type__sub_category__master__name", "colour__name", "colour__hex",
 )
-_PRODUCT = CompiledQuery(
-    lambda catalog_id: Product.objects.select_related("article_type__sub_category__master", "colour")
-    .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True)[:1],
-    catalog_id=int,
-)
+
+
+def _product(catalog_id: int) -> Product | None:
+    products = (Product.objects.select_related("article_type__sub_category__master", "colour")
+                .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True))
+    return next(iter(products[:1]), None)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -52,7 +52,7 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         claim = token_read(token, session_key=session_key)
     except TokenInvalid as exc:
         return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
-    product = next(iter(_PRODUCT.objects(catalog_id=claim.catalog_id)), None)
+    product = _product(claim.catalog_id)
     if product is None:
         raise Http404("No such product.")
     if slot_for(product_spec(product)) is None:
