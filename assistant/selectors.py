@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from licensing.selectors import twin_images_for_products
 from licensing.showcase.selectors import twin_image_for
 from shop.models import Product, Variant
 from shop.selectors import VARIANTS_ATTR, variants_of
@@ -71,32 +72,9 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def twins_for_products(products: list[Product], *, channel: str = CHANNEL,
-                       territory: str | None = None) -> dict[int, list[Any]]:
-    """Covering twins of many products (catalog_id -> twins, best-first order as
-    licensing.selectors.twins_covering returns them). Same rule: signed, in its window, twin active, terms
-    checked by the gate's own grant_failure, and only products the renderer puts on a twin. The grants come
-    from licensing's coverage cache, which checks the database's coverage token on every call, so a
-    revocation shows on the next turn; the gate still decides each view."""
-    from django.utils import timezone
-
-    from licensing.selectors import covering_twins, signed_grants_by_brand
-    from licensing.services.gate import product_scope
-    from licensing.showcase.selectors import product_slot
-
-    at = timezone.now()
-    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
-    wearable = [p for p in products if product_slot(p) is not None]
-    out: dict[int, list[Any]] = {p.catalog_id: [] for p in products}
-    if not wearable:
-        return out
-    grants_by_brand, twin_by_id = signed_grants_by_brand({p.brand_id for p in wearable})
-    for product in wearable:
-        scope = product_scope(product)
-        out[product.catalog_id] = covering_twins(grants_by_brand[scope.brand_id],
-                                                 twin_of=lambda grant: twin_by_id.get(grant.twin_id), scope=scope,
-                                                 channel=channel, territory=territory, at=at)
-    return out
+def twins_for_products(products: list[Product], *, session_key: str | None = None) -> dict[int, list[Any]]:
+    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel."""
+    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key)
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
