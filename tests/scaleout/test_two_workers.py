@@ -225,7 +225,7 @@ def test_both_workers_serve_chats_and_readiness(cluster: Cluster) -> None:
     per_worker = asyncio.run(scenario())
     assert set(per_worker) == set(workers)
     ready = server.get_json("/readyz")
-    assert ready["status"] == "ready" and ready["checks"] == {"database": "ok", "channel_layer": "ok"}
+    assert ready["status"] == "ready" and ready["checks"] == {"database": "ok", "channel_layer": "ok", "search_index": "ok"}
     assert ready["worker"] in workers
 
 
