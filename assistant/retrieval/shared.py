@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Max
 
-from .embeddings import DIMENSION, MODEL_NAME, encode
+from .embeddings import DIMENSION, MODEL_NAME, encode_documents
 from .store import (
     IndexLoadError,
     LoadedVersion,
@@ -314,7 +314,7 @@ class DatabaseEmbeddingCache:
         todo = self.missing(texts)
         for start in range(0, len(todo), chunk_size):
             part = todo[start : start + chunk_size]
-            self.add(part, encode(part, progress=progress))
+            self.add(part, encode_documents(part, progress=progress))
         return len(todo)
 
     def compact(self, keep: Iterable[str] | None = None) -> None:

@@ -149,7 +149,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# A container image collects static files at build time, outside the (possibly empty) data directory.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -225,6 +226,8 @@ ASSISTANT_INDEX_DIR = DATA_DIR / "index"
 # Where index versions, the embedding cache, stale marks and the current-version manifest live (README "Scale-out"):
 # "files" under ASSISTANT_INDEX_DIR (one machine), or "database" (PostgreSQL rows every machine reads; the
 # default in scale-out mode, so a worker on an empty disk needs only DATABASE_URL and REDIS_URL).
+# The exported ONNX query encoder (derived from the model wheel, not shared state): the image bakes it in here.
+ASSISTANT_QUERY_MODEL_DIR = env("ASSISTANT_QUERY_MODEL_DIR", default="")
 ASSISTANT_INDEX_STORE = env(
     "ASSISTANT_INDEX_STORE",
     default="database" if REDIS_URL and DATABASES["default"]["ENGINE"].endswith("postgresql") else "files",
