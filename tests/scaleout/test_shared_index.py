@@ -179,3 +179,23 @@ def test_a_build_that_fails_midway_publishes_nothing(built, monkeypatch, client)
 
 def _query():  # type: ignore[no-untyped-def]
     return embeddings.query_encoder("white shirt")
+
+
+def test_a_restart_with_the_version_store_unreachable_serves_the_verified_local_copy(built, settings, tmp_path,
+                                                                                     monkeypatch, client) -> None:
+    products, report = built
+    assert index_mod.get_snapshot().version == report.version  # this machine loaded it once (local copy kept)
+    # Given the worker restarts (nothing in memory, same disk) while version payloads cannot be read,
+    _new_machine(settings, tmp_path, "machine-a")
+
+    def unreachable(self, manifest):  # type: ignore[no-untyped-def]
+        raise store.IndexLoadError(f"could not read index v{manifest['version']} from the shared store "
+                                   "(OSError: object store unreachable)")
+
+    monkeypatch.setattr(shared.DatabaseStore, "load", unreachable)
+    # then it serves the last version it verified, and says so.
+    snap = index_mod.get_snapshot()
+    assert snap.version == report.version and bool(snap.has_vector.all())
+    assert client.get("/readyz").json()["checks"]["search_index"] == (
+        f"degraded: serving index v{report.version} (last good); could not read index v{report.version} from the "
+        "shared store (OSError: object store unreachable)")

@@ -447,9 +447,9 @@ def _get(url: str, cookie: str) -> tuple[int, dict[str, str]]:
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=30) as r:
-            return r.status, dict(r.headers)
+            return r.status, {k.lower(): v for k, v in r.headers.items()}
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers)
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}
 
 
 def test_two_machines_share_only_postgres_and_redis(machines: Machines) -> None:
@@ -528,4 +528,4 @@ def test_two_machines_share_only_postgres_and_redis(machines: Machines) -> None:
             "    grant_revoke(grant=g, user=g.twin.talent.user)\n"
         )
         status, headers = _get(b.http + card["twin_image"], session)
-        assert status == 302 and headers.get("X-Showcase-Fallback") == "revoked", (status, headers)
+        assert status == 302 and headers.get("x-showcase-fallback") == "revoked", (status, headers)
