@@ -30,12 +30,13 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from shop.catalog_data import COLOUR_HEX, FALLBACK_HEX, BrandResolver
+from shop.brands import BrandNormaliser
+from shop.catalog_data import COLOUR_HEX, FALLBACK_HEX
 from shop.models import (
     ArticleType,
     Brand,
@@ -204,7 +205,6 @@ class _RowParser:
     def __init__(self, header: list[str]) -> None:
         self.header = header
         self.idx = {name: i for i, name in enumerate(header)}
-        self.brands = BrandResolver()
         self.genders = set(Gender.values)
         self.seasons = {s.lower(): s for s in Season.values}
 
@@ -302,13 +302,11 @@ class _RowParser:
         elif stock > MAX_STOCK:
             bad("stock", f"is above {MAX_STOCK}")
 
-        brand = ""
+        brand = ""  # empty: read out of the name for the whole file at once (shop.brands)
         if "brand" in self.idx and v["brand"]:
-            brand = self.brands.canonical(v["brand"])
+            brand = " ".join(v["brand"].split())
             if len(brand) > 120:
                 bad("brand", "is longer than 120 characters")
-        elif name:
-            brand = self.brands.from_name(name)
 
         if errors:
             return None, errors
@@ -602,7 +600,7 @@ def catalog_import(
     del text
 
     lookups = _Lookups.load()
-    rows = lookups.canonical(list(good.values()))
+    rows = lookups.canonical(_with_brands(list(good.values())))
     existing = _load_existing(list(good))
     to_create: list[CatalogRow] = []
     to_update: list[tuple[CatalogRow, _Existing]] = []
@@ -633,6 +631,18 @@ def catalog_import(
             products_changed_notify(catalog_ids=[c.catalog_id for c in report.changes])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _with_brands(rows: list[CatalogRow]) -> list[CatalogRow]:
+    """Every row with its clean brand: the brand column's, or one read out of the name (shop.brands),
+    judged against the whole file and the brands the catalogue already sells."""
+    existing = dict(Brand.objects.annotate(n=Count("products")).values_list("name", "n"))
+    normaliser = BrandNormaliser(existing=existing, colour_names={r.colour for r in rows if r.colour})
+    unnamed = [r for r in rows if not r.brand]
+    derived = dict(zip((r.catalog_id for r in unnamed), normaliser.brands_for([r.name for r in unnamed])))
+    return [
+        replace(r, brand=(derived[r.catalog_id] if not r.brand else normaliser.clean(r.brand))[:120]) for r in rows
+    ]
 
 
 def _write(
