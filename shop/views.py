@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shop import selectors
+from shop.merchandising import listing_heading
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
 from shop.models import Order, Variant
 from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
@@ -57,10 +58,16 @@ def product_list(request: HttpRequest) -> HttpResponse:
     def link(**override: object) -> str:
         return "?" + urlencode(f.as_params(**override))
 
+    heading = listing_heading(
+        q=f.q, gender=f.gender, colour=labels.get("colour", ""), usage=f.usage,
+        kind=labels.get("article_type") or labels.get("category", ""), size=f.size,
+        min_price=f.min_price, max_price=f.max_price, currency=settings.SHOP_CURRENCY,
+    )
     return render(
         request,
         "shop/product_list.html",
         {
+            "heading": heading,
             "filters": f,
             "currency": settings.SHOP_CURRENCY,
             "notes": notes,
