@@ -44,6 +44,10 @@ class VariantInline(admin.TabularInline):
     extra = 0
     ordering = ("position",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Variant]:
+        # each row's label is str(variant), which reads the product: one query per size without this
+        return super().get_queryset(request).select_related("product")
+
 
 @admin.register(Product)
 class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
@@ -67,6 +71,9 @@ class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # the unfiltered count on 44k rows is wasted work on every page
     change_list_template = "admin/shop/product/change_list.html"
+
+    class Media:
+        css = {"all": ("admin-shop/changelist.css",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         stock = (

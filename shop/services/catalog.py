@@ -86,6 +86,7 @@ class PlannedChange:
     catalog_id: int
     name: str
     changed_fields: tuple[str, ...] = ()
+    row: CatalogRow | None = None  # the whole row, for a preview
 
 
 @dataclass
@@ -143,13 +144,17 @@ class CatalogRow:
     currency: str
     sizes: tuple[str, ...]
     stock: int
+    stock_per_size: tuple[int, ...] = ()  # "5|7|3" in the file: one count per size, in the sizes' order
 
     def variant_plan(self) -> tuple[tuple[str, int, int], ...]:
-        """(size, position, stock): stock spread over the sizes so that they add up to the row's stock.
+        """(size, position, stock): the file's count per size, or the total spread over the sizes so that
+        they add up to the row's stock.
 
         Deterministic: the remainder goes to the first sizes, so the same row always yields the same
         variants (idempotency depends on it).
         """
+        if self.stock_per_size:
+            return tuple((size, pos, n) for pos, (size, n) in enumerate(zip(self.sizes, self.stock_per_size)))
         n = len(self.sizes)
         base, rem = divmod(self.stock, n)
         return tuple((size, pos, base + (1 if pos < rem else 0)) for pos, size in enumerate(self.sizes))
@@ -294,13 +299,7 @@ class _RowParser:
         elif any(len(s) > 20 for s in sizes):
             bad("sizes", "has a size longer than 20 characters")
 
-        stock = _parse_int(v["stock"])
-        if stock is None:
-            bad("stock", f"not a whole number: {_show(v['stock'])}")
-        elif stock < 0:
-            bad("stock", "is negative")
-        elif stock > MAX_STOCK:
-            bad("stock", f"is above {MAX_STOCK}")
+        stock, per_size = _parse_stock(v["stock"], len(sizes), bad)
 
         brand = ""  # empty: read out of the name for the whole file at once (shop.brands)
         if "brand" in self.idx and v["brand"]:
@@ -316,10 +315,30 @@ class _RowParser:
                 line=line, catalog_id=catalog_id, name=name, brand=brand[:120], gender=gender,
                 master=v["masterCategory"], sub=v["subCategory"], article_type=v["articleType"], colour=colour,
                 season=season, year=year, usage=usage, price=price.quantize(Decimal("0.01")), currency=currency,
-                sizes=sizes, stock=stock,
+                sizes=sizes, stock=stock, stock_per_size=per_size,
             ),
             [],
         )
+
+
+def _parse_stock(raw: str, n_sizes: int, bad: Any) -> tuple[int | None, tuple[int, ...]]:
+    """A total ("15", spread over the sizes) or one count per size ("5|7|3"). Reports through `bad`."""
+    parts = [p.strip() for p in raw.split("|")] if "|" in raw else [raw]
+    counts = [_parse_int(p) for p in parts]
+    if any(c is None for c in counts):
+        bad("stock", f"not a whole number (or whole numbers separated by |): {_show(raw)}")
+        return None, ()
+    if any(c < 0 for c in counts):  # type: ignore[operator]
+        bad("stock", "is negative")
+        return None, ()
+    if len(counts) > 1 and len(counts) != n_sizes:
+        bad("stock", f"has {len(counts)} counts for {n_sizes} sizes (give one per size, or one total)")
+        return None, ()
+    total = sum(counts)  # type: ignore[arg-type]
+    if total > MAX_STOCK:
+        bad("stock", f"is above {MAX_STOCK}")
+        return None, ()
+    return total, (tuple(counts) if len(counts) > 1 else ())  # type: ignore[arg-type]
 
 
 def _show(value: str, limit: int = 40) -> str:
@@ -608,12 +627,12 @@ def catalog_import(
         e = existing.get(r.catalog_id)
         if e is None:
             to_create.append(r)
-            report.changes.append(PlannedChange("create", r.catalog_id, r.name))
+            report.changes.append(PlannedChange("create", r.catalog_id, r.name, row=r))
             continue
         changed = _diff(r, e)
         if changed:
             to_update.append((r, e))
-            report.changes.append(PlannedChange("update", r.catalog_id, r.name, changed))
+            report.changes.append(PlannedChange("update", r.catalog_id, r.name, changed, row=r))
         else:
             report.unchanged += 1
     report.created, report.updated = len(to_create), len(to_update)
