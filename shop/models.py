@@ -178,7 +178,13 @@ class Order(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
-    address = models.TextField()
+    address = models.TextField(help_text="The delivery address as printed on the parcel.")
+    # the same address field by field (orders placed before these existed have only the text above)
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -255,3 +261,24 @@ class ImportRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class InfoPage(models.Model):
+    """About, Privacy, Returns, Contact: the shop's own words, edited by merchandisers in the admin.
+
+    The body is plain text (blank lines separate paragraphs), so a page can never carry markup or script."""
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="The page's address: /pages/<slug>/")
+    title = models.CharField(max_length=120)
+    body = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    footer_position = models.PositiveSmallIntegerField(default=0, help_text="Order of the footer link; 0 hides it.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["footer_position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:info_page", args=[self.slug])
