@@ -176,24 +176,31 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     return ParsedFilters(filters=filters, notes=notes)
 
 
-def _slug_names(model: Any, slug: str) -> tuple[str, ...]:
-    # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
-    return tuple(model.objects.filter(slug=slug).values_list("name", flat=True)) or (slug,)
+def _slug_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(facet, slug) -> catalogue names, for the four tables listing URLs name by slug."""
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    sources = (("category", MasterCategory), ("category", SubCategory), ("article_type", ArticleType),
+               ("colour", Colour))
+    for facet, model in sources:
+        for slug, name in model.objects.order_by().values_list("slug", "name"):
+            table[(facet, slug)] = (*table.get((facet, slug), ()), name)
+    return table
+
+
+def _slug_names(facet: str, slug: str) -> tuple[str, ...]:
+    # Cached with the catalogue version, so a page naming several slugs (the home page's rows) resolves them
+    # without a query each. An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing.
+    return cached("slug-names", (), _slug_table).get((facet, slug)) or (slug,)
 
 
 def catalog_filters(f: ProductFilters) -> CatalogFilters:
     """The listing's URL filters (slugs) as catalogue values, in the one definition of what they mean
-    (shop.filters: a gender of Men or Women admits Unisex products too). One query per slug given."""
-    categories = ()
-    if f.category:
-        names = MasterCategory.objects.filter(slug=f.category).order_by().values_list("name", flat=True).union(
-            SubCategory.objects.filter(slug=f.category).order_by().values_list("name", flat=True))
-        categories = tuple(names) or (f.category,)
+    (shop.filters: a gender of Men or Women admits Unisex products too)."""
     return CatalogFilters(
         genders=(f.gender,) if f.gender else (),
-        categories=categories,
-        article_types=_slug_names(ArticleType, f.article_type) if f.article_type else (),
-        colours=_slug_names(Colour, f.colour) if f.colour else (),
+        categories=_slug_names("category", f.category) if f.category else (),
+        article_types=_slug_names("article_type", f.article_type) if f.article_type else (),
+        colours=_slug_names("colour", f.colour) if f.colour else (),
         usages=(f.usage,) if f.usage else (),
         min_price=f.min_price, max_price=f.max_price, size=f.size or None,
     )
