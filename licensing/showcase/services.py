@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from licensing.models import TwinCapture
 from licensing.services import ConsentDenied, RenderLicense, Viewer, license_view
@@ -34,6 +36,49 @@ class ShowcaseImage:
 
 def render_dir() -> Path:
     return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
+
+
+def render_storage() -> Storage:
+    """The render cache's storage: the `renders` alias of STORAGES when configured (an object store shared by
+    every machine, deploy/README.md), else a FileSystemStorage over render_dir()."""
+    if "renders" in settings.STORAGES:
+        return storages["renders"]
+    location = str(render_dir())
+    storage = _local_storages.get(location)
+    if storage is None:
+        storage = _local_storages[location] = FileSystemStorage(location=location)
+    return storage
+
+
+_local_storages: dict[str, FileSystemStorage] = {}
+
+
+def _cache_read(path: Path) -> bytes | None:
+    storage = render_storage()
+    if isinstance(storage, FileSystemStorage):
+        try:
+            return Path(storage.path(_cache_name(path))).read_bytes()
+        except FileNotFoundError:
+            return None
+    try:
+        with storage.open(_cache_name(path), "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def _cache_write(path: Path, data: bytes) -> None:
+    storage = render_storage()
+    if isinstance(storage, FileSystemStorage):
+        _write_atomic(Path(storage.path(_cache_name(path))), data)
+    else:
+        # An object store's PUT is atomic; the same name always holds the same bytes, so a race only wastes a write.
+        storage.save(_cache_name(path), ContentFile(data))
+
+
+def _cache_name(path: Path) -> str:
+    """A cache key (composite_path/stamped_path) as a storage name: relative to render_dir(), '/'-separated."""
+    return path.relative_to(render_dir()).as_posix()
 
 
 def composite_path(*, backend: RendererBackend, twin: TwinSpec, product: ProductSpec, pose: str, size: str) -> Path:
@@ -120,10 +165,8 @@ def _licensed_png(licence: RenderLicense, *, twin, product, pose: str, size: str
 
 def _cache_get(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError:  # unreadable (permissions, I/O error): render afresh rather than fail the view
+        return _cache_read(path)
+    except Exception:  # noqa: BLE001 - unreadable (permissions, I/O, the object store): render afresh instead
         log.exception("render cache unreadable at %s", path)
         return None
 
@@ -131,8 +174,8 @@ def _cache_get(path: Path) -> bytes | None:
 def _cache_put(path: Path, png: bytes) -> None:
     """Cache the bytes; a full or read-only disk costs a re-render next time, never the image in hand."""
     try:
-        _write_atomic(path, png)
-    except OSError:
+        _cache_write(path, png)
+    except Exception:  # noqa: BLE001 - full or read-only disk, object store down: the bytes in hand still serve
         log.exception("render cache write failed at %s; serving the image uncached", path)
 
 
@@ -141,9 +184,17 @@ def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
     if isinstance(backend, LocalCompositorBackend):
         return ()
     return tuple(
-        CaptureRef(path=c.image.path, angle=c.angle, lighting=c.lighting, metadata=c.metadata or {})
+        CaptureRef(path=_capture_location(c.image), angle=c.angle, lighting=c.lighting, metadata=c.metadata or {})
         for c in TwinCapture.objects.filter(twin=twin).order_by("-captured_at", "pk") if c.image
     )
+
+
+def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
+    """A local path where the media storage has one (FileSystemStorage), else its URL (an object store)."""
+    try:
+        return image.path
+    except NotImplementedError:
+        return image.url
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:

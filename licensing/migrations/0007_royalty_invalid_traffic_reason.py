@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licensing', '0005_coverage_token'),
+        ('licensing', '0006_twin_talent_immutable'),
     ]
 
     operations = [
