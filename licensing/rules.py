@@ -15,7 +15,7 @@ adults (every twin is an adult: Boys and Girls ranges never) and its garment fam
 (top, bottom, full-length, outerwear, footwear, bag held in the hand, eyewear, wrist, jewellery, headwear,
 neck, waist, hands) or is held in the hand (personal care, bottles, umbrellas, key chains). Intimate apparel
 and swimwear (never drawn on a real person's likeness), gift sets, free items, home and sports equipment have
-no slot (`shop.garments.FAMILIES`): those show the plain product illustration.
+no slot (`drawing.FAMILIES`): those show the plain product illustration.
 
 Callers: the render gate (`licensing.services.gate`, which decides and records every view), the eligibility
 reads (`licensing.selectors.twin_images_for_products`), the renderer (`licensing.showcase.renderer`) and the
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shop.garments import family_for
+from drawing import family_for
 
 from .models import DenialReason, GrantStatus
 
@@ -59,7 +59,7 @@ def scope_of_loaded(product: Any) -> ProductScope:
 
 
 def twin_slot(*, gender: str, article_type: str, sub_category: str = "", master_category: str = "") -> str | None:
-    """Where a product goes on a twin (shop.garments.Slot), or None when it never appears on one."""
+    """Where a product goes on a twin (drawing.Slot), or None when it never appears on one."""
     if gender not in ADULT_GENDERS:
         return None
     return family_for(article_type, sub_category, master_category).slot
