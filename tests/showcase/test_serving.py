@@ -300,7 +300,7 @@ def test_production_settings_disallow_non_commercial(monkeypatch) -> None:
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "production-test-key-" + "abcdefghij" * 4)
+    monkeypatch.setenv("SECRET_KEY", "production-like-key-" + "k9Qz-7xW" * 5)
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
 
