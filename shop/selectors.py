@@ -372,10 +372,6 @@ def product_related(*, product: Product, limit: int = 8) -> list[Product]:
     )
 
 
-def product_stock_total(*, product: Product) -> int:
-    return sum(v.stock for v in product.variants.all())
-
-
 @dataclass(frozen=True)
 class CategoryCard:
     name: str

@@ -121,7 +121,7 @@ class QueryEncoder:
         if self._maxsize is None:
             from django.conf import settings
 
-            self._maxsize = int(getattr(settings, "ASSISTANT_QUERY_CACHE_SIZE", 4096))
+            self._maxsize = settings.ASSISTANT_QUERY_CACHE_SIZE
         return self._maxsize
 
     def __call__(self, text: str) -> np.ndarray:

@@ -32,7 +32,7 @@ class ShowcaseImage:
 
 
 def render_dir() -> Path:
-    return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
+    return Path(settings.SHOWCASE_RENDER_DIR)
 
 
 def composite_path(*, backend: RendererBackend, twin: TwinSpec, product: ProductSpec, pose: str, size: str) -> Path:
@@ -112,7 +112,7 @@ def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:
-    signed = bool(getattr(settings, "SHOWCASE_C2PA_CERT", "") and getattr(settings, "SHOWCASE_C2PA_KEY", ""))
+    signed = bool(settings.SHOWCASE_C2PA_CERT and settings.SHOWCASE_C2PA_KEY)
     key = hashlib.sha256(repr((label, sorted(provenance.items()), signed)).encode()).hexdigest()[:16]
     return composite_file.with_name(f"{composite_file.stem}.{key}.stamped.png")
 
@@ -128,8 +128,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def c2pa_sign(png: bytes, provenance: dict[str, str]) -> bytes:
     """Embed a C2PA manifest when a signing certificate is configured (SHOWCASE_C2PA_CERT/KEY)."""
-    cert = getattr(settings, "SHOWCASE_C2PA_CERT", "")
-    key = getattr(settings, "SHOWCASE_C2PA_KEY", "")
+    cert = settings.SHOWCASE_C2PA_CERT
+    key = settings.SHOWCASE_C2PA_KEY
     if not (cert and key):
         return png
     from .c2pa_manifest import sign_png
