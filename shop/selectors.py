@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from shop.caching import cached
 from shop.filters import CatalogFilters, admitted_genders
+from shop.merchandising import HOME_ROWS, featured_order
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
 # Attribute a page of products carries its variants in, as a plain list (assistant.selectors.
@@ -175,24 +176,41 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     return ParsedFilters(filters=filters, notes=notes)
 
 
-def _slug_names(model: Any, slug: str) -> tuple[str, ...]:
-    # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
-    return tuple(model.objects.filter(slug=slug).values_list("name", flat=True)) or (slug,)
+def _names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(listing parameter, slug) -> the catalogue names it stands for: a category slug names a master or a sub
+    category (sub category slugs are unique per master only). Small tables, read in one statement and cached
+    with the facets (any catalogue change invalidates it)."""
+    return cached("names-by-slug", (), _load_names_by_slug)
+
+
+def _load_names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    def rows(model: Any, param: str) -> QuerySet:
+        return model.objects.order_by().annotate(param=Value(param)).values_list("param", "slug", "name")
+
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    union = rows(MasterCategory, "category").union(rows(SubCategory, "category"), rows(ArticleType, "article_type"),
+                                                  rows(Colour, "colour"), all=True)
+    for param, slug, name in union:
+        names = out.get((param, slug), ())
+        if name not in names:
+            out[(param, slug)] = (*names, name)
+    return out
 
 
 def catalog_filters(f: ProductFilters) -> CatalogFilters:
     """The listing's URL filters (slugs) as catalogue values, in the one definition of what they mean
-    (shop.filters: a gender of Men or Women admits Unisex products too). One query per slug given."""
-    categories = ()
-    if f.category:
-        names = MasterCategory.objects.filter(slug=f.category).order_by().values_list("name", flat=True).union(
-            SubCategory.objects.filter(slug=f.category).order_by().values_list("name", flat=True))
-        categories = tuple(names) or (f.category,)
+    (shop.filters: a gender of Men or Women admits Unisex products too)."""
+    names = _names_by_slug() if (f.category or f.article_type or f.colour) else {}
+
+    def resolved(param: str, slug: str) -> tuple[str, ...]:
+        # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
+        return names.get((param, slug), (slug,)) if slug else ()
+
     return CatalogFilters(
         genders=(f.gender,) if f.gender else (),
-        categories=categories,
-        article_types=_slug_names(ArticleType, f.article_type) if f.article_type else (),
-        colours=_slug_names(Colour, f.colour) if f.colour else (),
+        categories=resolved("category", f.category),
+        article_types=resolved("article_type", f.article_type),
+        colours=resolved("colour", f.colour),
         usages=(f.usage,) if f.usage else (),
         min_price=f.min_price, max_price=f.max_price, size=f.size or None,
     )
@@ -208,11 +226,9 @@ def published_products() -> QuerySet[Product]:
     return Product.objects.filter(is_published=True)
 
 
-def product_list(*, filters: ProductFilters, catalog: CatalogFilters | None = None) -> QuerySet[Product]:
-    """Published products matching `filters`, in the requested order, ready for a listing card. `catalog`: the
-    filters as catalogue values when the caller has them (else resolved from the slugs of `filters`)."""
-    cf = catalog if catalog is not None else catalog_filters(filters)
-    qs = _apply(published_products(), filters.words, cf).select_related("brand", "colour", "article_type")
+def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
+    """Published products matching `filters`, in the requested order, ready for a listing card."""
+    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related("brand", "colour", "article_type")
     qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
     if filters.sort == Sort.RELEVANCE:
         if filters.words:
@@ -223,7 +239,7 @@ def product_list(*, filters: ProductFilters, catalog: CatalogFilters | None = No
                 _rank=Case(When(name__istartswith=first, then=Value(0)), default=Value(1), output_field=IntegerField())
             ).order_by("_rank", "-year", "catalog_id")
         else:
-            qs = qs.order_by("-year", "catalog_id")
+            qs = featured_order(qs)  # what a shop leads with: clothes (shop.merchandising)
     else:
         qs = qs.order_by(*Sort.ORDERING[filters.sort])
     return qs
@@ -395,20 +411,10 @@ def _home_categories(*, limit: int) -> list[CategoryCard]:
 
 def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Product]]]:
     """A few curated rows for the home page: (title, listing params, products)."""
-    # The link's parameters, and the same filters in catalogue names (no slug to look up).
-    specs: list[tuple[str, dict[str, str], CatalogFilters]] = [
-        ("New in women's clothing", {"gender": "Women", "category": "apparel", "sort": Sort.NEWEST},
-         CatalogFilters(genders=("Women",), categories=("Apparel",))),
-        ("New in men's clothing", {"gender": "Men", "category": "apparel", "sort": Sort.NEWEST},
-         CatalogFilters(genders=("Men",), categories=("Apparel",))),
-        ("Shoes", {"category": "footwear", "sort": Sort.NEWEST}, CatalogFilters(categories=("Footwear",))),
-        ("Bags and watches", {"category": "accessories", "sort": Sort.NEWEST},
-         CatalogFilters(categories=("Accessories",))),
-    ]
     out = []
-    for title, params, catalog in specs:
+    for title, params in HOME_ROWS:
         f = parse_filters(params).filters
-        out.append((title, params, list(product_list(filters=f, catalog=catalog)[:per_row])))
+        out.append((title, params, list(product_list(filters=f)[:per_row])))
     return [row for row in out if row[2]]
 
 

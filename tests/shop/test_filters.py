@@ -86,7 +86,7 @@ def in_memory(cf: CatalogFilters, products: list[Product]) -> set[int]:
 
 
 def by_index(cf: CatalogFilters) -> set[int]:
-    snap = Snapshot(version=0, stamp=("filters-test",))
+    snap = Snapshot(manifest=None, stamp=("filters-test",))
     return {int(c) for c in snap.catalog_ids[snap.mask_catalog(cf)]}
 
 
