@@ -1,9 +1,9 @@
 """The two rules every twin image obeys, in one place: pure functions, no queries, no settings.
 
-**The consent rule** (`grant_failure`, `grant_covers`): a consent grant covers a view of twin T wearing
-product P on channel C in territory X at time t when
+**The consent rule** (`grant_failure`: None when the grant covers the view): a consent grant of twin T (callers
+read a twin's own grants) covers a view of T wearing product P on channel C in territory X at time t when
 
-- it is the grant of twin T, for P's brand (`grant_covers_brand`);
+- it is for P's brand (`grant_covers_brand`);
 - it is signed (not proposed, revoked, expired or superseded) and t lies in [valid_from, valid_until);
 - C is one of its channels;
 - P's master category and article type are allowed (empty allow-lists allow all) and not excluded;
@@ -133,13 +133,6 @@ def grant_failure(grant: Any, *, scope: ProductScope, channel: str, territory: s
     if grant.view_cap is not None and grant.billable_views >= grant.view_cap:
         return 6, DenialReason.CAP
     return None
-
-
-def grant_covers(grant: Any, *, twin_id: int, scope: ProductScope, channel: str, territory: str,
-                 at: datetime) -> bool:
-    """The consent rule in one call: this grant, of this twin, covers this view."""
-    return grant.twin_id == twin_id and grant_failure(
-        grant, scope=scope, channel=channel, territory=territory, at=at) is None
 
 
 def best_denial(failures: list[tuple[int, str]]) -> str:

@@ -50,7 +50,7 @@ HNSW_EF_SEARCH = 128
 
 
 def hnsw_min_products() -> int:
-    return int(getattr(settings, "ASSISTANT_HNSW_MIN_PRODUCTS", 200_000))
+    return settings.ASSISTANT_HNSW_MIN_PRODUCTS
 
 
 def hnsw_build(vectors: np.ndarray) -> Any:

@@ -122,7 +122,7 @@ def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: dateti
     committed first (we waited for its row lock), and it is the same impression all the same. Evaluated
     only after the grant lock is held, in a statement of its own (READ COMMITTED: its snapshot then
     includes the rows of whoever held the lock before us: do not fold it into the locking SELECT)."""
-    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    window = settings.LICENSING_DEDUP_WINDOW_SECONDS
     if window <= 0:
         return False
     span = timedelta(seconds=window)
