@@ -119,12 +119,19 @@ class ConsentEventInline(admin.TabularInline):
 class ConsentGrantAdmin(ReadOnlyAdmin):
     """Grants change only through the consent services (the talent signs and revokes on /talent/)."""
 
-    list_display = ("pk", "twin", "brand", "version", "status", "rate_per_view", "currency", "view_cap",
+    list_display = ("pk", "twin", "payer", "version", "status", "rate_per_view", "currency", "view_cap",
                     "billable_views", "valid_from", "valid_until")
-    list_filter = ("status", "brand")
+    list_filter = ("status", "brand_scope", "brand")
     search_fields = ("twin__name", "brand__name", "purpose")
     inlines = [ConsentEventInline]
     readonly_fields = ("render_statistics",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("brand").prefetch_related("listed_brands")
+
+    @admin.display(description="who pays (brands covered)")
+    def payer(self, obj: ConsentGrant) -> str:
+        return obj.payer_label
 
     @admin.display(description="render statistics")
     def render_statistics(self, obj: ConsentGrant) -> str:

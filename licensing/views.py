@@ -57,6 +57,7 @@ def talent_dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "chart_currency": chart_currency,
         "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
+        "by_payer": selectors.earnings_by(talent=talent, dimension="payer"),
         "by_product": selectors.earnings_by(talent=talent, dimension="product"),
         "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),
         "daily": daily,
@@ -168,7 +169,7 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, f"You signed consent #{grant.pk} for {grant.brand.name}.")
+                messages.success(request, f"You signed consent #{grant.pk} for {grant.payer_label}.")
                 return redirect("licensing:talent_consents")
         status = 400
     else:
@@ -194,7 +195,7 @@ def talent_consent_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
         verb = "declined" if grant.status == GrantStatus.PROPOSED else "revoked"
-        messages.success(request, f"Consent #{grant.pk} for {grant.brand.name} is {verb}. "
+        messages.success(request, f"Consent #{grant.pk} for {grant.payer_label} is {verb}. "
                                   "Your twin is no longer shown under it, starting with the next view.")
         return redirect("licensing:talent_consents")
     return render(request, "licensing/talent/consent_revoke.html", {"talent": talent, "grant": grant})

@@ -8,18 +8,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.compiled import CompiledInsert, CompiledQuery
 from shop.models import ArticleType, Product
 
 from ..models import (
+    BrandScope,
     Channel,
     ConsentGrant,
     DeniedView,
     DenialReason,
     DigitalTwin,
+    GrantBrand,
     GrantStatus,
     NonBillableReason,
     Representation,
@@ -99,6 +101,20 @@ def product_scope(product: Product) -> ProductScope:
         ArticleType.objects.filter(pk=product.article_type_id).values_list("name", "sub_category__master__name").get()
     )
     return ProductScope(product.brand_id, name, master)
+
+
+def grant_covers_brand(grant, brand) -> bool:
+    """Whether a grant's payer covers products of this brand (a Brand or its id): the one brand a brand grant
+    names; any brand for a shop grant over every brand the shop sells; the listed set otherwise.
+
+    Pure: a shop grant for a listed set carries `listed_brand_ids` (licensing.selectors.with_listed_brand_ids
+    and GrantTerms). The gate's locking statement says the same in SQL (_grants_to_lock); a test holds them equal."""
+    brand_id = getattr(brand, "pk", brand)
+    if grant.brand_scope == BrandScope.SHOP_ALL:
+        return True
+    if grant.brand_scope == BrandScope.SHOP_LISTED:
+        return brand_id in grant.listed_brand_ids
+    return grant.brand_id == brand_id
 
 
 # The order in which terms are checked. A denial reports the reason of the grant that got furthest,
@@ -262,7 +278,9 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
         return ConsentDenied(DenialReason.NO_GRANT)
-    for_brand = [g for g in grants if g.brand_id == scope.brand_id]
+    from ..selectors import with_listed_brand_ids  # the selectors import this module
+
+    for_brand = [g for g in with_listed_brand_ids(grants) if grant_covers_brand(g, scope.brand_id)]
     if not for_brand:
         return ConsentDenied(DenialReason.BRAND)
     failures = [f for g in for_brand
@@ -275,7 +293,7 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
 
 # What the gate reads of the locked grants and their twin: the terms it checks, never the (long) signed text.
 _LOCKED_FIELDS = (
-    "twin", "brand", "status", "channels", "allowed_master_categories", "allowed_article_types",
+    "twin", "brand", "brand_scope", "status", "channels", "allowed_master_categories", "allowed_article_types",
     "excluded_master_categories", "excluded_article_types", "territories", "valid_from", "valid_until",
     "rate_per_view", "currency", "view_cap", "billable_views",
     "twin__talent", "twin__name", "twin__slug", "twin__is_active",
@@ -295,7 +313,12 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
         ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent").only(*_LOCKED_FIELDS)
         .annotate(rep_agency_id=Subquery(rep.values("agency_id")[:1]),
                   rep_agency_rate=Subquery(rep.values("agency__commission_rate")[:1]))
-        .filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk")
+        .filter(twin_id=twin_id, status=GrantStatus.SIGNED)
+        # grant_covers_brand, in SQL: the brand's own grants, the shop's for every brand, the shop's listing it.
+        .filter(Q(brand_scope=BrandScope.BRAND, brand_id=brand_id) | Q(brand_scope=BrandScope.SHOP_ALL)
+                | Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id=brand_id)),
+                    brand_scope=BrandScope.SHOP_LISTED))
+        .order_by("pk")
     )
 
 
@@ -313,7 +336,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
                        at: datetime, key: str) -> RenderLicense:
     """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
     scope = product_scope(product)
-    # The one lock of the gate: the twin's signed grants for this brand, in pk order. A revocation
+    # The one lock of the gate: the twin's signed grants covering this brand, in pk order. A revocation
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.

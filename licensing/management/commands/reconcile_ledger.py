@@ -23,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
 from licensing.models import MAX_AGENCY_COMMISSION, Agency, ConsentGrant, RoyaltyEvent, Talent
+from licensing.selectors import with_listed_brand_ids
+from licensing.services import grant_covers_brand
 from licensing.selectors import monthly_statements
 
 QUANTUM = Decimal("0.0001")
@@ -69,7 +71,7 @@ def _month(e: RoyaltyEvent) -> date:
 def ledger_reconcile() -> Reconciliation:
     """Recompute everything from the events; never writes."""
     out = Reconciliation()
-    grants = {g.pk: g for g in ConsentGrant.objects.select_related("twin")}
+    grants = {g.pk: g for g in with_listed_brand_ids(list(ConsentGrant.objects.select_related("twin")))}
     by_talent: dict[tuple[int, date, str], Tally] = defaultdict(Tally)
     by_agency: dict[tuple[int, date, str], Tally] = defaultdict(Tally)
     billable_by_grant: dict[int, int] = defaultdict(int)
@@ -97,9 +99,10 @@ def ledger_reconcile() -> Reconciliation:
         if g is None:
             diff(f"{where}: grant #{e.grant_id} does not exist")
         else:
-            if (e.twin_id, e.talent_id, e.brand_id) != (g.twin_id, g.twin.talent_id, g.brand_id):
+            if ((e.twin_id, e.talent_id) != (g.twin_id, g.twin.talent_id)
+                    or not grant_covers_brand(g, e.brand_id)):
                 diff(f"{where}: twin/talent/brand {(e.twin_id, e.talent_id, e.brand_id)} disagree with grant "
-                     f"#{g.pk} {(g.twin_id, g.twin.talent_id, g.brand_id)}")
+                     f"#{g.pk} {(g.twin_id, g.twin.talent_id, g.brand_id or g.brand_scope)}")
             if not (g.valid_from <= e.at < g.valid_until):
                 diff(f"{where}: view at {e.at.isoformat()} outside grant #{g.pk}'s window")
             if g.revoked_at is not None and e.at >= g.revoked_at:
