@@ -78,13 +78,20 @@ def window_start(at: datetime) -> datetime:
     return datetime.fromtimestamp(int(at.timestamp()) // span * span, tz=at.tzinfo)
 
 
+_memo: dict[str, dict[int, int]] = {}  # this process's copy of the current window's counts (closed windows only)
+
+
 def recent_exposure(*, at: datetime | None = None) -> dict[int, int]:
     """twin id -> views recorded in the last EXPOSURE_LOOKBACK_WINDOWS completed windows (from the ledger).
 
     Cached under the window, so all workers share one read per window; a miss recomputes the same numbers
-    (those windows are closed: the gate only writes views at the current time)."""
+    (those windows are closed: the gate only writes views at the current time). Each process also keeps the
+    current window's counts, so a page of cards costs no cache round trip."""
     end = window_start(at or timezone.now())
     key = f"twinshop:exposure:{int(end.timestamp())}"
+    counts = _memo.get(key)
+    if counts is not None:
+        return counts
     counts = cache.get(key)
     if counts is None:
         start = end - EXPOSURE_WINDOW * EXPOSURE_LOOKBACK_WINDOWS
@@ -92,6 +99,8 @@ def recent_exposure(*, at: datetime | None = None) -> dict[int, int]:
                 .annotate(n=Count("pk")).order_by().values_list("twin_id", "n"))
         counts = dict(rows)
         cache.set(key, counts, int(EXPOSURE_WINDOW.total_seconds()) * 2)
+    _memo.clear()
+    _memo[key] = counts
     return counts
 
 
@@ -102,7 +111,14 @@ def exposure_weights(twin_ids: Sequence[int], exposure: dict[int, int]) -> dict[
     views = [exposure.get(t, 0) for t in twin_ids]
     mean = sum(views) / len(views)
     smooth = max(mean, 1.0) * 0.25  # so a handful of views early on moves nothing much
-    return {t: min(MAX_WEIGHT, max(MIN_WEIGHT, (mean + smooth) / (v + smooth))) for t, v in zip(twin_ids, views, strict=True)}
+    return {t: _quantised(min(MAX_WEIGHT, max(MIN_WEIGHT, (mean + smooth) / (v + smooth))))
+            for t, v in zip(twin_ids, views, strict=True)}
+
+
+def _quantised(weight: float) -> float:
+    # Weights move in steps of 1/8: a session keeps its twin from one window to the next unless a twin's
+    # exposure really moved (rendezvous hashing only reassigns sessions whose margin the change crosses).
+    return round(weight * 8) / 8
 
 
 def fit_factor(twin, sizes: set[str]) -> float:

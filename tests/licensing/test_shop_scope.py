@@ -217,3 +217,18 @@ def test_grant_covers_brand_is_the_gates_rule(twin):
                             channel="storefront").grant_id == expected
     with pytest.raises(ConsentDenied):
         license_view(twin=twin, product=ProductFactory(brand=c), viewer=SHOPPER, channel="storefront")
+
+
+def test_the_coverage_cache_gives_a_listed_set_only_to_its_brands_on_a_page_of_many_brands(twin):
+    # Given a listed-set grant for one of three brands, and a page of products of all three
+    from assistant.selectors import twins_for_products
+
+    a, b, c = BrandFactory(name="Aa"), BrandFactory(name="Bb"), BrandFactory(name="Cc")
+    ConsentGrantFactory(twin=twin, brand_scope="shop_listed", brand=None, listed_brands=[b])
+    page = [ProductFactory(brand=brand, gender="Unisex") for brand in (a, b, c)]
+
+    # When the cards' covering twins are read together (one coverage read for every brand on the page)
+    covering = twins_for_products(page)
+
+    # Then only the listed brand's product has the twin
+    assert [covering[p.catalog_id] for p in page] == [[], [twin], []]
