@@ -285,9 +285,8 @@ class Coverage:
 def demo_coverage(*, min_twins: int = 2, channel: str = "storefront", at: datetime | None = None) -> Coverage:
     """How much of the catalogue the signed consents put on twins, by the readers' own rules (the slot rule,
     grant_covers_brand, grant_failure, presentation matching), one row per (gender, brand, article type)."""
-    from .selectors import covering_twins, signed_grants_by_brand
-    from .services.gate import ProductScope
-    from .showcase.renderer import ProductSpec, slot_for
+    from .rules import ProductScope, scope_slot
+    from .selectors import _covering_twins, signed_grants_by_brand
     from .showcase.rotation import matching
 
     at = at or timezone.now()
@@ -295,17 +294,17 @@ def demo_coverage(*, min_twins: int = 2, channel: str = "storefront", at: dateti
               "article_type__sub_category__master__name")
     groups = list(Product.objects.filter(is_published=True).values(*fields).annotate(n=Count("pk")).order_by()
                   .values_list(*fields, "n"))
-    wearable = [g for g in groups if slot_for(ProductSpec(catalog_id=0, name="", article_type=g[2], sub_category=g[3],
-                                                          master_category=g[4], gender=g[0])) is not None]
-    grants_by_brand, twin_by_id = signed_grants_by_brand({g[1] for g in wearable})
+    scopes = [(ProductScope(brand_id=brand_id, article_type=at_name, master_category=master, sub_category=sub,
+                            gender=gender), n) for gender, brand_id, at_name, sub, master, n in groups]
+    wearable = [(scope, n) for scope, n in scopes if scope_slot(scope) is not None]
+    grants_by_brand, twin_by_id = signed_grants_by_brand({scope.brand_id for scope, _ in wearable})
     covered = 0
-    for gender, brand_id, article_type, _sub, master, n in wearable:
-        twins = covering_twins(grants_by_brand[brand_id], twin_of=lambda grant: twin_by_id.get(grant.twin_id),
-                               scope=ProductScope(brand_id, article_type, master), channel=channel,
-                               territory=settings.LICENSING_DEFAULT_TERRITORY, at=at)
-        if len(matching(twins, gender=gender)) >= min_twins:
+    for scope, n in wearable:
+        twins = _covering_twins(grants_by_brand[scope.brand_id], twin_by_id, scope=scope, channel=channel,
+                                territory=settings.LICENSING_DEFAULT_TERRITORY, at=at)
+        if len(matching(twins, gender=scope.gender)) >= min_twins:
             covered += n
-    return Coverage(wearable=sum(g[5] for g in wearable), covered=covered, min_twins=min_twins)
+    return Coverage(wearable=sum(n for _, n in wearable), covered=covered, min_twins=min_twins)
 
 
 DEMO_ACCOUNTS = (

@@ -8,8 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from config.urlreverse import reverse_one
-
 
 class Gender(models.TextChoices):
     MEN = "Men", "Men"
@@ -131,7 +129,7 @@ class Product(models.Model):
         return f"{self.name} ({self.catalog_id})"
 
     def get_absolute_url(self) -> str:
-        return reverse_one("shop:product_detail", self.catalog_id)
+        return reverse("shop:product_detail", args=[self.catalog_id])
 
 
 class Variant(models.Model):

@@ -13,7 +13,7 @@ numbers). How well the twin fits the product (its clothing size among the produc
 weight a little, a tie-break rather than a winner-takes-all.
 
 Only twins the caller passes are candidates: callers pass the twins the gate would license
-(licensing.selectors.twins_covering and the coverage cache use the gate's own rules).
+(licensing.selectors.twin_images_for_products, by the gate's own rules in licensing.rules).
 """
 from __future__ import annotations
 

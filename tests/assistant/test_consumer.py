@@ -71,6 +71,8 @@ async def test_hello_discloses_ai_and_a_message_gets_one_whole_reply(catalogue):
     (json.dumps({"type": "message", "text": "   "}), "empty_message"),
     (json.dumps({"type": "action", "action": "launch"}), "unknown_action"),
     (json.dumps({"type": "message", "text": "x" * 9000}), "too_large"),
+    ("[" * 4000 + "]" * 4000, "too_deep"),  # issue 20: RecursionError in the parser killed the socket (1006)
+    ('{"type": "message", "text": "a", "x": ' + "[" * 33 + "]" * 33 + "}", "too_deep"),
 ])
 async def test_bad_frames_get_an_error_and_the_connection_survives(catalogue, frame, code):  # type: ignore[no-untyped-def]
     comm, connected = await connect()
@@ -366,3 +368,88 @@ async def test_a_connection_writes_nothing_until_the_first_message(catalogue):  
     await until(comm, "reply")
     assert await database_sync_to_async(Conversation.objects.count)() == before + 1
     await comm.disconnect()
+
+
+# --- issue 20: nesting, per-address limits, sockets without a session ---------------------------------
+
+
+async def test_a_deeply_nested_frame_never_skips_disconnect_cleanup(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    from assistant.consumers import AssistantConsumer
+
+    left: list[int] = []
+    original = AssistantConsumer.disconnect
+
+    async def disconnect(self, code):  # type: ignore[no-untyped-def]
+        left.append(code)
+        await original(self, code)
+
+    monkeypatch.setattr(AssistantConsumer, "disconnect", disconnect)
+    comm, _ = await connect()
+    await until(comm, "hello")
+    nested_but_fine = {"type": "message", "text": "men's watches", "extra": json.loads("[" * 30 + "]" * 30)}
+
+    await comm.send_to(text_data="{" * 2000 + "}" * 2000)
+    err = await comm.receive_json_from(timeout=10)
+    await comm.send_json_to(nested_but_fine)
+    reply, _ = await until(comm, "reply")
+    await comm.disconnect()
+
+    assert (err["type"], err["code"]) == ("error", "too_deep")
+    assert reply["type"] == "reply" and len(reply["products"]) == 3
+    assert len(left) == 1
+
+
+def test_the_nesting_scan_ignores_brackets_inside_strings():
+    from assistant.consumers import json_too_deep
+
+    assert not json_too_deep(json.dumps({"type": "message", "text": "[" * 5000}))
+    assert not json_too_deep('{"text": "\\"' + "[" * 40 + '"}')
+    assert json_too_deep("[" * 33 + "]" * 33) and not json_too_deep("[" * 32 + "]" * 32)
+
+
+async def _session_cookie() -> str:
+    session = SessionStore()
+    await database_sync_to_async(session.save)()
+    return f"sessionid={session.session_key}"
+
+
+async def test_sessions_from_one_address_share_a_budget(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    """Issue 20: each new socket (or session) had a fresh per-session bucket; an address now has one too."""
+    from assistant import consumers
+    from assistant.ratelimit import BucketPolicy
+
+    monkeypatch.setattr(consumers, "CLIENT_POLICY", BucketPolicy(rate_per_second=0.01, burst=3))
+    sockets = [(await connect(cookie=await _session_cookie()))[0] for _ in range(4)]
+    codes = []
+    for comm in sockets:
+        await until(comm, "hello")
+        await comm.send_json_to({"type": "nonsense"})
+        codes.append((await comm.receive_json_from(timeout=10))["code"])
+        await comm.disconnect()
+
+    assert codes == ["unknown_type", "unknown_type", "unknown_type", "rate_limited"]
+
+
+async def test_sockets_without_a_session_write_rows_within_a_budget_per_address(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    """Issue 20: every cookieless (or made-up cookie) socket wrote a session and a conversation row."""
+    from django.contrib.sessions.models import Session
+
+    from assistant import consumers
+    from assistant.ratelimit import BucketPolicy
+
+    monkeypatch.setattr(consumers, "NEW_SESSION_POLICY", BucketPolicy(rate_per_second=0.01, burst=2))
+    count = database_sync_to_async(lambda: (Session.objects.count(), Conversation.objects.count()))
+    before = await count()
+    made_up = "sessionid=madeupsessionkey0123456789abcd"
+    answers = []
+    for cookie in (None, None, None, made_up):
+        comm, _ = await connect(cookie=cookie)
+        await until(comm, "hello")
+        await comm.send_json_to({"type": "message", "text": "men's watches"})
+        answer, _ = await until(comm, "reply")
+        answers.append(answer["type"] if answer["type"] == "reply" else answer["code"])
+        await comm.disconnect()
+
+    assert answers == ["reply", "reply", "rate_limited", "rate_limited"]
+    assert await count() == (before[0] + 2, before[1] + 2)
+    assert not await Conversation.objects.filter(session_key="madeupsessionkey0123456789abcd").aexists()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from licensing.models import BrandScope, ConsentEvent, ConsentGrant, DenialReason, GrantBrand, GrantStatus, RoyaltyEvent
-from licensing.selectors import csv_rows, twins_covering, with_listed_brand_ids
+from licensing.selectors import csv_rows, twin_images_for_products, with_listed_brand_ids
 from licensing.services import ConsentDenied, Viewer, grant_covers_brand, grant_propose, grant_revoke, grant_sign, license_view
 from tests.factories import (
     AgencyFactory,
@@ -24,6 +24,10 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+def twins_covering(*, product, channel: str) -> list:
+    return twin_images_for_products(products=[product], channel=channel)[product.catalog_id]
+
 
 PURPOSE = "Show the twin wearing any product Twinshop sells on product pages and in the assistant."
 SHOPPER = Viewer(key="s:shop-scope", user_agent="Mozilla/5.0 Firefox/140.0")
@@ -69,13 +73,13 @@ def test_a_shop_wide_grant_covers_a_product_of_any_brand_the_shop_sells(twin, me
 
 
 def test_a_shop_wide_grant_covers_nothing_outside_its_terms(twin, merch):
-    # Given a shop grant for storefront and assistant, excluding briefs
-    sign(propose(twin, merch, brand_scope=BrandScope.SHOP_ALL))
-    briefs = ProductFactory(article_type__name="Briefs")
+    # Given a shop grant for storefront and assistant, excluding jeans
+    sign(propose(twin, merch, brand_scope=BrandScope.SHOP_ALL, excluded_article_types=["Jeans"]))
+    jeans = ProductFactory(article_type__name="Jeans")
     tee = ProductFactory()
 
-    # Then briefs, the marketing channel and a different twin are refused
-    for kwargs, reason in (({"product": briefs, "channel": "storefront"}, DenialReason.CATEGORY),
+    # Then jeans, the marketing channel and a different twin are refused
+    for kwargs, reason in (({"product": jeans, "channel": "storefront"}, DenialReason.CATEGORY),
                            ({"product": tee, "channel": "marketing"}, DenialReason.CHANNEL)):
         with pytest.raises(ConsentDenied) as info:
             license_view(twin=twin, viewer=SHOPPER, **kwargs)
@@ -210,7 +214,7 @@ def test_grant_covers_brand_is_the_gates_rule(twin):
     with_listed_brand_ids(grants)
 
     # Then the pure rule says which brand each covers, and the gate licenses exactly those (signed) ones
-    assert [[grant_covers_brand(g, brand) for brand in (a, b, c)] for g in grants] == [
+    assert [[grant_covers_brand(g, brand.pk) for brand in (a, b, c)] for g in grants] == [
         [True, False, False], [False, True, False], [True, True, True]]
     for brand, expected in ((a, grants[0].pk), (b, grants[1].pk)):
         assert license_view(twin=twin, product=ProductFactory(brand=brand), viewer=SHOPPER,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from licensing.models import GrantStatus
 from licensing.services import ConsentDenied, Viewer, grant_revoke, license_view
 from licensing.showcase.rotation import exposure_weights, product_family, rotate
-from licensing.showcase.selectors import twin_image_for, twins_for_product
+from licensing.selectors import twin_images_for_products
+from licensing.showcase.selectors import twin_image_for
 from tests.factories import (
     ArticleTypeFactory,
     BrandFactory,
@@ -27,6 +28,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NO_EXPOSURE: dict[int, int] = {}
+
+
+def twins_for_product(*, product, channel: str, territory: str | None = None) -> list:
+    return twin_images_for_products(products=[product], channel=channel, territory=territory)[product.catalog_id]
 
 
 def _twins(n: int, presentation: str = "feminine", brand=None) -> list:

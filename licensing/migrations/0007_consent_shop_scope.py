@@ -10,7 +10,7 @@ from licensing.db import drop_coverage_triggers, ensure_coverage_triggers, ensur
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licensing', '0005_coverage_token'),
+        ('licensing', '0006_twin_talent_immutable'),
         ('shop', '0003_product_newest_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
