@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from asgiref.sync import sync_to_async
@@ -23,6 +23,7 @@ from . import selectors
 from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, DigitalTwin, GrantStatus, Talent
 from .models import ConsentGrant
+from .concentration import talent_eligible_share
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 
 
@@ -63,6 +64,7 @@ def talent_dashboard(request: HttpRequest) -> HttpResponse:
         "chart_currency": chart_currency,
         "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
         "by_payer": selectors.earnings_by(talent=talent, dimension="payer"),
+        "exposure": _eligible_share_30d(talent),
         "by_product": selectors.earnings_by(talent=talent, dimension="product"),
         "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),
         "daily": daily,
@@ -246,7 +248,13 @@ def agency_talent(request: HttpRequest, talent_id: int) -> HttpResponse:
     return render(request, "licensing/agency/talent.html", {
         "agency": agency, "talent": talent, "grants": grants,
         "statements": selectors.monthly_statements(talent=talent, agency=agency),
+        "exposure": _eligible_share_30d(talent),
     })
+
+
+def _eligible_share_30d(talent: Talent):
+    now = timezone.now()
+    return talent_eligible_share(talent=talent, start=now - timedelta(days=30), end=now)
 
 
 # --- proposing consents (agency staff for their roster, shop staff for any twin) -------------------

@@ -35,13 +35,14 @@ def _product_sizes(product) -> set[str]:
 PREFERENCE_KEYS = ("gender", "size", "taller")
 
 
-def choose_twins(twins: list[DigitalTwin], *, product, session_key: str, prefer: dict | None = None) -> list[DigitalTwin]:
+def choose_twins(twins: list[DigitalTwin], *, product, session_key: str, prefer: dict | None = None,
+                 exposure: dict[int, int] | None = None) -> list[DigitalTwin]:
     """Best first for this session. A shopper's stated preference orders by it (rank_twins); otherwise the fair
     rotation (licensing.showcase.rotation) spreads views among the matching twins, one twin per session and
-    product family."""
+    product family. `exposure` (twin id -> recent views) defaults to the ledger's (rotation.recent_exposure)."""
     if prefer and any(prefer.get(k) for k in PREFERENCE_KEYS):
         return rank_twins(twins, product=product, prefer=prefer)
-    return rotate(twins, product=product, session_key=session_key, sizes=_product_sizes(product))
+    return rotate(twins, product=product, session_key=session_key, sizes=_product_sizes(product), exposure=exposure)
 
 
 def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None) -> list[DigitalTwin]:
