@@ -42,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 from assistant.selectors import products_by_catalog_ids  # noqa: E402
 from bench._live import load_average, machine  # noqa: E402
 from licensing.models import ConsentGrant, DigitalTwin  # noqa: E402
-from licensing.rules import grant_failure  # noqa: E402
+from licensing.rules import grant_failure, may_appear_on_twin  # noqa: E402
 from licensing.selectors import product_scope, signed_grants_by_brand, twin_images_for_products  # noqa: E402
 from licensing.showcase.rotation import EXPOSURE_LOOKBACK_WINDOWS  # noqa: E402
 from licensing.showcase.selectors import choose_twins, rank_twins  # noqa: E402
@@ -71,12 +71,18 @@ def queries(path: Path) -> list[dict]:
     return [q for q in out if q]
 
 
-def load_catalogue() -> tuple[dict[tuple, list], dict[int, list]]:
-    """Products indexed by (gender, article type, colour), and their eligible twins (assistant channel)."""
-    ids = list(Product.objects.filter(is_published=True).order_by("catalog_id").values_list("catalog_id", flat=True))
+def load_catalogue(qs: list[dict]) -> tuple[dict[tuple, list], dict[int, list]]:
+    """The products some query matches, indexed by (gender, article type, colour), and their eligible twins
+    (assistant channel). Matching runs on plain rows first, so only those products are loaded whole."""
+    rows = Product.objects.filter(is_published=True).values_list("catalog_id", "gender", "article_type__name",
+                                                                 "colour__name")
+    keyed: dict[tuple, list[int]] = defaultdict(list)
+    for cid, gender, at, colour in rows:
+        keyed[(gender, at, colour or "")].append(cid)
+    wanted = sorted({cid for q in qs for key in keyed if _meets(q, key) for cid in keyed[key]})
     products, eligible = [], {}
-    for start in range(0, len(ids), 4000):
-        page = products_by_catalog_ids(ids[start:start + 4000])
+    for start in range(0, len(wanted), 4000):
+        page = products_by_catalog_ids(wanted[start:start + 4000])
         products += page
         eligible.update(twin_images_for_products(products=page, channel=CHANNEL))
     index: dict[tuple, list] = defaultdict(list)
@@ -85,9 +91,14 @@ def load_catalogue() -> tuple[dict[tuple, list], dict[int, list]]:
     return index, eligible
 
 
+def _meets(query: dict, key: tuple) -> bool:
+    g, at, col = key
+    return g in query.get("gender", {g}) and at in query.get("articleType", {at}) and col in query.get(
+        "baseColour", {col})
+
+
 def matches(query: dict, index: dict[tuple, list]) -> list:
-    return [p for (g, at, col), ps in index.items() if g in query.get("gender", {g}) and at in query.get(
-        "articleType", {at}) and col in query.get("baseColour", {col}) for p in ps]
+    return [p for key, ps in index.items() if _meets(query, key) for p in ps]
 
 
 def page_for(hits: list, rng: random.Random) -> list:
@@ -95,8 +106,18 @@ def page_for(hits: list, rng: random.Random) -> list:
     return rng.sample(hits, min(PAGE, len(hits)))
 
 
+_rates: dict[tuple, Decimal] = {}
+
+
 def rate_of(twin_id: int, product, grants_by_brand, rates, at) -> Decimal:
     """The rate of the first covering grant of this twin (the one the gate would bill), by the gate's rule."""
+    key = (twin_id, product.brand_id, product.article_type_id)
+    if key not in _rates:
+        _rates[key] = _first_rate(twin_id, product, grants_by_brand, rates, at)
+    return _rates[key]
+
+
+def _first_rate(twin_id: int, product, grants_by_brand, rates, at) -> Decimal:
     scope = product_scope(product)
     for g in grants_by_brand[scope.brand_id]:
         if g.twin_id == twin_id and grant_failure(g, scope=scope, channel=CHANNEL,
@@ -114,29 +135,31 @@ def simulate(*, sessions: int, windows: int, seed: int, rule: str, qs: list[list
     views: dict[str, Counter] = defaultdict(Counter)
     money: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     per_window: list[Counter] = []
-    cards = twin_cards = 0
+    cards = twin_cards = wearable_cards = 0
     per_window_sessions = max(1, sessions // windows)
     for s in range(sessions):
         if s % per_window_sessions == 0:
             per_window.append(Counter())
-        recent = sum(per_window[-1 - EXPOSURE_LOOKBACK_WINDOWS:-1], Counter())  # completed windows only
+            # what recent_exposure reads: the completed windows only, fixed for the whole window
+            recent = dict(sum(per_window[-1 - EXPOSURE_LOOKBACK_WINDOWS:-1], Counter()))
         session_key = f"bench-{seed}-{s}"
         for _ in range(rng.choice((1, 1, 2, 3))):
             for product in page_for(rng.choice(qs), rng):
                 twins = eligible.get(product.catalog_id, [])
                 cards += 1
+                wearable_cards += may_appear_on_twin(product)
                 if not twins:
                     continue
                 twin_cards += 1
                 if rule == "before":
                     chosen = rank_twins(twins, product=product)[0]
                 else:
-                    chosen = choose_twins(twins, product=product, session_key=session_key, exposure=dict(recent))[0]
+                    chosen = choose_twins(twins, product=product, session_key=session_key, exposure=recent)[0]
                 group = product.gender
                 views[group][chosen.pk] += 1
                 money[group][chosen.pk] += rate_of(chosen.pk, product, grants_by_brand, rates, at)
                 per_window[-1][chosen.pk] += 1
-    return {"views": views, "money": money, "cards": cards, "twin_cards": twin_cards}
+    return {"views": views, "money": money, "cards": cards, "twin_cards": twin_cards, "wearable": wearable_cards}
 
 
 def eligible_by_group(eligible, index) -> dict[str, set[int]]:
@@ -151,8 +174,8 @@ def eligible_by_group(eligible, index) -> dict[str, set[int]]:
 
 
 def report(label: str, result: dict, groups: dict[str, set[int]], names: dict[int, str]) -> list[str]:
-    lines = [f"{label}: {result['twin_cards']} of {result['cards']} cards carry a twin "
-             f"({result['twin_cards'] / max(1, result['cards']):.1%})"]
+    lines = [f"{label}: {result['twin_cards']} of {result['wearable']} wearable cards carry a twin "
+             f"({result['twin_cards'] / max(1, result['wearable']):.1%}; {result['cards']} cards in all)"]
     for group in ("Men", "Women", "Unisex"):
         pool = sorted(groups.get(group, ()))
         v, m = result["views"][group], result["money"][group]
@@ -179,8 +202,9 @@ def main() -> None:
     if not DigitalTwin.objects.exists():
         sys.exit("no demo twins: run `manage.py prepare_demo` (or import_catalog + seed_licensing_demo) first")
     started = time.perf_counter()
-    index, eligible = load_catalogue()
-    qs = [hits for hits in (matches(q, index) for q in queries(CONVERSATIONS)) if hits]
+    raw = queries(CONVERSATIONS)
+    index, eligible = load_catalogue(raw)
+    qs = [hits for hits in (matches(q, index) for q in raw) if hits]
     groups = eligible_by_group(eligible, index)
     names = {t.pk: t.talent.display_name + f" ({t.talent.gender_presentation})"
              for t in DigitalTwin.objects.select_related("talent")}

@@ -137,5 +137,5 @@ def rotate(twins: Sequence, *, product, session_key: str, sizes: set[str] | None
     family = product_family(product)
     sizes = sizes or set()
     ranked = sorted(pool, key=lambda t: -rendezvous_score(session_key, family, t.pk, weights[t.pk] * fit_factor(t, sizes)))
-    rest = [t for t in twins if t not in ranked]
-    return ranked + rest
+    placed = {t.pk for t in ranked}
+    return ranked + [t for t in twins if t.pk not in placed]
