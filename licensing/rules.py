@@ -3,7 +3,8 @@
 **The consent rule** (`grant_failure`: None when the grant covers the view): a consent grant of twin T (callers
 read a twin's own grants) covers a view of T wearing product P on channel C in territory X at time t when
 
-- it is for P's brand (`grant_covers_brand`);
+- it is the grant of twin T, paid by P's brand or by the shop for every brand or a listed set including P's
+  (`grant_covers_brand`);
 - it is signed (not proposed, revoked, expired or superseded) and t lies in [valid_from, valid_until);
 - C is one of its channels;
 - P's master category and article type are allowed (empty allow-lists allow all) and not excluded;
@@ -29,7 +30,7 @@ from typing import Any
 
 from drawing import family_for
 
-from .models import DenialReason, GrantStatus
+from .models import BrandScope, DenialReason, GrantStatus
 
 ADULT_GENDERS = frozenset({"Men", "Women", "Unisex"})
 # Why the gate refuses a product that has no slot on a twin. Not a consent reason: no grant can allow it,
@@ -81,7 +82,16 @@ def may_appear_on_twin(product: Any) -> bool:
 
 
 def grant_covers_brand(grant: Any, brand_id: int) -> bool:
-    """Whether the grant pays for views of this brand's products: a grant names one brand."""
+    """Whether the grant pays for views of this brand's products: the one brand a brand grant names; any brand
+    for the shop's grant over every brand it sells; the listed set for the shop's grant over a listed set.
+
+    A listed-set grant carries `listed_brand_ids` (licensing.selectors.with_listed_brand_ids, GrantTerms; the
+    gate's locking statement selects only grants listing the brand and says so). The gate's lock and the
+    coverage reads state the same in SQL as a prefilter (licensing.selectors.covering_brand_q)."""
+    if grant.brand_scope == BrandScope.SHOP_ALL:
+        return True
+    if grant.brand_scope == BrandScope.SHOP_LISTED:
+        return brand_id in grant.listed_brand_ids
     return grant.brand_id == brand_id
 
 

@@ -18,6 +18,7 @@ from licensing.models import (
     RoyaltyEvent,
     Talent,
 )
+from licensing.demo import demo_coverage
 from tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,22 @@ def test_seed_creates_a_diverse_cast_and_every_consent_state(catalogue):
     assert RoyaltyEvent.objects.filter(billable=True).exists()
     assert authenticate(username="amara", password="twinshop-demo") is not None
     assert "twinshop-demo" in output and "northstar" in output
+
+
+def test_seed_puts_the_wearable_catalogue_on_two_matching_twins_with_shop_wide_consents(catalogue):
+    # Given the products of six brands, when the demo is seeded
+    output = seed()
+
+    # Then every twin holds a signed shop-wide consent, one talent a listed set, one a territory limit
+    for twin in DigitalTwin.objects.all():
+        assert twin.grants.filter(brand_scope="shop_all", status=GrantStatus.SIGNED).exists()
+    assert ConsentGrant.objects.filter(brand_scope="shop_listed", status=GrantStatus.SIGNED).exists()
+    assert ConsentGrant.objects.filter(brand_scope="shop_all", status=GrantStatus.PROPOSED).exists()
+    assert ConsentGrant.objects.filter(territories=["DE", "GB", "US"], status=GrantStatus.SIGNED).exists()
+    # And the coverage the command prints is measured, and at least 95%
+    coverage = demo_coverage()
+    assert coverage.wearable > 0 and coverage.share >= 0.95
+    assert f"coverage: {coverage.covered} of {coverage.wearable} wearable products" in output
 
 
 def test_seed_is_idempotent(catalogue):
