@@ -222,3 +222,21 @@ def test_a_version_that_failed_to_load_is_tried_again_without_waiting_for_the_ne
     # then the next turn loads the version, and /readyz clears.
     assert index_mod.get_snapshot().version == report.version
     assert store.health_report() == (True, "ok")
+
+
+def test_an_hnsw_graph_travels_with_its_version(shared_store, settings, tmp_path) -> None:
+    import faiss
+
+    from tests.factories import assistant_catalogue_create
+
+    # Given a catalogue large enough (by setting) for an HNSW graph,
+    settings.ASSISTANT_HNSW_MIN_PRODUCTS = 1
+    assistant_catalogue_create()
+    report = index_mod.index_build(force=True)
+    row = IndexVersion.objects.get(version=report.version)
+    assert row.hnsw is not None and store.sha256(bytes(row.hnsw)) == row.hnsw_sha256
+    # when a machine with an empty disk loads that version,
+    _new_machine(settings, tmp_path, "machine-e")
+    index, ids = index_mod.get_snapshot().faiss_index()
+    # then its unfiltered search goes through the graph it was published with.
+    assert isinstance(index, faiss.IndexHNSWFlat) and index.ntotal == len(ids) == row.meta["products"]
