@@ -93,10 +93,6 @@ def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
 
 
-def sizes_of(product: Product) -> list[str]:
-    return [v.size for v in variants_of(product)]
-
-
 def has_real_sizes(product: Product) -> bool:
     return any(v.size != Variant.ONE_SIZE for v in variants_of(product))
 

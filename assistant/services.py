@@ -277,7 +277,7 @@ def index_mark_stale(*, catalog_ids: list[int]) -> None:
     are embedded in the background. A bulk import leaves the embedding to `manage.py build_index`.
     """
     index_mod.mark_stale(catalog_ids)
-    if len(catalog_ids) > BULK_THRESHOLD or not getattr(settings, "ASSISTANT_INDEX_BACKGROUND_REFRESH", True):
+    if len(catalog_ids) > BULK_THRESHOLD or not settings.ASSISTANT_INDEX_BACKGROUND_REFRESH:
         return
     # A failure is logged; the next build_index or change retries.
     _in_background(index_refresh, name="assistant-index-refresh")

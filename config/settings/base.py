@@ -232,6 +232,7 @@ SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = True
 # Dotted path of the renderer plugin (licensing.showcase.backends.RendererBackend).
 SHOWCASE_RENDERER_BACKEND = env("SHOWCASE_RENDERER_BACKEND", default="licensing.showcase.backends.LocalCompositorBackend")
 SHOWCASE_HTTP_TRYON_URL = env("SHOWCASE_HTTP_TRYON_URL", default="")
+SHOWCASE_HTTP_TRYON_TIMEOUT = env.float("SHOWCASE_HTTP_TRYON_TIMEOUT", default=20.0)
 SHOWCASE_RENDER_DIR = DATA_DIR / "renders"
 # C2PA manifest signing (optional): PEM certificate chain and private key paths.
 SHOWCASE_C2PA_CERT = env("SHOWCASE_C2PA_CERT", default="")

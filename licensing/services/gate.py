@@ -8,17 +8,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from shop.models import Product
 
 from ..models import (
+    BrandScope,
     Channel,
     ConsentGrant,
     DeniedView,
     DenialReason,
     DigitalTwin,
+    GrantBrand,
     GrantStatus,
     NonBillableReason,
     Representation,
@@ -130,7 +132,7 @@ def _recorded_recently(*, twin_id: int, product: Product, viewer: Viewer, reason
     committed first (we waited for its row lock), and it is the same impression all the same. Evaluated
     only after the grant lock is held, in a statement of its own (READ COMMITTED: its snapshot then
     includes the rows of whoever held the lock before us: do not fold it into the locking SELECT)."""
-    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    window = settings.LICENSING_DEDUP_WINDOW_SECONDS
     if window <= 0:
         return None
     span = timedelta(seconds=window)
@@ -206,7 +208,9 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
         return ConsentDenied(DenialReason.NO_GRANT)
-    for_brand = [g for g in grants if grant_covers_brand(g, scope.brand_id)]
+    from ..selectors import with_listed_brand_ids  # the selectors import this module
+
+    for_brand = [g for g in with_listed_brand_ids(grants) if grant_covers_brand(g, scope.brand_id)]
     if not for_brand:
         return ConsentDenied(DenialReason.BRAND)
     failures = [f for g in for_brand
@@ -219,7 +223,7 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
 
 # What the gate reads of the locked grants and their twin: the terms it checks, never the (long) signed text.
 _LOCKED_FIELDS = (
-    "twin", "brand", "status", "channels", "allowed_master_categories", "allowed_article_types",
+    "twin", "brand", "brand_scope", "status", "channels", "allowed_master_categories", "allowed_article_types",
     "excluded_master_categories", "excluded_article_types", "territories", "valid_from", "valid_until",
     "rate_per_view", "currency", "view_cap", "billable_views",
     "twin__talent", "twin__name", "twin__slug", "twin__is_active",
@@ -239,7 +243,12 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
         ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent").only(*_LOCKED_FIELDS)
         .annotate(rep_agency_id=Subquery(rep.values("agency_id")[:1]),
                   rep_agency_rate=Subquery(rep.values("agency__commission_rate")[:1]))
-        .filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk")
+        .filter(twin_id=twin_id, status=GrantStatus.SIGNED)
+        # grant_covers_brand, in SQL: the brand's own grants, the shop's for every brand, the shop's listing it.
+        .filter(Q(brand_scope=BrandScope.BRAND, brand_id=brand_id) | Q(brand_scope=BrandScope.SHOP_ALL)
+                | Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id=brand_id)),
+                    brand_scope=BrandScope.SHOP_LISTED))
+        .order_by("pk")
     )
 
 
@@ -250,11 +259,14 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     if scope_slot(scope) is None:
         raise ConsentDenied(NEVER_ON_TWIN, recordable=False)
     day = (at or timezone.now()).date()
-    # The one lock of the gate: the twin's signed grants for this brand, in pk order. A revocation
+    # The one lock of the gate: the twin's signed grants covering this brand, in pk order. A revocation
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
     locked = list(_grants_to_lock(twin_id, scope.brand_id, day))
+    for g in locked:
+        if g.brand_scope == BrandScope.SHOP_LISTED:
+            g.listed_brand_ids = frozenset({scope.brand_id})  # the locking statement selected it for listing it
     # The clock is read under the lock (a revocation reads its own under the same lock): a view is never
     # stamped at or after the revocation that it did not see.
     at = at or timezone.now()

@@ -35,7 +35,7 @@ class ShowcaseImage:
 
 
 def render_dir() -> Path:
-    return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
+    return Path(settings.SHOWCASE_RENDER_DIR)
 
 
 def render_storage() -> Storage:
@@ -198,7 +198,7 @@ def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:
-    signed = bool(getattr(settings, "SHOWCASE_C2PA_CERT", "") and getattr(settings, "SHOWCASE_C2PA_KEY", ""))
+    signed = bool(settings.SHOWCASE_C2PA_CERT and settings.SHOWCASE_C2PA_KEY)
     key = hashlib.sha256(repr((label, sorted(provenance.items()), signed)).encode()).hexdigest()[:16]
     return composite_file.with_name(f"{composite_file.stem}.{key}.stamped.png")
 
@@ -218,8 +218,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def c2pa_sign(png: bytes, provenance: dict[str, str]) -> bytes:
     """Embed a C2PA manifest when a signing certificate is configured (SHOWCASE_C2PA_CERT/KEY)."""
-    cert = getattr(settings, "SHOWCASE_C2PA_CERT", "")
-    key = getattr(settings, "SHOWCASE_C2PA_KEY", "")
+    cert = settings.SHOWCASE_C2PA_CERT
+    key = settings.SHOWCASE_C2PA_KEY
     if not (cert and key):
         return png
     from .c2pa_manifest import sign_png

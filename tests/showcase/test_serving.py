@@ -251,7 +251,9 @@ def test_shopper_can_switch_twin_without_javascript(client, product, grant) -> N
     switched = client.get(product.get_absolute_url() + f"?twin={other.pk}").content.decode()
 
     assert f'href="?twin={other.pk}#see-it-on"' in default
-    assert "AI twin of Amara Okafor · licensed" in default.split("<figcaption>")[1].split("</figcaption>")[0]
+    caption = default.split("<figcaption>")[1].split("</figcaption>")[0]
+    # the default is the rotation's choice for this session: one of the two covering twins
+    assert ("AI twin of Amara Okafor · licensed" in caption) != ("AI twin of Mei Lin · licensed" in caption)
     assert "AI twin of Mei Lin · licensed" in switched.split("<figcaption>")[1].split("</figcaption>")[0]
     # nonsense ?twin values fall back to the default choice, never a 500
     for junk in ("abc", "-1", "99999999999999999999", "0"):
@@ -271,11 +273,14 @@ def test_default_choice_and_preferences(grant, twin) -> None:
     dress = ProductFactory(brand=brand, gender="Women", article_type=ArticleTypeFactory(name="Dresses"))
     VariantFactory(product=dress, size="M")
 
-    def pick(**prefer) -> str:
-        return twin_image_for(product=dress, request_or_session_key="sess", channel="storefront",
+    def pick(session="sess", **prefer) -> str:
+        return twin_image_for(product=dress, request_or_session_key=session, channel="storefront",
                               prefer=prefer or None).twin_name
 
-    assert pick() == "Amara Okafor"  # feminine, and the dress comes in her size M
+    # by default the rotation: a feminine twin, the same one for a session, different ones across sessions
+    defaults = {pick(session=f"s{i}") for i in range(60)}
+    assert defaults == {"Amara Okafor", "Tall", "XL"}
+    assert pick() == pick()
     assert pick(taller=True) == "Tall"  # tallest among matching presentation
     assert pick(size="XL") == "XL"
     assert pick(gender="masculine") == "Man"
@@ -302,7 +307,7 @@ def test_production_settings_disallow_non_commercial(monkeypatch) -> None:
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "p" * 60)
+    monkeypatch.setenv("SECRET_KEY", "production-like-key-" + "k9Qz-7xW" * 5)
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
 
