@@ -15,6 +15,7 @@ from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .models import Conversation
 from .understanding.schema import Filters
+from .understanding.vocabulary import tokens
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ def product_matches(product: Product, f: Filters) -> bool:
     if colour and colour in f.exclude_colours:
         return False
     if brand in f.exclude_brands:
+        return False
+    if f.exclude_words and set(tokens(product.name.lower())) & {w.lower() for w in f.exclude_words}:
         return False
     if f.max_price is not None and product.price > Decimal(f.max_price):
         return False
