@@ -104,8 +104,8 @@ OUTFIT_RE = re.compile(r"\b(?:what (?:goes|go|would go|looks good|matches|pairs)
                        r"|finish (?:the|my) look|style (?:it|this|them|these)|an outfit (?:for|with|around))\b")
 NEW_TOPIC_RE = re.compile(r"\b(?:something (?:else|different)|anything else|different thing|another thing|new search"
                           r"|(?:a|for a|as a|buying a|get a|looking for a) (?:gift|present)|gift (?:for|ideas?)|present for)\b")
-OWN_SIZE_RE = re.compile(r"\b(?:my size|i(?:m| am) (?:a )?(?:size )?|i wear (?:a )?(?:size )?|i take (?:a )?(?:size )?)"
-                         r"(?:is )?(?:uk |eu |us )?(?:xxs|xs|s|m|l|xl|xxl|xxxl|\d{1,2})\b")
+OWN_SIZE_RE = re.compile(r"\b(?:my size(?: is)?|i(?:m| am) (?:a )?(?:size )?|i wear (?:a )?(?:size )?|i take (?:a )?(?:size )?)"
+                         r"\s*(?:uk |eu |us )?(?:xxs|xs|s|m|l|xl|xxl|xxxl|\d{1,2})\b")
 OWN_BUDGET_RE = re.compile(r"\b(?:my budget|i (?:can|want to|only want to|can only) (?:spend|afford)|i have)\b")
 TWIN_RE = re.compile(r"\b(?:show|see|put|try)\b.*\bon (?:a |an |another |someone |somebody |the )?"
                      r"(?:(taller|shorter|different|other|another|curvier|slimmer|plus size|petite)\b|model\b|twin\b"
