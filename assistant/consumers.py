@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -20,16 +21,38 @@ from .services import AssistantError, TurnResult
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8 * 1024
-# Two limits. Per session (shared by all of a shopper's tabs, in Redis when scaled out): past it a frame gets
-# a "rate_limited" error and the socket stays. Per connection, looser: a single socket sending faster than
+# Per session (shared by all of a shopper's tabs, in Redis when scaled out): past it a frame gets a
+# "rate_limited" error and the socket stays. Per connection, looser: a single socket sending faster than
 # any person types is a flood, and is closed with CLOSE_RATE_LIMITED.
 MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
 CONNECTION_POLICY = BucketPolicy(rate_per_second=5.0, burst=30)
+# Per client address (the server's view of it: uvicorn resolves X-Forwarded-For from trusted proxies), shared
+# by every socket and session from that address, so opening many sockets or sessions does not multiply the
+# per-session budget: loose enough for an office behind one NAT address.
+CLIENT_POLICY = BucketPolicy(rate_per_second=10.0, burst=60)
+# A socket without a session (no cookie, or a cookie naming no session) gets one on its first accepted
+# frame: the rows it writes (session, conversation) are budgeted per address too.
+NEW_SESSION_POLICY = BucketPolicy(rate_per_second=0.2, burst=20)
+# JSON nested deeper than this is refused before parsing (json.loads recurses once per level).
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 CLOSE_UNAVAILABLE = 1011
 CLOSE_LOGGED_OUT = 4401
 CLOSE_IDLE = 4408
 CLOSE_RATE_LIMITED = 4429
 ACTIONS = ("add_to_cart", "more_like_this", "compare", "show_on_twin", "remove_filter")
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether `text` opens more than `limit` arrays/objects inside each other (brackets in strings don't
+    count). A cheap scan, so a hostile frame never reaches the recursive parser."""
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 class AssistantConsumer(AsyncJsonWebsocketConsumer):
@@ -53,6 +76,9 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         # The per-session bucket, shared by a shopper's tabs. A socket without a session cookie gets a session
         # of its own on its first message, so until then (and after) its bucket is the socket's.
         self.rate_key = session.session_key or self.channel_name
+        client = self.scope.get("client")
+        # No address (a server that does not report one): nothing to share a budget by.
+        self.client_key = f"addr:{client[0]}" if client else None
         self.twin_groups: set[str] = set()
         self.connection_bucket = MemoryTokenBucket(CONNECTION_POLICY)
         self.last_frame_at = time.monotonic()
@@ -119,56 +145,91 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             await self.error("rate_limited", "Too many messages on this connection; it is closed.")
             await self.close(code=CLOSE_RATE_LIMITED)
             return
+        try:
+            content = await self._parse(text_data)
+            if content is None or not await self._within_limits():
+                return
+            result = await self._turn(content)
+        except Exception:  # noqa: BLE001 - no frame may kill the socket (and skip disconnect's cleanup)
+            logger.exception("assistant frame failed")
+            await self.error("internal", "Something went wrong on our side; please try again.")
+            return
+        if result is not None:
+            await self._follow_twins(result.twin_ids)
+            await self.send_json(result.as_message())
+
+    async def _parse(self, text_data: str | None) -> dict[str, Any] | None:
+        """The frame's JSON object, or None once the client has been told what is wrong with the frame."""
         if text_data is None:
             await self.error("unsupported_frame", "Send JSON as text frames.")
-            return
+            return None
         if len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
             await self.error("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
-            return
+            return None
+        if json_too_deep(text_data):
+            await self.error("too_deep", f"JSON nested more than {MAX_JSON_DEPTH} levels deep is refused.")
+            return None
         try:
             content = json.loads(text_data)
-        except (json.JSONDecodeError, ValueError):
+        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
             await self.error("bad_json", "That frame is not valid JSON.")
-            return
+            return None
         if not isinstance(content, dict):
             await self.error("bad_message", "Send a JSON object with a \"type\".")
-            return
+            return None
+        return content
+
+    async def _allow(self, name: str, policy: BucketPolicy, key: str) -> bool | None:
+        """The bucket's answer; None when the shared limiter (Redis) is down: fail closed, say so, close."""
         try:
-            allowed = await limiter("assistant-ws", MESSAGE_POLICY).allow(self.rate_key)
-        except Exception:  # noqa: BLE001 - the shared limiter (Redis) is down: fail closed, say so, let the client retry
+            return await limiter(name, policy).allow(key)
+        except Exception:  # noqa: BLE001 - the client retries on its own after the close
             logger.exception("rate limiter unavailable")
             await self.error("unavailable", "The assistant is briefly unavailable; reconnecting shortly.")
             await self.close(code=CLOSE_UNAVAILABLE)
-            return
-        if not allowed:
+            return None
+
+    async def _within_limits(self) -> bool:
+        """The per-session bucket, then the per-address one. False once the client has been told."""
+        allowed = await self._allow("assistant-ws", MESSAGE_POLICY, self.rate_key)
+        if allowed and self.client_key:
+            allowed = await self._allow("assistant-ws-client", CLIENT_POLICY, self.client_key)
+        if allowed is False:
             await self.error("rate_limited", "Slow down a little, please.")
-            return
+        return bool(allowed)
+
+    async def _may_start_session(self) -> bool:
+        """A turn on a socket without a session writes a session and a conversation: budgeted per address."""
+        if self.scope["session"].session_key or not self.client_key:
+            return True
+        fresh = await self._allow("assistant-ws-new-session", NEW_SESSION_POLICY, self.client_key)
+        if fresh is False:
+            await self.error("rate_limited", "Too many new chats from your network just now; reload the page "
+                                             "in a minute to chat.")
+        return bool(fresh)
+
+    async def _turn(self, content: dict[str, Any]) -> TurnResult | None:
         kind = content.get("type")
+        if kind not in ("message", "action"):
+            await self.error("unknown_type", "Unknown message type; use \"message\" or \"action\".")
+            return None
+        if not await self._may_start_session():
+            return None
         try:
             if kind == "message":
                 text = content.get("text")
                 if not isinstance(text, str):
                     await self.error("bad_message", "A message needs \"text\" (a string).")
-                    return
-                result = await self._message(text)
-            elif kind == "action":
-                action = content.get("action")
-                if action not in ACTIONS:
-                    await self.error("unknown_action", f"Unknown action; use one of: {', '.join(ACTIONS)}.")
-                    return
-                result = await self._action(action, content)
-            else:
-                await self.error("unknown_type", "Unknown message type; use \"message\" or \"action\".")
-                return
+                    return None
+                return await self._message(text)
+            action = content.get("action")
+            if action not in ACTIONS:
+                await self.error("unknown_action", f"Unknown action; use one of: {', '.join(ACTIONS)}.")
+                return None
+            return await self._action(action, content)
         except AssistantError as exc:
             await self.error(exc.code, exc.message)
-            return
-        except Exception:  # noqa: BLE001 - the socket survives whatever one turn does; the error is logged
-            logger.exception("assistant turn failed")
-            await self.error("internal", "Something went wrong on our side; please try again.")
-            return
-        await self._follow_twins(result.twin_ids)
-        await self.send_json(result.as_message())
+            return None
 
     async def _message(self, text: str) -> TurnResult:
         # Deltas go to the event loop without blocking the turn's thread: a blocking async_to_sync hop per

@@ -1,7 +1,6 @@
 """Assistant writes: conversations and their turns, chat actions, and keeping the index in step with the shop."""
 from __future__ import annotations
 
-import functools
 import gc
 import logging
 import re
@@ -12,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 
-from config.compiled import CompiledInsert
 from shop.models import Product
 from shop.selectors import variants_of
 
@@ -71,35 +70,21 @@ def _twin_ids(cards: list[dict[str, Any]]) -> list[int]:
     return sorted({c["twin"]["id"] for c in cards if c.get("twin") and c["twin"].get("id") is not None})
 
 
-_TURN_INSERT = CompiledInsert(Turn, ("conversation", "position", "role", "text", "product_ids", "filters", "created_at"))
-
-
-@functools.cache
-def _state_swap_sql(vendor: str) -> str:
-    # The conversation's compare-and-swap, the one UPDATE of every turn, written once per database vendor:
-    # through QuerySet.update() the ORM rebuilt it (filter, F() expression, compiler) on each turn.
-    qn = connection.ops.quote_name
-    meta = Conversation._meta
-    state, count, pk = (qn(meta.get_field(name).column) for name in ("state", "turn_count", "id"))
-    return f"UPDATE {qn(meta.db_table)} SET {state} = %s, {count} = {count} + %s WHERE {pk} = %s AND {count} = %s"
-
-
 def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
             turns: list[tuple[str, str, list[int], dict[str, Any]]]) -> bool:
     """Append turns and store the new state if nobody else wrote a turn meanwhile (compare-and-swap)."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # A chat turn is not money: if PostgreSQL crashed within the next fraction of a second, losing
-                # this turn would cost a shopper one retyped message. So its commit doesn't wait for the WAL
-                # flush (about a quarter of a turn's persist time here); royalty rows keep the default
-                # synchronous commit.
+        if connection.vendor == "postgresql":
+            # A chat turn is not money: if PostgreSQL crashed within the next fraction of a second, losing
+            # this turn would cost a shopper one retyped message. So its commit doesn't wait for the WAL
+            # flush; royalty rows keep the default synchronous commit.
+            with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            state_value = Conversation._meta.get_field("state").get_db_prep_save(state, connection)
-            cursor.execute(_state_swap_sql(connection.vendor), [state_value, len(turns), convo.pk, expected_turns])
-            if cursor.rowcount != 1:
-                return False
-        _TURN_INSERT.execute([
+        swapped = Conversation.objects.filter(pk=convo.pk, turn_count=expected_turns).update(
+            state=state, turn_count=F("turn_count") + len(turns))
+        if swapped != 1:
+            return False
+        Turn.objects.bulk_create([
             Turn(conversation_id=convo.pk, position=expected_turns + i, role=role, text=text[:4000],
                  product_ids=ids, filters=filters)
             for i, (role, text, ids, filters) in enumerate(turns)

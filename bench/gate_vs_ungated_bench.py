@@ -80,7 +80,8 @@ def mint(sessions: int, per_session: int) -> tuple[list[tuple[str, str]], int]:
     django.setup()
     from django.contrib.sessions.backends.db import SessionStore
 
-    from licensing.showcase.selectors import image_url, twins_for_product
+    from licensing.selectors import twin_images_for_products
+    from licensing.showcase.selectors import image_url
     from shop.models import Product
 
     # Storefront traffic spreads over brands and twins: one product per brand first (each view locks its
@@ -90,7 +91,7 @@ def mint(sessions: int, per_session: int) -> tuple[list[tuple[str, str]], int]:
                     .select_related("brand", "article_type__sub_category__master", "colour").order_by("catalog_id")):
         if product.brand_id in brands:
             continue
-        twins = twins_for_product(product=product, channel="storefront")
+        twins = twin_images_for_products(products=[product], channel="storefront")[product.catalog_id]
         if twins:
             picked.append((product, twins))
             brands.add(product.brand_id)

@@ -66,7 +66,7 @@ def world_create(*, cap: int | None, label: str) -> tuple[int, int, int]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from licensing.models import ConsentGrant, DigitalTwin, GrantStatus, Talent
+    from licensing.models import ConsentEvent, ConsentGrant, DigitalTwin, GrantStatus, Talent
     from licensing.services import render_terms, terms_sha256
     from shop.models import ArticleType, Brand, MasterCategory, Product, SubCategory
 
@@ -92,6 +92,9 @@ def world_create(*, cap: int | None, label: str) -> tuple[int, int, int]:
     grant = ConsentGrant.objects.create(twin=twin, brand=brand, version=1, terms_text=text,
                                         terms_sha256=terms_sha256(text), status=GrantStatus.SIGNED,
                                         proposed_at=now, signed_at=now, signed_by_name=talent.display_name, **terms)
+    for kind in ("proposed", "signed"):  # the log the consent services write (reconcile_ledger compares)
+        ConsentEvent.objects.create(grant=grant, kind=kind, actor_label="load benchmark", at=now,
+                                    terms_sha256=grant.terms_sha256)
     return twin.pk, product.pk, grant.pk
 
 

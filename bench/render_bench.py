@@ -38,11 +38,12 @@ from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from licensing.models import ConsentGrant, DigitalTwin, GrantStatus  # noqa: E402
-from licensing.services.gate import ProductScope, grant_failure  # noqa: E402
+from licensing.rules import ProductScope, grant_failure  # noqa: E402
 from licensing.showcase.backends import get_backend  # noqa: E402
 from licensing.showcase.figures import POSES, spec_for_twin  # noqa: E402
 from licensing.showcase.renderer import DIGITAL_SOURCE_TYPE, ProductSpec, product_spec, slot_for, stamp  # noqa: E402
-from licensing.showcase.selectors import image_url, twins_for_product  # noqa: E402
+from licensing.selectors import twin_images_for_products  # noqa: E402
+from licensing.showcase.selectors import image_url  # noqa: E402
 from licensing.showcase.services import composite_get, composite_path, stamped_path  # noqa: E402
 from shop.models import Product  # noqa: E402
 
@@ -140,7 +141,7 @@ def main() -> None:
             served_cold, served_warm, statuses = [], [], set()
             with transaction.atomic():
                 for p in products:
-                    covering = twins_for_product(product=p, channel="storefront")
+                    covering = twin_images_for_products(products=[p], channel="storefront")[p.catalog_id]
                     if not covering:
                         continue
                     url = image_url(twin=covering[0], product=p, session_key=session.session_key, channel="storefront",

@@ -1,5 +1,6 @@
 """Admin: merchandisers see everything and the render statistics, but cannot sign, widen or un-revoke a
-consent, and nobody can change or delete ledger or consent-event rows here (the database refuses too)."""
+consent, nobody can change or delete ledger or consent-event rows here, and a twin's talent and a talent's
+login are editable on add only (the database refuses all of these too)."""
 from __future__ import annotations
 
 from django.contrib import admin
@@ -54,6 +55,10 @@ class TalentAdmin(admin.ModelAdmin):
     search_fields = ("display_name", "user__username")
     raw_id_fields = ("user",)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Talent | None = None) -> tuple[str, ...]:
+        # The login that signs as this person is fixed at creation (the database refuses a change too).
+        return ("user",) if obj is not None else ()
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -77,6 +82,10 @@ class DigitalTwinAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "talent__display_name")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [TwinPoseInline, TwinCaptureInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DigitalTwin | None = None) -> tuple[str, ...]:
+        # Whose likeness this is never changes: the consents signed for it name that person (issue 20).
+        return ("talent",) if obj is not None else ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (

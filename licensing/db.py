@@ -178,3 +178,60 @@ def ensure_coverage_triggers(apps, schema_editor) -> None:
 def drop_coverage_triggers(apps, schema_editor) -> None:
     for statement in coverage_reverse_sql(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
+
+
+# --- identity columns that never change (a twin's talent, a talent's user) ---------------------------
+
+# Moving a twin to another talent would show one person's likeness under another person's signed consent
+# and send the royalty to the wrong person; pointing a talent at another login would let that login sign
+# as them. Both are fixed at creation; a different person is a different row.
+IMMUTABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("licensing_digitaltwin", "talent_id"),
+    ("licensing_talent", "user_id"),
+)
+
+
+def immutable_forward_sql(vendor: str) -> list[str]:
+    """BEFORE UPDATE triggers refusing a change of an IMMUTABLE_COLUMNS value (idempotent). PostgreSQL:
+    SQLSTATE 23001, an IntegrityError; SQLite: RAISE(ABORT), an IntegrityError too. SQLite drops them when a
+    migration rebuilds the table: such a migration must end with RunPython(ensure_immutable_triggers)."""
+    if vendor == "postgresql":
+        sql = []
+        for table, column in IMMUTABLE_COLUMNS:
+            sql.append(f"""
+            CREATE OR REPLACE FUNCTION {table}_{column}_fixed() RETURNS trigger AS $$
+            BEGIN
+              RAISE EXCEPTION '{table}.{column} cannot change after creation'
+                USING ERRCODE = 'restrict_violation';
+            END
+            $$ LANGUAGE plpgsql;
+            """)
+            sql.append(f"CREATE OR REPLACE TRIGGER {table}_{column}_immutable BEFORE UPDATE OF {column} ON {table} "
+                       f"FOR EACH ROW WHEN (OLD.{column} IS DISTINCT FROM NEW.{column}) "
+                       f"EXECUTE FUNCTION {table}_{column}_fixed();")
+        return sql
+    if vendor == "sqlite":
+        return [f"CREATE TRIGGER IF NOT EXISTS {table}_{column}_immutable BEFORE UPDATE OF {column} ON {table} "
+                f"WHEN OLD.{column} IS NOT NEW.{column} "
+                f"BEGIN SELECT RAISE(ABORT, '{table}.{column} cannot change after creation'); END;"
+                for table, column in IMMUTABLE_COLUMNS]
+    return []
+
+
+def immutable_reverse_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [s for t, c in IMMUTABLE_COLUMNS for s in (f"DROP TRIGGER IF EXISTS {t}_{c}_immutable ON {t};",
+                                                          f"DROP FUNCTION IF EXISTS {t}_{c}_fixed();")]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {t}_{c}_immutable;" for t, c in IMMUTABLE_COLUMNS]
+    return []
+
+
+def ensure_immutable_triggers(apps, schema_editor) -> None:
+    for statement in immutable_forward_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
+
+
+def drop_immutable_triggers(apps, schema_editor) -> None:
+    for statement in immutable_reverse_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)

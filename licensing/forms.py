@@ -1,11 +1,12 @@
 """Forms for the consent workflow. Every id a form accepts is checked against what the user may touch."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shop.models import ArticleType, Brand, MasterCategory
@@ -106,8 +107,21 @@ class ConsentSignForm(forms.Form):
     agree = forms.BooleanField(label="I have read these terms and consent to this use of my digital replica.")
 
 
+# The months statements exist for: none before the shop, and the month after 9999-12 is no date at all.
+STATEMENT_YEARS = range(2000, 2101)
+
+
 class StatementMonthForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+
+    def clean_month(self) -> date | None:
+        value = self.cleaned_data.get("month")
+        if not value:
+            return None
+        year, month = (int(part) for part in value.split("-"))
+        if year not in STATEMENT_YEARS:
+            raise ValidationError(f"Months from {STATEMENT_YEARS[0]} to {STATEMENT_YEARS[-1]} only.")
+        return date(year, month, 1)
 
 
 class ConsentAmendForm(ConsentProposalForm):

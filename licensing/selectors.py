@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,43 +10,65 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from config.compiled import CompiledQuery
-from shop.models import Product
+from shop.models import ArticleType, Product
 
 from .models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus
-from .services.gate import ProductScope, grant_failure, product_scope
+from .rules import ProductScope, grant_failure, scope_slot
 
 
-def twins_covering(*, product: Product, channel: str, territory: str | None = None,
-                   at: datetime | None = None) -> list[DigitalTwin]:
-    """Active twins whose signed consent covers this product, channel and territory right now.
-
-    Read straight from the database on every call (no cache): a revocation shows on the next call.
-    The gate still decides each view; this only picks candidates."""
-    at = at or timezone.now()
-    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).upper()
-    scope = product_scope(product)
-    grants = (
-        ConsentGrant.objects.filter(
-            brand_id=scope.brand_id, status=GrantStatus.SIGNED, valid_from__lte=at, valid_until__gt=at,
-            twin__is_active=True,
-        )
-        .select_related("twin__talent")
-        .order_by("twin_id", "pk")
+def product_scope(product: Product) -> ProductScope:
+    """What the rules read of a product (licensing.rules.ProductScope): one query unless its category chain is
+    loaded."""
+    cache = product._state.fields_cache
+    at = cache.get("article_type")
+    if at is not None and "sub_category" in at._state.fields_cache and "master" in at.sub_category._state.fields_cache:
+        sub = at.sub_category
+        return ProductScope(brand_id=product.brand_id, article_type=at.name, master_category=sub.master.name,
+                            sub_category=sub.name, gender=product.gender)
+    name, sub_name, master = (
+        ArticleType.objects.filter(pk=product.article_type_id)
+        .values_list("name", "sub_category__name", "sub_category__master__name").get()
     )
-    return covering_twins(grants, twin_of=lambda grant: grant.twin, scope=scope, channel=channel,
-                          territory=territory, at=at)
+    return ProductScope(brand_id=product.brand_id, article_type=name, master_category=master, sub_category=sub_name,
+                        gender=product.gender)
 
 
-def covering_twins(grants: Iterable, *, twin_of: Callable[[Any], DigitalTwin | None], scope: ProductScope,
-                   channel: str, territory: str, at: datetime) -> list[DigitalTwin]:
-    """The active twins of `grants` (in their order, each twin once) whose terms cover this view, by the gate's
-    own grant_failure. `twin_of(grant)` gives a grant's twin, or None for one that is not loaded."""
+def twin_images_for_products(*, products: Iterable[Product], channel: str, territory: str | None = None,
+                             at: datetime | None = None, session_key: str | None = None,
+                             ) -> dict[int, list[DigitalTwin]]:
+    """Which twins may these products be shown on: catalog_id -> the eligible twins, in twin id order (an empty
+    list for a product that has none). The one answer the storefront and the chat use.
+
+    Eligible: the product may appear on a twin (licensing.rules.may_appear_on_twin), and a signed consent of an
+    active twin covers it on this channel, in this territory, now (licensing.rules.grant_failure). Products need
+    their category chain loaded (else one query each). The grants come from the coverage cache
+    (`signed_grants_by_brand`), whose token is read on every call, so a revocation shows on the next call. This
+    only picks candidates: the gate decides and records each view. `session_key` says whose page this is; the
+    eligibility does not depend on it (which of the eligible twins a shopper sees is the caller's choice)."""
+    del session_key  # part of the contract for choosers (fair exposure); eligibility is the same for everyone
+    at = at or timezone.now()
+    territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).strip().upper()
+    products = list(products)
+    out: dict[int, list[DigitalTwin]] = {p.catalog_id: [] for p in products}
+    scopes = {p.catalog_id: product_scope(p) for p in products}
+    wearable = {cid: scope for cid, scope in scopes.items() if scope_slot(scope) is not None}
+    if not wearable:
+        return out
+    grants_by_brand, twin_by_id = signed_grants_by_brand({scope.brand_id for scope in wearable.values()})
+    for cid, scope in wearable.items():
+        out[cid] = _covering_twins(grants_by_brand[scope.brand_id], twin_by_id, scope=scope, channel=channel,
+                                   territory=territory, at=at)
+    return out
+
+
+def _covering_twins(grants: Iterable[Any], twin_by_id: dict[int, DigitalTwin], *, scope: ProductScope,
+                    channel: str, territory: str, at: datetime) -> list[DigitalTwin]:
+    """The active twins of `grants` (in their order, each twin once) whose terms cover this view."""
     twins: dict[int, DigitalTwin] = {}
     for grant in grants:
         if grant.twin_id in twins:
             continue
-        twin = twin_of(grant)
+        twin = twin_by_id.get(grant.twin_id)
         if (twin is not None and twin.is_active
                 and grant_failure(grant, scope=scope, channel=channel, territory=territory, at=at) is None):
             twins[grant.twin_id] = twin
@@ -73,13 +95,9 @@ class _Coverage:
 _coverage: _Coverage | None = None
 
 
-# Read on every chat turn: compiled once per process (config.compiled), then only executed.
-_COVERAGE_TOKEN = CompiledQuery(lambda: CoverageToken.objects.filter(pk=1).values_list("token"))
-
-
 def coverage_token() -> int | None:
-    rows = _COVERAGE_TOKEN.rows()
-    return rows[0][0] if rows else None
+    """The database's coverage token (read on every chat turn; None when the row is gone)."""
+    return CoverageToken.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTerms]], dict[int, DigitalTwin]]:

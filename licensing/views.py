@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from itertools import islice
+
+from asgiref.sync import sync_to_async
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .forms import ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
+from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, DigitalTwin, GrantStatus, Talent
 from .models import ConsentGrant
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
@@ -68,13 +73,6 @@ def talent_dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _month_or_none(value: str | None) -> date | None:
-    if not value:
-        return None
-    year, month = value.split("-")
-    return date(int(year), int(month), 1)
-
-
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -96,17 +94,29 @@ class _Echo:
         return value
 
 
+def _csv_lines(*, talent: Talent, month: date | None) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    return (writer.writerow([_csv_safe(c) for c in row]) for row in selectors.csv_rows(talent=talent, month=month))
+
+
+async def _in_batches(lines: Iterator[str], size: int = 500) -> AsyncIterator[str]:
+    """Under ASGI Django would list() a sync iterator whole before sending it: read the rows a batch at a time
+    on the request's sync thread instead (its database connection), so memory stays one batch."""
+    while chunk := await sync_to_async(lambda: "".join(islice(lines, size)))():
+        yield chunk
+
+
 @login_required
 def talent_earnings_csv(request: HttpRequest) -> HttpResponse:
     talent = _talent_or_404(request)
     form = StatementMonthForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest("month must look like 2026-11", content_type="text/plain")
-    month = _month_or_none(form.cleaned_data.get("month"))
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow([_csv_safe(c) for c in row]) for row in selectors.csv_rows(talent=talent, month=month))
+        return HttpResponseBadRequest("month must look like 2026-11 (years 2000 to 2100)", content_type="text/plain")
+    month = form.cleaned_data["month"]
+    lines = _csv_lines(talent=talent, month=month)
     suffix = f"-{month:%Y-%m}" if month else ""
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_in_batches(lines) if isinstance(request, ASGIRequest) else lines,
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="twinshop-earnings{suffix}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -115,7 +125,7 @@ def talent_earnings_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def talent_statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
     talent = _talent_or_404(request)
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+    if not (1 <= month <= 12 and year in STATEMENT_YEARS):
         raise Http404("No such month.")
     first = date(year, month, 1)
     statements = selectors.monthly_statements(talent=talent, month=first)

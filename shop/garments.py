@@ -1089,7 +1089,7 @@ class Slot:
 @dataclass(frozen=True)
 class Family:
     key: str
-    slot: str | None  # None: never drawn on a twin (see showcase docs for the rule)
+    slot: str | None  # None: no place on a body, so never drawn on a twin (the slot rule: licensing.rules)
     body: Callable[[Frame], list[Shape]] | None = None
     obj: Callable[[], list[Shape]] | None = None
     placement: str = ""  # for objects on a body: "feet", "hand", "eyes", "wrist", "ears", "neck", "finger", "head", "hands"
@@ -1159,7 +1159,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in [
     F("hat", Slot.HEADWEAR, obj=obj_hat, placement="head"),
     F("headband", Slot.HEADWEAR, obj=obj_headband, placement="head"),
     F("gloves", Slot.HANDS, obj=obj_gloves, placement="hands"),
-    # Intimate apparel and swimwear are never drawn on a real person's likeness (see showcase rules).
+    # Intimate apparel and swimwear are never drawn on a real person's likeness (licensing.rules).
     F("brief", None, obj=obj_brief),
     F("boxers", None, obj=obj_boxers),
     F("bra", None, obj=obj_bra),

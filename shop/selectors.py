@@ -16,6 +16,7 @@ from django.http import Http404, QueryDict
 from django.utils.text import slugify
 
 from shop.caching import cached
+from shop.merchandising import HOME_ROWS, featured_order
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
 # Attribute a page of products carries its variants in, as a plain list (assistant.selectors.
@@ -215,7 +216,7 @@ def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
                 _rank=Case(When(name__istartswith=first, then=Value(0)), default=Value(1), output_field=IntegerField())
             ).order_by("_rank", "-year", "catalog_id")
         else:
-            qs = qs.order_by("-year", "catalog_id")
+            qs = featured_order(qs)  # what a shop leads with: clothes (shop.merchandising)
     else:
         qs = qs.order_by(*Sort.ORDERING[filters.sort])
     return qs
@@ -368,14 +369,8 @@ def _home_categories(*, limit: int) -> list[CategoryCard]:
 
 def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Product]]]:
     """A few curated rows for the home page: (title, listing params, products)."""
-    specs: list[tuple[str, dict[str, str]]] = [
-        ("New in women's clothing", {"gender": "Women", "category": "apparel", "sort": Sort.NEWEST}),
-        ("New in men's clothing", {"gender": "Men", "category": "apparel", "sort": Sort.NEWEST}),
-        ("Shoes", {"category": "footwear", "sort": Sort.NEWEST}),
-        ("Bags and watches", {"category": "accessories", "sort": Sort.NEWEST}),
-    ]
     out = []
-    for title, params in specs:
+    for title, params in HOME_ROWS:
         f = parse_filters(params).filters
         out.append((title, params, list(product_list(filters=f)[:per_row])))
     return [row for row in out if row[2]]

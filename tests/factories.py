@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    password = factory.django.Password("pass-word-123")  # hashed at build: no second save
 
 
 # --- shop ---------------------------------------------------------------------------------------
@@ -107,6 +107,7 @@ from django.utils import timezone as _tz  # noqa: E402
 
 from licensing.models import (  # noqa: E402
     Agency,
+    ConsentEvent,
     ConsentGrant,
     DigitalTwin,
     GrantStatus,
@@ -177,10 +178,12 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
 
 
 class ConsentGrantFactory(factory.django.DjangoModelFactory):
-    """A signed grant (unless status says otherwise) with terms rendered and hashed like the service does."""
+    """A signed grant (unless status says otherwise) with terms rendered and hashed like the service does, and
+    the consent-event log the services would have written for that status (reconcile_ledger compares them)."""
 
     class Meta:
         model = ConsentGrant
+        skip_postgeneration_save = True
 
     twin = factory.SubFactory(DigitalTwinFactory)
     brand = factory.SubFactory(BrandFactory)
@@ -212,6 +215,20 @@ class ConsentGrantFactory(factory.django.DjangoModelFactory):
     allowed_article_types = factory.LazyFunction(list)
     excluded_master_categories = factory.LazyFunction(list)
     excluded_article_types = factory.LazyFunction(list)
+
+    @factory.post_generation
+    def consent_log(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the instance
+        if not create:
+            return
+        steps = [("proposed", obj.proposed_at)]
+        if obj.signed_at is not None:
+            steps.append(("signed", obj.signed_at))
+        final = {"revoked": obj.revoked_at, "superseded": obj.superseded_at, "expired": obj.valid_until}
+        if obj.status in final:
+            steps.append((obj.status, final[obj.status] or _tz.now()))
+        for kind, at in steps:
+            ConsentEvent.objects.create(grant=obj, kind=kind, actor_label="factory", at=at,
+                                        terms_sha256=obj.terms_sha256)
 
 
 # --- assistant ----------------------------------------------------------------------------------

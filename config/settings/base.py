@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.cart_summary",
+                "shop.context_processors.footer_pages",
             ],
         },
     }
@@ -149,7 +150,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# A container image collects static files at build time, outside the (possibly empty) data directory.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -222,6 +224,20 @@ SHOWCASE_C2PA_KEY = env("SHOWCASE_C2PA_KEY", default="")
 
 ASSISTANT_CHAT_MODEL = env("ASSISTANT_CHAT_MODEL", default="") or None
 ASSISTANT_INDEX_DIR = DATA_DIR / "index"
+# Where index versions, the embedding cache, stale marks and the current-version manifest live (README "Scale-out"):
+# "files" under ASSISTANT_INDEX_DIR (one machine), or "database" (PostgreSQL rows every machine reads; the
+# default in scale-out mode, so a worker on an empty disk needs only DATABASE_URL and REDIS_URL).
+# The exported ONNX query encoder (derived from the model wheel, not shared state): the image bakes it in here.
+ASSISTANT_QUERY_MODEL_DIR = env("ASSISTANT_QUERY_MODEL_DIR", default="")
+ASSISTANT_INDEX_STORE = env(
+    "ASSISTANT_INDEX_STORE",
+    default="database" if REDIS_URL and DATABASES["default"]["ENGINE"].endswith("postgresql") else "files",
+)
+# With the database store: how often a worker reads the manifest row to notice a new version or stale mark.
+ASSISTANT_INDEX_POLL_SECONDS = env.float("ASSISTANT_INDEX_POLL_SECONDS", default=1.0)
+# With the database store: a STORAGES alias (e.g. "index" on django-storages' S3 backend) to hold version
+# payloads instead of bytea rows; manifest, checksums and embeddings stay in PostgreSQL.
+ASSISTANT_INDEX_BLOB_STORAGE = env("ASSISTANT_INDEX_BLOB_STORAGE", default="")
 # Each ASGI worker loads the index, vocabulary and query encoder in a background thread when it starts,
 # rather than during its first chat turn.
 ASSISTANT_WARM_ON_START = env.bool("ASSISTANT_WARM_ON_START", default=True)

@@ -18,7 +18,6 @@ from .gate import (
     ConsentDenied,
     RenderLicense,
     Viewer,
-    agency_split,
     grant_failure,
     is_bot_user_agent,
     license_view,
@@ -31,7 +30,7 @@ from .gate import (
 __all__ = [
     "active_representation", "can_propose_for", "grant_amend", "grant_expire", "grant_propose", "grant_revoke",
     "grant_sign", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
-    "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer", "agency_split",
+    "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
     "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
     "viewer_for_anonymous_session", "viewer_for_request",
 ]

@@ -54,6 +54,11 @@ def render_terms(*, twin: DigitalTwin, brand: Brand, version: int, purpose: str,
     def listing(values: Sequence[str], empty: str) -> str:
         return ", ".join(values) if values else empty
 
+    # One cap per consent, across its versions (reconcile_ledger checks the counters this way).
+    cap_text = "none" if view_cap is None else (
+        f"at most {view_cap} billable views, counted across this consent and the earlier versions it amends "
+        "(an amendment changes the terms, not the views already counted)")
+
     lines = [
         f"CONSENT TO USE A DIGITAL REPLICA — version {version}",
         "",
@@ -71,7 +76,7 @@ def render_terms(*, twin: DigitalTwin, brand: Brand, version: int, purpose: str,
         f"5. Duration: from {valid_from.isoformat()} until {valid_until.isoformat()} (UTC).",
         f"6. Pay: {rate_per_view} {currency} for every billable view, counted once per viewer per product "
         f"within the dedup window; views by shop staff, by you, by bots and prefetches are recorded but not billed.",
-        f"7. View cap: {'none' if view_cap is None else f'at most {view_cap} billable views'}.",
+        f"7. View cap: {cap_text}.",
         "8. Every image carries a visible label \"AI twin of "
         f"{twin.talent.display_name} · licensed\" and machine-readable provenance.",
         "9. You may revoke this consent at any time from your talent page. Revocation takes effect on the next "

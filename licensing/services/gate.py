@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from config.compiled import CompiledInsert, CompiledQuery
-from shop.models import ArticleType, Product
+from shop.models import Product
 
 from ..models import (
     Channel,
@@ -25,6 +24,16 @@ from ..models import (
     Representation,
     RoyaltyEvent,
 )
+from ..rules import (
+    NEVER_ON_TWIN,
+    ProductScope,
+    best_denial,
+    grant_covers_brand,
+    grant_failure,
+    scope_slot,
+    territory_is_valid,
+)
+from ..selectors import product_scope
 
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
 # amount == commission + net on every row and every sum of rows.
@@ -57,7 +66,9 @@ class ConsentDenied(Exception):
         super().__init__(reason)
         self.reason = reason
         self.grant_id = grant_id
-        self.recordable = recordable  # False only when the twin itself doesn't exist
+        # False when the refusal is no consent's business: the twin doesn't exist, or the product is never shown
+        # on a twin (the slot rule): such refusals stay out of the talent's log of denied views.
+        self.recordable = recordable
 
 
 @dataclass(frozen=True)
@@ -82,82 +93,6 @@ def is_bot_user_agent(user_agent: str) -> bool:
     return any(marker in ua for marker in BOT_USER_AGENT_MARKERS)
 
 
-@dataclass(frozen=True)
-class ProductScope:
-    brand_id: int
-    article_type: str
-    master_category: str
-
-
-def product_scope(product: Product) -> ProductScope:
-    """Brand and category names the consent terms are written in (one query unless already loaded)."""
-    cache = product._state.fields_cache
-    at = cache.get("article_type")
-    if at is not None and "sub_category" in at._state.fields_cache and "master" in at.sub_category._state.fields_cache:
-        return ProductScope(product.brand_id, at.name, at.sub_category.master.name)
-    name, master = (
-        ArticleType.objects.filter(pk=product.article_type_id).values_list("name", "sub_category__master__name").get()
-    )
-    return ProductScope(product.brand_id, name, master)
-
-
-# The order in which terms are checked. A denial reports the reason of the grant that got furthest,
-# so a talent sees "territory" rather than "no_grant" when only the territory was wrong.
-_STAGES = ("status", "window", "channel", "category", "territory", "cap")
-
-
-def grant_failure(grant: ConsentGrant, *, scope: ProductScope, channel: str, territory: str,
-                  at: datetime) -> tuple[int, str] | None:
-    """None when the grant covers this view, else (stage index, denial reason)."""
-    if grant.status == GrantStatus.PROPOSED:
-        return 0, DenialReason.UNSIGNED
-    if grant.status == GrantStatus.REVOKED:
-        return 0, DenialReason.REVOKED
-    if grant.status == GrantStatus.EXPIRED:
-        return 0, DenialReason.EXPIRED
-    if grant.status == GrantStatus.SUPERSEDED:
-        return 0, DenialReason.NO_GRANT
-    if at < grant.valid_from:
-        return 1, DenialReason.NOT_YET_VALID
-    if at >= grant.valid_until:
-        return 1, DenialReason.EXPIRED
-    if channel not in (grant.channels or []):
-        return 2, DenialReason.CHANNEL
-    if (
-        (grant.allowed_master_categories and scope.master_category not in grant.allowed_master_categories)
-        or (grant.allowed_article_types and scope.article_type not in grant.allowed_article_types)
-        or scope.master_category in (grant.excluded_master_categories or [])
-        or scope.article_type in (grant.excluded_article_types or [])
-    ):
-        return 3, DenialReason.CATEGORY
-    territories = grant.territories or []
-    if "*" not in territories and territory not in territories:
-        return 4, DenialReason.TERRITORY
-    if grant.view_cap is not None and grant.billable_views >= grant.view_cap:
-        return 5, DenialReason.CAP
-    return None
-
-
-def _best_denial(failures: list[tuple[int, str]]) -> str:
-    # Ties at stage 0 prefer the most telling status: revoked > expired > unsigned > superseded.
-    order = {DenialReason.REVOKED: 0, DenialReason.EXPIRED: 1, DenialReason.UNSIGNED: 2, DenialReason.NO_GRANT: 3}
-    return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]
-
-
-# The gate's per-view statements, compiled once per process (see config/compiled.py).
-_REPRESENTATION_ON = CompiledQuery(
-    lambda talent_id, day: Representation.objects.filter(talent_id=talent_id, start__lte=day, end__gte=day)
-    .order_by("-start", "-pk").values_list("agency_id", "agency__commission_rate")[:1],
-    talent_id=int, day=date,
-)
-
-
-def agency_split(*, talent_id: int, amount: Decimal, at: datetime) -> tuple[int | None, Decimal, Decimal, Decimal]:
-    """(agency id, rate, commission, net) under the representation active on that day."""
-    rep = next(iter(_REPRESENTATION_ON.rows(talent_id=talent_id, day=at.date())), None)
-    return _split(amount, agency_id=rep[0] if rep else None, rate=rep[1] if rep else None)
-
-
 def _split(amount: Decimal, *, agency_id: int | None, rate: Decimal | None) -> tuple[int | None, Decimal, Decimal, Decimal]:
     if agency_id is None:
         return None, Decimal("0"), Decimal("0"), amount
@@ -180,14 +115,6 @@ def _exempt_reason(*, twin: DigitalTwin, viewer: Viewer) -> str:
     return NonBillableReason.NONE
 
 
-_SEEN_RECENTLY = CompiledQuery(
-    lambda viewer_key, twin_id, product_id, after, before: RoyaltyEvent.objects.filter(
-        viewer_key=viewer_key, twin_id=twin_id, product_id=product_id, billable=True, at__gt=after, at__lt=before,
-    ),
-    viewer_key=str, twin_id=int, product_id=int, after=datetime, before=datetime,
-)
-
-
 def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime) -> bool:
     """Whether the same viewer had a billable view of this twin+product within the dedup window.
 
@@ -199,8 +126,10 @@ def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: dateti
     if window <= 0:
         return False
     span = timedelta(seconds=window)
-    return _SEEN_RECENTLY.exists(viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk,
-                                 after=at - span, before=at + span)
+    return RoyaltyEvent.objects.filter(
+        viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk, billable=True, at__gt=at - span,
+        at__lt=at + span,
+    ).exists()
 
 
 def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at: datetime) -> str:
@@ -262,14 +191,14 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
         return ConsentDenied(DenialReason.NO_GRANT)
-    for_brand = [g for g in grants if g.brand_id == scope.brand_id]
+    for_brand = [g for g in grants if grant_covers_brand(g, scope.brand_id)]
     if not for_brand:
         return ConsentDenied(DenialReason.BRAND)
     failures = [f for g in for_brand
                 if (f := grant_failure(g, scope=scope, channel=channel, territory=territory, at=at)) is not None]
     # Everything may have passed by now (a grant signed a moment ago): report the closest miss anyway,
     # the caller retries on its next view.
-    reason = _best_denial(failures) if failures else DenialReason.NO_GRANT
+    reason = best_denial(failures)
     return ConsentDenied(reason, grant_id=for_brand[-1].pk)
 
 
@@ -287,7 +216,7 @@ _LOCKED_FIELDS = (
 
 def _grants_to_lock(twin_id: int, brand_id: int, day: date):
     # The representation active that day (for the agency split, which is not race-sensitive) comes along
-    # as two subqueries of the locking statement, the row `agency_split` would pick.
+    # as two subqueries of the locking statement: one round trip fewer per view.
     rep = Representation.objects.filter(talent_id=OuterRef("twin__talent_id"), start__lte=day, end__gte=day).order_by(
         "-start", "-pk"
     )
@@ -299,25 +228,17 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
     )
 
 
-_LOCK_GRANTS = CompiledQuery(_grants_to_lock, twin_id=int, brand_id=int, day=date)
-# The ledger row of every view, through a statement compiled once: QuerySet.create rebuilt the model and
-# recompiled the INSERT each time (0.20-0.25 ms of Python per row on PostgreSQL; compiled 0.14-0.16).
-_APPEND_ROYALTY = CompiledInsert(RoyaltyEvent, (
-    "idempotency_key", "grant_id", "twin_id", "talent_id", "product_id", "brand_id", "channel", "territory",
-    "viewer_key", "billable", "non_billable_reason", "amount", "currency", "agency_id", "agency_rate",
-    "agency_commission", "talent_net", "at",
-))
-
-
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
                        at: datetime, key: str) -> RenderLicense:
     """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
     scope = product_scope(product)
+    if scope_slot(scope) is None:
+        raise ConsentDenied(NEVER_ON_TWIN, recordable=False)
     # The one lock of the gate: the twin's signed grants for this brand, in pk order. A revocation
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = _LOCK_GRANTS.objects(twin_id=twin_id, brand_id=scope.brand_id, day=at.date())
+    locked = _grants_to_lock(twin_id, scope.brand_id, at.date())
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
@@ -333,7 +254,7 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
 
     amount = grant.rate_per_view if billable else Decimal("0")
     agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
-    event = _APPEND_ROYALTY.create(
+    event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
         twin_id=twin.pk,
@@ -387,7 +308,7 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
     try:
         if channel not in _CHANNELS:
             raise ConsentDenied(DenialReason.CHANNEL)
-        if not (len(territory) == 2 and territory.isascii() and territory.isalpha()):
+        if not territory_is_valid(territory):
             raise ConsentDenied(DenialReason.TERRITORY)
         with transaction.atomic():
             return _decide_and_record(

@@ -5,14 +5,8 @@ same input gives the same bytes and the composite can be cached on disk. The vis
 provenance metadata are *not* part of the composite: they are stamped per licensed view by
 `stamp()`, because they carry the consent grant of that view.
 
-Which products go on a twin (the slot rule, shared with `selectors.twins_for_product`):
-
-- apparel, footwear and wearable accessories are worn in their slot (top, bottom, full-length,
-  outerwear, footwear, bag held in the hand, eyewear, wrist, jewellery, headwear, neck, waist, hands);
-- personal-care products, bottles, umbrellas and key chains are *held* in the twin's hand;
-- never on a twin: children's products (Boys/Girls: all twins are adults), intimate apparel and
-  swimwear (not drawn on a real person's likeness), gift sets, free items, home and sports
-  equipment. Those show the plain product illustration.
+Which products go on a twin, and in which slot, is the slot rule of `licensing.rules` (`twin_slot`):
+a product without a slot is drawn without a twin.
 """
 from __future__ import annotations
 
@@ -37,6 +31,7 @@ from shop.garments import (
     place,
 )
 
+from ..rules import twin_slot
 from . import figures
 from .figures import TwinSpec
 
@@ -46,7 +41,6 @@ SIZES: dict[str, tuple[int, int]] = {"card": (320, 400), "page": (640, 800)}
 SUPERSAMPLE = 2
 BACKGROUND_TOP = (243, 240, 235)
 BACKGROUND_FLOOR = (232, 227, 219)
-ADULT_GENDERS = {"Men", "Women", "Unisex"}
 
 
 @dataclass(frozen=True)
@@ -83,10 +77,9 @@ def product_spec(product) -> ProductSpec:
 
 
 def slot_for(spec: ProductSpec) -> str | None:
-    """Where the product goes on a twin, or None when it is never shown on a twin (see module doc)."""
-    if spec.gender not in ADULT_GENDERS:
-        return None
-    return spec.family.slot
+    """Where the product goes on a twin, or None when it is never shown on one (licensing.rules.twin_slot)."""
+    return twin_slot(gender=spec.gender, article_type=spec.article_type, sub_category=spec.sub_category,
+                     master_category=spec.master_category)
 
 
 # --- the Pillow emitter -----------------------------------------------------------------------------

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.urlreverse import reverse_one
+from django.urls import reverse
+
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
-from licensing.selectors import twins_covering
+from licensing.rules import may_appear_on_twin
+from licensing.selectors import twin_images_for_products
 from licensing.services import twin_label
 from shop.selectors import variants_of
 
 from .figures import POSES
-from .renderer import product_spec, slot_for
 from .tokens import ImageClaim, token_mint, viewer_hash
 
 STOREFRONT = "storefront"
@@ -23,18 +24,6 @@ class TwinImage:
     twin_id: int
     twin_name: str
     label: str
-
-
-def product_slot(product) -> str | None:
-    return slot_for(product_spec(product))
-
-
-def twins_for_product(*, product, channel: str, territory: str | None = None) -> list[DigitalTwin]:
-    """Twins whose consent covers the product *and* that the renderer puts it on (the slot rule in
-    licensing.showcase.renderer). Products never shown on a twin get no twins."""
-    if product_slot(product) is None:
-        return []
-    return twins_covering(product=product, channel=channel, territory=territory)
 
 
 def _product_sizes(product) -> set[str]:
@@ -82,13 +71,17 @@ def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[st
     return session.session_key, user is not None and not user.is_authenticated
 
 
-def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
+def _poses(twin: DigitalTwin) -> list[TwinPose]:
+    """The twin's poses in position order: from the prefetch the eligible twins come with
+    (licensing.selectors.twin_images_for_products), else one query."""
     prefetched = getattr(twin, "_prefetched_objects_cache", {}).get("poses")
     if prefetched is not None:
-        # A page of cards prefetches the poses of its twins (assistant.selectors.twins_for_products).
-        keys = [p.key for p in sorted(prefetched, key=lambda p: (p.position, p.pk))]
-    else:
-        keys = [k for k in TwinPose.objects.filter(twin=twin).order_by("position", "pk").values_list("key", flat=True)]
+        return sorted(prefetched, key=lambda p: (p.position, p.pk))
+    return list(TwinPose.objects.filter(twin=twin).order_by("position", "pk"))
+
+
+def twin_pose_key(twin: DigitalTwin, prefer: dict | None = None) -> str:
+    keys = [p.key for p in _poses(twin)]
     wanted = (prefer or {}).get("pose")
     if wanted and wanted in keys and wanted in POSES:
         return wanted
@@ -100,8 +93,7 @@ def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pos
     """The twin image's URL for this session. `anonymous`: nobody is logged in to it (the gate then needn't look)."""
     token = token_mint(ImageClaim(twin_id=twin.pk, pose=pose, catalog_id=product.catalog_id, channel=channel,
                                   size=size, viewer=viewer_hash(session_key), anonymous=anonymous))
-    # Signed tokens are URL-safe base64 and ":" only, which reverse() leaves unquoted.
-    return reverse_one("licensing:showcase:image", token)
+    return reverse("licensing:showcase:image", args=[token])
 
 
 def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,
@@ -111,7 +103,9 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
 
     Minting takes no licence: the royalty row is written when the URL is fetched. `anonymous` (for a bare
     session key): the caller knows nobody is logged in to that session."""
-    candidates = twins if twins is not None else twins_for_product(product=product, channel=channel)
+    if twins is None:
+        twins = twin_images_for_products(products=[product], channel=channel)[product.catalog_id]
+    candidates = twins
     if not candidates:
         return None
     chosen = next((t for t in candidates if t.pk == twin_id), None) if twin_id is not None else None
@@ -126,17 +120,16 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
 
 def see_it_on_context(*, request, product) -> dict:
     """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
-    twins = twins_for_product(product=product, channel=STOREFRONT)
+    twins = twin_images_for_products(products=[product], channel=STOREFRONT)[product.catalog_id]
     if not twins:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
-                              "fallback_reason": "never_on_twin" if product_slot(product) is None else "no_consent"}}
+                              "fallback_reason": "no_consent" if may_appear_on_twin(product) else "never_on_twin"}}
     requested = request.GET.get("twin", "")
     # isdigit() alone admits "²" and other digits int() refuses; only ASCII digits name a twin.
     twin_id = int(requested) if requested.isascii() and requested.isdigit() and len(requested) < 12 else None
     ranked = rank_twins(twins, product=product)
     chosen = next((t for t in ranked if t.pk == twin_id), ranked[0])
-    pose_rows = [(k, label) for k, label in TwinPose.objects.filter(twin=chosen).order_by("position", "pk")
-                 .values_list("key", "label") if k in POSES]
+    pose_rows = [(p.key, p.label) for p in _poses(chosen) if p.key in POSES]
     wanted = request.GET.get("pose", "")
     pose = wanted if wanted in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
     name = chosen.talent.display_name

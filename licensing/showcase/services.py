@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from licensing.models import TwinCapture
 from licensing.services import Viewer, license_view
@@ -35,6 +37,49 @@ def render_dir() -> Path:
     return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
 
 
+def render_storage() -> Storage:
+    """The render cache's storage: the `renders` alias of STORAGES when configured (an object store shared by
+    every machine, deploy/README.md), else a FileSystemStorage over render_dir()."""
+    if "renders" in settings.STORAGES:
+        return storages["renders"]
+    location = str(render_dir())
+    storage = _local_storages.get(location)
+    if storage is None:
+        storage = _local_storages[location] = FileSystemStorage(location=location)
+    return storage
+
+
+_local_storages: dict[str, FileSystemStorage] = {}
+
+
+def _cache_read(path: Path) -> bytes | None:
+    storage = render_storage()
+    if isinstance(storage, FileSystemStorage):
+        try:
+            return Path(storage.path(_cache_name(path))).read_bytes()
+        except FileNotFoundError:
+            return None
+    try:
+        with storage.open(_cache_name(path), "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def _cache_write(path: Path, data: bytes) -> None:
+    storage = render_storage()
+    if isinstance(storage, FileSystemStorage):
+        _write_atomic(Path(storage.path(_cache_name(path))), data)
+    else:
+        # An object store's PUT is atomic; the same name always holds the same bytes, so a race only wastes a write.
+        storage.save(_cache_name(path), ContentFile(data))
+
+
+def _cache_name(path: Path) -> str:
+    """A cache key (composite_path/stamped_path) as a storage name: relative to render_dir(), '/'-separated."""
+    return path.relative_to(render_dir()).as_posix()
+
+
 def composite_path(*, backend: RendererBackend, twin: TwinSpec, product: ProductSpec, pose: str, size: str) -> Path:
     """Cache path keyed by (twin, pose, product, renderer version); the file name also carries a
     fingerprint of what the drawing depends on, so an edited product or talent never hits a stale file."""
@@ -48,12 +93,11 @@ def composite_get(*, twin: TwinSpec, product: ProductSpec, pose: str, size: str,
     """The unlabelled composite from the disk cache, rendering it on a miss. (bytes, was_cached)."""
     backend = backend or get_backend()
     path = composite_path(backend=backend, twin=twin, product=product, pose=pose, size=size)
-    try:
-        return path.read_bytes(), True
-    except FileNotFoundError:
-        pass
+    cached = _cache_read(path)
+    if cached is not None:
+        return cached, True
     png = backend.render(twin=twin, product=product, pose=pose, size=size, captures=captures)
-    _write_atomic(path, png)
+    _cache_write(path, png)
     return png, False
 
 
@@ -90,13 +134,12 @@ def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = 
         provenance.pop(per_view, None)
     cpath = composite_path(backend=backend, twin=tw, product=ps, pose=pose, size=size)
     spath = stamped_path(cpath, label=licence.label, provenance=provenance)
-    try:
-        png, hit = spath.read_bytes(), True
-    except FileNotFoundError:
+    png, hit = _cache_read(spath), True
+    if png is None:
         composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
                                        captures=twin_captures(twin, backend))
         png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
-        _write_atomic(spath, png)
+        _cache_write(spath, png)
     return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
                          billable=licence.billable, label=licence.label, cache_hit=hit)
 
@@ -106,9 +149,17 @@ def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
     if isinstance(backend, LocalCompositorBackend):
         return ()
     return tuple(
-        CaptureRef(path=c.image.path, angle=c.angle, lighting=c.lighting, metadata=c.metadata or {})
+        CaptureRef(path=_capture_location(c.image), angle=c.angle, lighting=c.lighting, metadata=c.metadata or {})
         for c in TwinCapture.objects.filter(twin=twin).order_by("-captured_at", "pk") if c.image
     )
+
+
+def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
+    """A local path where the media storage has one (FileSystemStorage), else its URL (an object store)."""
+    try:
+        return image.path
+    except NotImplementedError:
+        return image.url
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:

@@ -6,14 +6,13 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
-from config.compiled import CompiledQuery
 from licensing.models import DigitalTwin
+from licensing.rules import NEVER_ON_TWIN
 from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request
 from shop.models import Product
 from shop.templatetags.shop_media import product_image_url
 
 from .backends import BackendError
-from .renderer import product_spec, slot_for
 from .services import showcase_render
 from .tokens import TokenInvalid, token_read
 
@@ -24,11 +23,12 @@ _PRODUCT_FIELDS = (
     "catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type__name",
     "article_type__sub_category__name", "article_type__sub_category__master__name", "colour__name", "colour__hex",
 )
-_PRODUCT = CompiledQuery(
-    lambda catalog_id: Product.objects.select_related("article_type__sub_category__master", "colour")
-    .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True)[:1],
-    catalog_id=int,
-)
+
+
+def _product(catalog_id: int) -> Product | None:
+    products = (Product.objects.select_related("article_type__sub_category__master", "colour")
+                .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True))
+    return next(iter(products[:1]), None)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -52,11 +52,9 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         claim = token_read(token, session_key=session_key)
     except TokenInvalid as exc:
         return _no_store(HttpResponseForbidden(f"This image link is not valid ({exc}).", content_type="text/plain"))
-    product = next(iter(_PRODUCT.objects(catalog_id=claim.catalog_id)), None)
+    product = _product(claim.catalog_id)
     if product is None:
         raise Http404("No such product.")
-    if slot_for(product_spec(product)) is None:
-        return _fallback(product, "never_on_twin")
     # The twin is read (with its talent) by the gate, inside the licensing transaction; the view needn't.
     twin = DigitalTwin(pk=claim.twin_id)
     # A URL minted for an anonymous session is fetched with that same key (token_read checked), so it is still
@@ -67,8 +65,8 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
         image = showcase_render(twin=twin, product=product, viewer=viewer, channel=claim.channel,
                                 pose=claim.pose, size=claim.size)
     except ConsentDenied as denied:
-        # Not recordable: the twin no longer exists.
-        return _fallback(product, denied.reason if denied.recordable else "no_twin")
+        # Not recordable: the product is never shown on a twin (the gate's slot rule), or the twin is gone.
+        return _fallback(product, denied.reason if denied.recordable or denied.reason == NEVER_ON_TWIN else "no_twin")
     except BackendError:
         log.exception("renderer backend failed for twin %s product %s", twin.pk, product.catalog_id)
         return _fallback(product, "render_failed")

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from django import template
-
-from config.urlreverse import reverse_one
+from django.urls import reverse
 
 register = template.Library()
 
@@ -11,7 +10,7 @@ register = template.Library()
 def illustration_url(product) -> str:
     # The version parameter changes whenever the product does, so the response can be immutable.
     version = int(product.updated_at.timestamp()) if getattr(product, "updated_at", None) else 0
-    return f"{reverse_one('shop:product_illustration', product.catalog_id)}?v={version}"
+    return f"{reverse('shop:product_illustration', args=[product.catalog_id])}?v={version}"
 
 
 @register.simple_tag

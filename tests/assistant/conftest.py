@@ -39,3 +39,13 @@ def catalogue(assistant_settings):  # type: ignore[no-untyped-def]
     products = assistant_catalogue_create()
     index_build(force=True)
     return products
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Every test starts with full buckets (per-address buckets would otherwise carry over in Redis)."""
+    from tests.ratelimits import rate_limits_reset
+
+    rate_limits_reset()
+    yield
+    rate_limits_reset()

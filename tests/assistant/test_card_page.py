@@ -1,16 +1,18 @@
-"""assistant.selectors.products_by_catalog_ids: the chat's page of products from two compiled statements."""
+"""assistant.selectors.products_by_catalog_ids: the chat's page of products in two statements."""
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assistant.selectors import PAGE_SLOTS, products_by_catalog_ids
+from assistant.selectors import products_by_catalog_ids
 from shop.models import Product
 from shop.selectors import variants_of
 from tests.factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
+
+PAGE_SLOTS = 10  # a chat page shows at most this many products
 
 
 def _seen(products: list[Product]) -> list[tuple[object, ...]]:
@@ -35,7 +37,7 @@ def products() -> list[Product]:
 def test_page_matches_the_orm_in_the_asked_order(products, count):
     # given ids in an order of the shopper's (not the database's)
     ids = [p.catalog_id for p in reversed(products[:count])]
-    # when the page is loaded (compiled on the first call, rebound on later ones)
+    # when the page is loaded
     got = products_by_catalog_ids(ids)
     # then the same products, relations and position-ordered variants as the ORM gives, in the asked order
     want = [Product.objects.select_related("brand", "article_type__sub_category__master", "colour").get(catalog_id=i)
@@ -46,7 +48,6 @@ def test_page_matches_the_orm_in_the_asked_order(products, count):
 
 def test_a_page_is_two_statements_and_reads_nothing_later(products):
     ids = [p.catalog_id for p in products[:PAGE_SLOTS]]
-    products_by_catalog_ids(ids)  # compile outside the count
     with CaptureQueriesContext(connection) as queries:
         page = products_by_catalog_ids(ids)
         _seen(page)
@@ -64,7 +65,7 @@ def test_unknown_unpublished_and_repeated_ids(products):
 
 
 def test_a_changed_product_shows_on_the_next_call(products):
-    # the compiled statement holds SQL only, never rows
+    # nothing is cached between calls
     first = products[0]
     products_by_catalog_ids([first.catalog_id])
     Product.objects.filter(pk=first.pk).update(name="Renamed Tee")

@@ -9,19 +9,19 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from tests.assistant.wsclient import WebsocketClient
 from django.contrib.sessions.backends.db import SessionStore
 
 from assistant.routing import websocket_urlpatterns
 from assistant.models import Conversation
 from assistant.services import DISCLOSURE
+from config.ws_origin import SameOriginValidator
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def app():  # type: ignore[no-untyped-def]
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    return SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
 async def connect(origin: bytes = b"http://testserver", cookie: str | None = None):  # type: ignore[no-untyped-def]
@@ -71,6 +71,8 @@ async def test_hello_discloses_ai_and_a_message_gets_one_whole_reply(catalogue):
     (json.dumps({"type": "message", "text": "   "}), "empty_message"),
     (json.dumps({"type": "action", "action": "launch"}), "unknown_action"),
     (json.dumps({"type": "message", "text": "x" * 9000}), "too_large"),
+    ("[" * 4000 + "]" * 4000, "too_deep"),  # issue 20: RecursionError in the parser killed the socket (1006)
+    ('{"type": "message", "text": "a", "x": ' + "[" * 33 + "]" * 33 + "}", "too_deep"),
 ])
 async def test_bad_frames_get_an_error_and_the_connection_survives(catalogue, frame, code):  # type: ignore[no-untyped-def]
     comm, connected = await connect()
@@ -98,6 +100,37 @@ async def test_a_foreign_origin_is_rejected(catalogue, settings):  # type: ignor
     settings.ALLOWED_HOSTS = ["testserver"]
     comm, connected = await connect(origin=b"http://evil.example")
     assert not connected
+
+
+@pytest.mark.parametrize(("origin", "trusted", "accepted"), [
+    (b"http://testserver", [], True),
+    (b"http://testserver:9999", [], False),  # issue 20: another port of an allowed host was accepted
+    (b"https://testserver", [], False),  # and another scheme
+    (b"http://evil.example", [], False),
+    (b"null", [], False),
+    (b"https://shop.example", ["https://shop.example"], True),
+    (b"https://a.shop.example", ["https://*.shop.example"], True),
+    (b"http://a.shop.example", ["https://*.shop.example"], False),
+    (b"https://shop.example:8443", ["https://shop.example"], False),
+])
+async def test_the_origin_must_match_scheme_host_and_port(catalogue, settings, origin, trusted, accepted):  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["testserver", "shop.example"]
+    settings.CSRF_TRUSTED_ORIGINS = trusted
+    comm, connected = await connect(origin=origin)
+    assert connected is accepted
+    if connected:
+        await comm.disconnect()
+
+
+async def test_a_secure_socket_accepts_only_its_https_origin(catalogue, settings):  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    for origin, accepted in ((b"https://testserver", True), (b"http://testserver", False)):
+        comm = WebsocketClient(app(), "/ws/assistant/", headers=[(b"origin", origin), (b"host", b"testserver")])
+        comm.scope["scheme"] = "wss"
+        connected, _ = await comm.connect()
+        assert connected is accepted
+        if connected:
+            await comm.disconnect()
 
 
 async def test_add_to_cart_needs_a_size_then_fills_the_shared_session_cart(catalogue):  # type: ignore[no-untyped-def]
@@ -366,3 +399,88 @@ async def test_a_connection_writes_nothing_until_the_first_message(catalogue):  
     await until(comm, "reply")
     assert await database_sync_to_async(Conversation.objects.count)() == before + 1
     await comm.disconnect()
+
+
+# --- issue 20: nesting, per-address limits, sockets without a session ---------------------------------
+
+
+async def test_a_deeply_nested_frame_never_skips_disconnect_cleanup(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    from assistant.consumers import AssistantConsumer
+
+    left: list[int] = []
+    original = AssistantConsumer.disconnect
+
+    async def disconnect(self, code):  # type: ignore[no-untyped-def]
+        left.append(code)
+        await original(self, code)
+
+    monkeypatch.setattr(AssistantConsumer, "disconnect", disconnect)
+    comm, _ = await connect()
+    await until(comm, "hello")
+    nested_but_fine = {"type": "message", "text": "men's watches", "extra": json.loads("[" * 30 + "]" * 30)}
+
+    await comm.send_to(text_data="{" * 2000 + "}" * 2000)
+    err = await comm.receive_json_from(timeout=10)
+    await comm.send_json_to(nested_but_fine)
+    reply, _ = await until(comm, "reply")
+    await comm.disconnect()
+
+    assert (err["type"], err["code"]) == ("error", "too_deep")
+    assert reply["type"] == "reply" and len(reply["products"]) == 3
+    assert len(left) == 1
+
+
+def test_the_nesting_scan_ignores_brackets_inside_strings():
+    from assistant.consumers import json_too_deep
+
+    assert not json_too_deep(json.dumps({"type": "message", "text": "[" * 5000}))
+    assert not json_too_deep('{"text": "\\"' + "[" * 40 + '"}')
+    assert json_too_deep("[" * 33 + "]" * 33) and not json_too_deep("[" * 32 + "]" * 32)
+
+
+async def _session_cookie() -> str:
+    session = SessionStore()
+    await database_sync_to_async(session.save)()
+    return f"sessionid={session.session_key}"
+
+
+async def test_sessions_from_one_address_share_a_budget(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    """Issue 20: each new socket (or session) had a fresh per-session bucket; an address now has one too."""
+    from assistant import consumers
+    from assistant.ratelimit import BucketPolicy
+
+    monkeypatch.setattr(consumers, "CLIENT_POLICY", BucketPolicy(rate_per_second=0.01, burst=3))
+    sockets = [(await connect(cookie=await _session_cookie()))[0] for _ in range(4)]
+    codes = []
+    for comm in sockets:
+        await until(comm, "hello")
+        await comm.send_json_to({"type": "nonsense"})
+        codes.append((await comm.receive_json_from(timeout=10))["code"])
+        await comm.disconnect()
+
+    assert codes == ["unknown_type", "unknown_type", "unknown_type", "rate_limited"]
+
+
+async def test_sockets_without_a_session_write_rows_within_a_budget_per_address(catalogue, monkeypatch):  # type: ignore[no-untyped-def]
+    """Issue 20: every cookieless (or made-up cookie) socket wrote a session and a conversation row."""
+    from django.contrib.sessions.models import Session
+
+    from assistant import consumers
+    from assistant.ratelimit import BucketPolicy
+
+    monkeypatch.setattr(consumers, "NEW_SESSION_POLICY", BucketPolicy(rate_per_second=0.01, burst=2))
+    count = database_sync_to_async(lambda: (Session.objects.count(), Conversation.objects.count()))
+    before = await count()
+    made_up = "sessionid=madeupsessionkey0123456789abcd"
+    answers = []
+    for cookie in (None, None, None, made_up):
+        comm, _ = await connect(cookie=cookie)
+        await until(comm, "hello")
+        await comm.send_json_to({"type": "message", "text": "men's watches"})
+        answer, _ = await until(comm, "reply")
+        answers.append(answer["type"] if answer["type"] == "reply" else answer["code"])
+        await comm.disconnect()
+
+    assert answers == ["reply", "reply", "rate_limited", "rate_limited"]
+    assert await count() == (before[0] + 2, before[1] + 2)
+    assert not await Conversation.objects.filter(session_key="madeupsessionkey0123456789abcd").aexists()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 
 from licensing.models import ConsentEvent, ConsentGrant, DeniedView, RoyaltyEvent
@@ -107,3 +107,45 @@ def test_a_whole_database_flush_still_works_between_transactional_tests():
 def test_the_previous_flush_emptied_the_ledger():
     assert RoyaltyEvent.objects.count() == 0
     assert DigitalTwinFactory().pk
+
+
+# --- a twin's talent and a talent's user never change (issue 20) ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_twin_cannot_be_moved_to_another_talent():
+    from licensing.models import DigitalTwin
+    from tests.factories import TalentFactory
+
+    twin = DigitalTwinFactory()
+    other = TalentFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DigitalTwin.objects.filter(pk=twin.pk).update(talent=other)
+    twin.talent = other
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE licensing_digitaltwin SET talent_id = %s WHERE id = %s", [other.pk, twin.pk])
+
+    assert DigitalTwin.objects.get(pk=twin.pk).talent_id != other.pk
+    DigitalTwin.objects.filter(pk=twin.pk).update(name="Renamed")  # every other column stays editable
+    assert DigitalTwin.objects.get(pk=twin.pk).name == "Renamed"
+
+
+@pytest.mark.django_db
+def test_a_talent_cannot_be_given_another_login():
+    from licensing.models import Talent
+    from tests.factories import TalentFactory
+
+    talent = TalentFactory()
+    intruder = UserFactory(username="intruder")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Talent.objects.filter(pk=talent.pk).update(user=intruder)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE licensing_talent SET user_id = %s WHERE id = %s", [intruder.pk, talent.pk])
+
+    assert Talent.objects.get(pk=talent.pk).user_id == talent.user_id
+    Talent.objects.filter(pk=talent.pk).update(pronouns="they/them")
+    assert Talent.objects.get(pk=talent.pk).pronouns == "they/them"

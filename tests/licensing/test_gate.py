@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from licensing.models import DeniedView, GrantStatus, RoyaltyEvent
-from licensing.selectors import twins_covering
+from licensing.rules import grant_failure
+from licensing.selectors import product_scope, twin_images_for_products
 from licensing.services import DIGITAL_SOURCE_TYPE, ConsentDenied, Viewer, license_view
 from tests.factories import (
     AgencyFactory,
@@ -140,8 +141,23 @@ def test_innerwear_exclusion_blocks_briefs_but_not_tees(shopper):
     briefs = innerwear_product(grant.brand)
 
     assert license_view(twin=grant.twin, product=tee, viewer=shopper, channel="storefront").billable
-    assert deny(twin=grant.twin, product=briefs, viewer=shopper, channel="storefront") == "category"
+    # the consent terms exclude the briefs ...
+    assert grant_failure(grant, scope=product_scope(briefs), channel="storefront", territory="US",
+                         at=timezone.now()) == (4, "category")
     assert RoyaltyEvent.objects.count() == 1
+
+
+def test_the_gate_refuses_a_product_never_shown_on_a_twin_whatever_the_consent(shopper):
+    # given a grant with no exclusions at all, and briefs (intimate apparel: never on a real person's likeness)
+    grant = ConsentGrantFactory()
+    briefs = innerwear_product(grant.brand)
+    # when the gate is asked, then the slot rule refuses before any consent is consulted
+    assert deny(twin=grant.twin, product=briefs, viewer=shopper, channel="storefront") == "never_on_twin"
+    # and nothing is written: no royalty, no cap taken, and no refusal in the talent's log (not a consent matter)
+    assert RoyaltyEvent.objects.count() == 0
+    assert DeniedView.objects.count() == 0
+    grant.refresh_from_db()
+    assert grant.billable_views == 0
 
 
 def test_unknown_channel_is_denied(grant, product, shopper):
@@ -263,7 +279,11 @@ def test_an_idempotency_key_reused_for_another_view_is_refused(grant, product, s
     assert RoyaltyEvent.objects.count() == 1
 
 
-# --- twins_covering -----------------------------------------------------------------------------
+# --- twin_images_for_products: which twins may a product be shown on ------------------------------
+
+
+def twins_covering(*, product, channel: str, territory: str | None = None) -> list:
+    return twin_images_for_products(products=[product], channel=channel, territory=territory)[product.catalog_id]
 
 
 def test_twins_covering_lists_only_twins_whose_consent_covers_the_view():
@@ -290,11 +310,15 @@ def test_twins_covering_sees_a_revocation_immediately(grant, product):
     assert twins_covering(product=product, channel="storefront") == []
 
 
-def test_twins_covering_query_count_is_constant(django_assert_max_num_queries):
+def test_twins_covering_query_count_is_constant(django_assert_max_num_queries, django_assert_num_queries):
     product = ProductFactory(brand=BrandFactory(name="Counted Brand"))
     for _ in range(5):
         ConsentGrantFactory(brand=product.brand)
-    with django_assert_max_num_queries(2):
+    # cold: the coverage token, the brand's signed grants, their twins with talents, the twins' poses
+    with django_assert_max_num_queries(4):
+        assert len(twins_covering(product=product, channel="storefront")) == 5
+    # warm: the token only, however many twins
+    with django_assert_num_queries(1):
         assert len(twins_covering(product=product, channel="storefront")) == 5
 
 

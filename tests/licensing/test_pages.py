@@ -129,8 +129,41 @@ def test_csv_month_filter_is_validated(client, world):
     client.force_login(world["b"].user)
     month = world["last_year"].strftime("%Y-%m")
     assert len(_csv(client.get(f"/talent/earnings.csv?month={month}"))) == 2
-    for bad in ("2026-13", "26-01", "x", "2026-1"):
-        assert client.get(f"/talent/earnings.csv?month={bad}").status_code == 400
+    for bad in ("2026-13", "26-01", "x", "2026-1", "0001-01", "1999-12", "2101-01"):
+        response = client.get(f"/talent/earnings.csv?month={bad}")
+        assert (response.status_code, response["Content-Type"]) == (400, "text/plain")
+        assert response.content == b"month must look like 2026-11 (years 2000 to 2100)"
+
+
+def test_csv_month_at_the_end_of_the_calendar_is_refused_up_front(client, world):
+    # Issue 20: 9999-12 passed the form, the headers went out, then the month after it crashed the stream.
+    client.force_login(world["b"].user)
+    response = client.get("/talent/earnings.csv?month=9999-12")
+    assert response.status_code == 400 and not response.streaming
+
+
+def test_csv_streams_without_buffering_under_asgi(client, world):
+    """Issue 20: under ASGI Django read a sync iterator whole into memory (with a warning) before sending."""
+    import warnings
+
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    client.force_login(world["b"].user)
+    expected = b"".join(client.get("/talent/earnings.csv").streaming_content)
+    asgi = AsyncClient()
+    asgi.force_login(world["b"].user)
+
+    async def fetch():  # type: ignore[no-untyped-def]
+        response = await asgi.get("/talent/earnings.csv")
+        return response, [chunk async for chunk in response.streaming_content]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "must consume synchronous iterators" would raise here
+        response, chunks = async_to_sync(fetch)()
+
+    assert response.status_code == 200 and response.is_async
+    assert b"".join(chunks) == expected and expected.count(b"\n") == 3
 
 
 def test_sign_page_flow_with_a_wrong_then_right_name(client, world):
@@ -168,9 +201,10 @@ def test_revoke_needs_a_confirmation_post_and_then_the_twin_disappears(client, w
     assert client.post(url).status_code == 302
     grant.refresh_from_db()
     assert grant.status == GrantStatus.REVOKED
-    from licensing.selectors import twins_covering
+    from licensing.selectors import twin_images_for_products
 
-    assert grant.twin not in twins_covering(product=world["product"], channel="storefront")
+    product = world["product"]
+    assert grant.twin not in twin_images_for_products(products=[product], channel="storefront")[product.catalog_id]
 
 
 def test_agency_sees_only_its_roster(client, world):

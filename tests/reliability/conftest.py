@@ -55,12 +55,12 @@ def _isolated_renders(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """The websocket limiter is per process; every test starts with full buckets."""
-    from assistant import ratelimit
+    """Every test starts with full buckets (per-address buckets would otherwise carry over in Redis)."""
+    from tests.ratelimits import rate_limits_reset
 
-    ratelimit._limiters.clear()
+    rate_limits_reset()
     yield
-    ratelimit._limiters.clear()
+    rate_limits_reset()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from licensing.models import ConsentGrant, GrantStatus, RoyaltyEvent
+from tests.reliability.admin_forms import change_form_data
 from tests.reliability.conftest import ROLES, World
 from tests.reliability.wsclient import WsClient
 
@@ -98,6 +99,25 @@ GET_MATRIX: list[tuple[str, UrlFn, dict[str, int]]] = [
     ("healthz", lambda w: "/healthz", everyone(200)),
     ("readyz", lambda w: "/readyz", everyone(200)),
 ]
+
+ADMIN_ROWS: list[tuple[str, UrlFn, dict[str, int]]] = [
+    # twins and talent: a merchandiser given change_digitaltwin / change_talent (the demo's merchandiser group
+    # has them) sees the forms; neither form offers whose likeness or whose login (tested below).
+    ("admin twin change", lambda w: f"/admin/licensing/digitaltwin/{w.grant_a.twin_id}/change/", STAFF_ADMIN),
+    ("admin talent change", lambda w: f"/admin/licensing/talent/{w.talent_a.pk}/change/", STAFF_ADMIN),
+]
+GET_MATRIX += ADMIN_ROWS
+
+
+@pytest.fixture
+def world(world: World) -> World:
+    from django.contrib.auth.models import Permission
+
+    world.users["merchandiser"].user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="licensing", codename__in=["view_digitaltwin", "change_digitaltwin",
+                                                            "view_talent", "change_talent"]))
+    return world
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_get_matrix(world: World, role: str) -> None:
@@ -292,18 +312,60 @@ async def test_ws_anonymous_without_cookie_gets_its_own_session(world: World, ws
 
 @pytest.mark.django_db(transaction=True)
 async def test_ws_foreign_origin_is_refused(world: World, settings: Any) -> None:
-    from channels.auth import AuthMiddlewareStack
-    from channels.routing import URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
+    from config.asgi import application
 
-    from assistant.routing import websocket_urlpatterns
-
+    app = application.application_mapping["websocket"]
     settings.ALLOWED_HOSTS = ["testserver", "shop.example"]
-    app = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-    evil = await _connect(app, None, origin=b"https://evil.example")
-    connected, _ = await evil.connect()
-    assert not connected
-    good = await _connect(app, None, origin=b"https://shop.example")
-    connected, _ = await good.connect()
-    assert connected
-    await good.disconnect()
+    settings.CSRF_TRUSTED_ORIGINS = ["https://shop.example"]
+    for origin, accepted in ((b"https://evil.example", False), (b"http://testserver:9999", False),
+                             (b"https://testserver", False), (b"http://shop.example", False),
+                             (b"https://shop.example", True), (b"http://testserver", True)):
+        comm = await _connect(app, None, origin=origin)
+        connected, _ = await comm.connect()
+        assert connected is accepted, origin
+        if connected:
+            await comm.disconnect()
+
+
+# --- whose likeness, whose login: fixed at creation ----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["merchandiser", "superuser"])
+def test_admin_twin_form_cannot_move_a_twin_to_another_talent(world: World, role: str) -> None:
+    """Issue 20: saving Amara's twin with talent = Bo showed her likeness labelled as Bo, under her grant."""
+    from licensing.models import DigitalTwin
+
+    client = world.client(role)
+    url = f"/admin/licensing/digitaltwin/{world.grant_a.twin_id}/change/"
+    page = client.get(url)
+    data = {**change_form_data(page), "talent": str(world.talent_b.pk), "name": "Renamed twin"}
+
+    response = client.post(url, data)
+
+    assert "talent" not in page.context["adminform"].form.fields  # shown read-only, never as an input
+    assert response.status_code == 302, response.content.decode()[:2000]
+    twin = DigitalTwin.objects.get(pk=world.grant_a.twin_id)
+    assert (twin.talent_id, twin.name) == (world.talent_a.pk, "Renamed twin")  # the rest of the form still saves
+
+
+def test_admin_talent_form_cannot_point_a_talent_at_another_login(world: World) -> None:
+    """Issue 20's superuser variant: pointing Kenji's Talent.user at one's own account to sign as him."""
+    from licensing.models import Talent
+
+    client = world.client("superuser")
+    url = f"/admin/licensing/talent/{world.talent_a.pk}/change/"
+    page = client.get(url)
+    data = {**change_form_data(page), "user": str(world.users["superuser"].pk), "pronouns": "she/her"}
+
+    response = client.post(url, data)
+
+    assert "user" not in page.context["adminform"].form.fields
+    assert response.status_code == 302, response.content.decode()[:2000]
+    talent = Talent.objects.get(pk=world.talent_a.pk)
+    assert (talent.user_id, talent.pronouns) == (world.users["talent_a"].pk, "she/her")
+
+
+def test_admin_add_forms_still_choose_the_talent_and_the_login(world: World) -> None:
+    client = world.client("superuser")
+    assert "talent" in client.get("/admin/licensing/digitaltwin/add/").context["adminform"].form.fields
+    assert "user" in client.get("/admin/licensing/talent/add/").context["adminform"].form.fields

@@ -125,7 +125,8 @@ def test_checkout_form(world: World, full_name: str, email: str, address: str) -
     client = Client()
     assert client.post(f"/products/{world.product.catalog_id}/add-to-cart/", {"size": "M"}).status_code == 302
     before, stock_before = counts(), stock()
-    response = client.post("/checkout/", {"full_name": full_name, "email": email, "address": address})
+    response = client.post("/checkout/", {"full_name": full_name, "email": email, "address_line1": address,
+                                          "city": address, "postcode": address[:20], "country": address})
     assert response.status_code in (302, 400)
     after = counts()
     variant = world.product.variants.get()
@@ -234,3 +235,36 @@ def test_every_nasty_string_in_every_listing_param_at_once(world: World, value: 
     response = Client().get("/products/", {p: value for p in LISTING_PARAMS})
     assert response.status_code == 200
     no_raw_markup(response, [value])
+
+
+@FUZZ_SMALL
+@given(value=st.one_of(hostile_text, st.integers(-(10**20), 10**20).map(str), st.sampled_from(["OTHER", "SELF"])),
+       form=st.sampled_from(["twin", "talent"]), role=st.sampled_from(["merchandiser", "superuser"]))
+def test_admin_twin_and_talent_forms_never_change_identity(world: World, value: str, form: str, role: str) -> None:
+    """Whatever is posted as a twin's talent or a talent's user, the change form leaves it as it was."""
+    from django.contrib.auth.models import Permission
+
+    from licensing.models import DigitalTwin, Talent
+    from tests.reliability.admin_forms import change_form_data
+
+    tally("fuzz:http admin twin/talent identity")
+    world.users["merchandiser"].user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="licensing", codename__in=["change_digitaltwin", "change_talent"]))
+    client = world.client(role)
+    twin_id, field = world.grant_a.twin_id, ("talent" if form == "twin" else "user")
+    url = (f"/admin/licensing/digitaltwin/{twin_id}/change/" if form == "twin"
+           else f"/admin/licensing/talent/{world.talent_a.pk}/change/")
+    page = client.get(url)
+    if page.status_code != 200:  # a merchandiser without superuser rights may not see talent rows at all
+        assert page.status_code in (302, 403)
+        return
+    other = {"OTHER": world.talent_b.pk if form == "twin" else world.users["talent_b"].pk,
+             "SELF": world.users[role].pk}
+    before = (DigitalTwin.objects.get(pk=twin_id).talent_id, Talent.objects.get(pk=world.talent_a.pk).user_id)
+    ledger = counts()
+
+    response = client.post(url, {**change_form_data(page), field: str(other.get(value, value))})
+
+    assert response.status_code in (200, 302)
+    assert (DigitalTwin.objects.get(pk=twin_id).talent_id, Talent.objects.get(pk=world.talent_a.pk).user_id) == before
+    assert counts() == ledger

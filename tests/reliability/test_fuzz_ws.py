@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from assistant import ratelimit
 from assistant.consumers import ACTIONS, MAX_FRAME_BYTES
 from assistant.models import Conversation, Turn
+from tests.ratelimits import rate_limits_reset
 from tests.reliability.counting import tally
 from tests.reliability.strategies import FUZZ_SMALL, NASTY_STRINGS, hostile_text, json_values
 from tests.reliability.wsclient import WsClient
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 KNOWN_ERRORS = {"unsupported_frame", "too_large", "bad_json", "bad_message", "rate_limited", "unknown_action",
                 "unknown_type", "empty_message", "message_too_long", "bad_product", "not_found", "size_required",
-                "cart", "bad_action", "bad_twin", "busy"}
+                "cart", "bad_action", "bad_twin", "busy", "too_deep"}
 ALIVE = json.dumps({"type": "ping-that-does-not-exist"})
 
 
@@ -61,7 +62,7 @@ async def _exchange(frames: list[tuple[str, Any]]) -> list[list[dict[str, Any]]]
 
 
 def _run(frames: list[tuple[str, Any]]) -> list[list[dict[str, Any]]]:
-    ratelimit._limiters.clear()  # each example is a new visitor with a full bucket
+    rate_limits_reset()  # each example is a new visitor with full buckets
     turns_before = Turn.objects.count()
     # The consumer runs its DB work on this thread's connection, inside the test transaction; channels
     # would close that connection between frames (a real server's hygiene), so keep it for the test.

@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from licensing.models import ConsentEvent, ConsentGrant, DeniedView, RoyaltyEvent
 from licensing.selectors import monthly_statements
-from licensing.services import ConsentDenied, Viewer, grant_propose, grant_revoke, grant_sign, license_view
+from licensing.services import (
+    ConsentDenied,
+    Viewer,
+    grant_amend,
+    grant_propose,
+    grant_revoke,
+    grant_sign,
+    license_view,
+)
 from tests.reliability.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +127,55 @@ def test_a_view_after_revocation_is_reported(ledger: World) -> None:
     with pytest.raises(CommandError):
         call_command("reconcile_ledger", stdout=out)
     assert f"royalty event #{event.pk}: view at" in out.getvalue() and "was revoked" in out.getvalue()
+
+
+def _amend_and_sign(world: World, grant: ConsentGrant, talent_role: str, name: str, **changes: Any) -> ConsentGrant:
+    new = grant_amend(grant=grant, proposed_by=world.users["superuser"], **changes)
+    return grant_sign(grant=new, user=world.users[talent_role], typed_name=name, shown_terms_sha256=new.terms_sha256)
+
+
+def test_the_amendment_workflow_keeps_the_ledger_reconciled(ledger: World) -> None:
+    """Issue 20 item 4: the cap runs across a consent's versions, so a signed amendment starts from the count
+    its predecessor reached; reconcile counts the same way."""
+    b1 = ConsentGrant.objects.get(pk=ledger.grant_b.pk)
+    assert (b1.view_cap, b1.billable_views) == (3, 3)
+    b2 = _amend_and_sign(ledger, b1, "talent_b", "Bo Berg", view_cap=5, rate_per_view=Decimal("0.0400"))
+    for i in range(4):
+        try:
+            license_view(twin=b2.twin, product=ledger.product, viewer=Viewer(key=f"s:b2-{i}"), channel="storefront")
+        except ConsentDenied:
+            pass
+    a1 = ConsentGrant.objects.get(pk=ledger.grant_a.pk)
+    a2 = _amend_and_sign(ledger, a1, "talent_a", "Amara Okafor", rate_per_view=Decimal("0.0200"))
+    license_view(twin=a2.twin, product=ledger.product, viewer=Viewer(key="s:a2"), channel="storefront")
+
+    out = run("reconcile_ledger")
+
+    assert "ledger reconciled: 0 differences" in out
+    assert ConsentGrant.objects.get(pk=b2.pk).billable_views == 5  # 3 carried + 2 of its own, then the cap
+    assert RoyaltyEvent.objects.filter(grant=b2, billable=True).count() == 2
+    assert ConsentGrant.objects.get(pk=a2.pk).billable_views == a1.billable_views + 1
+    assert "counted across this consent and the earlier versions it amends" in b2.terms_text
+
+
+def test_an_amendment_lowering_the_cap_below_the_count_reconciles(ledger: World) -> None:
+    a1 = ConsentGrant.objects.get(pk=ledger.grant_a.pk)
+    assert a1.billable_views > 2
+    a2 = _amend_and_sign(ledger, a1, "talent_a", "Amara Okafor", view_cap=2)
+    with pytest.raises(ConsentDenied):
+        license_view(twin=a2.twin, product=ledger.product, viewer=Viewer(key="s:late"), channel="storefront")
+
+    assert ConsentGrant.objects.get(pk=a2.pk).billable_views == 2
+    assert "ledger reconciled: 0 differences" in run("reconcile_ledger")
+
+
+def test_an_sql_un_revoke_is_reported(ledger: World) -> None:
+    ConsentGrant.objects.filter(pk=ledger.revoked_a.pk).update(status="signed", revoked_at=None)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("reconcile_ledger", stdout=out)
+    assert (f"grant #{ledger.revoked_a.pk}: status 'signed' but its consent-event log says 'revoked'"
+            in out.getvalue())
 
 
 # --- backup and restore ----------------------------------------------------------------------------
