@@ -158,6 +158,26 @@ def read_control(work: str, u: Understanding, pending: Concept | None) -> str:
 # --- stage 2: intent ---------------------------------------------------------------------------------
 
 
+_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?:(\d|two|three)\s+)?(cheapest|least expensive|most expensive|priciest)\b")
+_ACTIONS = ((_ADD_RE, "add_to_cart"), (REMOVE_RE, "remove_from_cart"), (_COMPARE_RE, "compare"), (OUTFIT_RE, "outfit"),
+            (_MORE_LIKE_RE, "more_like"))
+
+
+def _read_superlative(work: str, u: Understanding) -> str | None:
+    """"Which one is cheapest", "compare the two cheapest": positions among the shown products (the pipeline
+    resolves them by price), never a price filter."""
+    m = _SUPERLATIVE.search(work)
+    if not m or not (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
+        return None
+    u.superlative = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
+    said = m.group(1) or "1"
+    count = {"two": 2, "three": 3}.get(said) or int(said)
+    u.references = [0] * max(1, min(count, 3))
+    if u.intent == "search":
+        u.intent = "compare" if count > 1 else "pick"
+    return _blank(work, m.span())
+
+
 def read_intent(work: str, u: Understanding) -> str:
     if u.intent == "question":
         return work
@@ -165,26 +185,12 @@ def read_intent(work: str, u: Understanding) -> str:
     if twin:
         u.intent, u.twin_request = "twin", (twin.group(1) or twin.group(2) or "another")
         return _blank(work, twin.span())
-    if _ADD_RE.search(work):
-        u.intent = "add_to_cart"
-    elif REMOVE_RE.search(work) and re.search(r"\b(cart|bag|basket|it|that|this)\b", work):
-        u.intent = "remove_from_cart"
-    elif _COMPARE_RE.search(work):
-        u.intent = "compare"
-    elif OUTFIT_RE.search(work):
-        u.intent = "outfit"
+    u.intent = next((intent for pattern, intent in _ACTIONS if pattern.search(work)), "search")
+    if u.intent == "outfit":
         work = OUTFIT_RE.sub(" ", work)
-    elif _MORE_LIKE_RE.search(work):
-        u.intent = "more_like"
-    superlative = re.search(r"\b(?:the\s+)?(?:(\d|two|three)\s+)?(cheapest|least expensive|most expensive|priciest)\b", work)
-    if superlative and (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
-        u.superlative = "cheapest" if superlative.group(2) in ("cheapest", "least expensive") else "priciest"
-        count = {"two": 2, "three": 3}.get(superlative.group(1) or "", int(superlative.group(1) or 1)
-                                           if (superlative.group(1) or "").isdigit() else 1)
-        u.references = [0] * max(1, min(count, 3))  # filled in by the pipeline from the shown prices
-        if u.intent == "search":
-            u.intent = "compare" if count > 1 else "pick"
-        return _blank(work, superlative.span())
+    rest = _read_superlative(work, u)
+    if rest is not None:
+        return rest
     if _CHEAPER_RE.search(work) and not re.search(MONEY.replace(r"\$?\s*", r"\$\s*"), work):
         u.intent = "cheaper" if u.intent == "search" else u.intent
         u.understood.append("cheaper")
@@ -367,8 +373,7 @@ def _exclude(u: Understanding, concept: Concept) -> None:
     u.understood.append(f"not {concept.label}")
 
 
-def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
-    """Kinds of product, who it is for, colours, brands: exact. Negated colours and brands are exclusions."""
+def _limit_values(scan: Scan, u: Understanding) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for _pos, c, neg in scan.found:
         if c.kind in ("usage", "season"):
@@ -377,34 +382,42 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
             if c.kind in ("colour", "brand"):
                 _exclude(u, c)
             continue
-        key = {"category": "article_types"}.get(c.kind, c.kind + "s")
-        bucket = values.setdefault(key, [])
+        bucket = values.setdefault({"category": "article_types"}.get(c.kind, c.kind + "s"), [])
         bucket.extend(v for v in c.values if v not in bucket)
         u.understood.append(c.label)
-    kinds = [(c, neg) for _p, c, neg in scan.found]
-    types = [c for c, neg in kinds if c.kind == "article_type" and not neg]
-    categories = [c for c, neg in kinds if c.kind == "category" and not neg]
-    usages = [v for c, neg in kinds if c.kind == "usage" and not neg for v in c.values]
-    if categories and usages and not types:
-        # "shoes for the office": the catalogue sells "Formal Shoes", so the shopper named that kind
-        specific = [f"{usage} {cat.label}" for usage in usages for cat in categories
-                    if f"{usage} {cat.label}" in vocab.article_types]
-        if specific:
-            values["article_types"] = specific
-    elif types and categories:  # an explicit article type beats a broad category ("sports shoes" + "footwear")
-        values["article_types"] = [v for c in types for v in c.values]
+    return values
+
+
+def _named_types(scan: Scan, vocab: Vocabulary) -> list[str] | None:
+    """The article types a category narrows to: "shoes for the office" names Formal Shoes (the catalogue sells
+    that kind), and an explicit type beats a broad category in the same message ("sports shoes" + "footwear")."""
+    wanted = [c for _p, c, neg in scan.found if not neg]
+    types = [v for c in wanted if c.kind == "article_type" for v in c.values]
+    categories = [c.label for c in wanted if c.kind == "category"]
+    if types:
+        return types if categories else None
+    usages = [v for c in wanted if c.kind == "usage" for v in c.values]
+    specific = [f"{u} {c}" for u in usages for c in categories if f"{u} {c}" in vocab.article_types]
+    return specific or None
+
+
+def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
+    """Kinds of product, who it is for, colours, brands: exact. Negated colours and brands are exclusions."""
+    values = _limit_values(scan, u)
+    named = _named_types(scan, vocab)
+    if named:
+        values["article_types"] = named
     if "article_types" not in values and "denim" in scan.toks and "Jeans" in vocab.article_types:
         values["article_types"] = ["Jeans"]  # "a denim for him": the cloth alone means jeans
         scan.consumed[scan.toks.index("denim")] = True
     clash = [c for c in values.get("colours", []) if c in u.exclude_colours]
-    if clash:
+    if clash:  # "red but not red": the exclusion holds, and the reply says so
         u.contradictions.extend(clash)
         values["colours"] = [c for c in values["colours"] if c not in clash]
         if not values["colours"]:
             del values["colours"]
     u.set_values = values
-    if scan.found and _ADD_MODE_RE.search(" ".join(scan.toks)):
-        u.add_mode = True
+    u.add_mode = bool(scan.found and _ADD_MODE_RE.search(" ".join(scan.toks)))
 
 
 # --- stage 7: wishes ---------------------------------------------------------------------------------
