@@ -15,6 +15,7 @@ import numpy as np
 from . import llm as llm_mod
 from .outfits import complete, types_by_role
 from .retrieval.index import Snapshot, get_snapshot
+from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.dialogue import Wishes, apply_understanding, fold_carry, fold_wishes, is_new_topic
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
@@ -126,10 +127,26 @@ def _person_fits(snap: Snapshot, filters: Filters, u: Understanding, notes: list
     not turned into a dead end ("a summer dress" after a gift for dad)."""
     if not filters.genders or not filters.article_types or u.set_values.get("genders"):
         return
-    if snap.count(snap.mask(filters)) == 0 and snap.count(snap.mask(filters, without="genders")):
+    kind = Filters(genders=filters.genders, article_types=filters.article_types)
+    if snap.count(snap.mask(kind)) == 0 and snap.count(snap.mask(kind, without="genders")):
         notes.append(f"{' or '.join(filters.article_types)} aren't sold for "
                      f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range.")
         filters.genders = []
+
+
+def _widen_shade(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A shade the shopper named ("off-white", "tan") that no product of the kind carries widens to its colour
+    family, and the reply says so: the shade was our reading of a colour word, the family is what they said."""
+    if not filters.colours or snap.count(snap.mask(filters)):
+        return
+    family = next((members for members in COLOUR_FAMILIES.values() if set(filters.colours) < set(members)), None)
+    if family is None:
+        return
+    wider = filters.model_copy(update={"colours": [c for c in family if c not in filters.exclude_colours]})
+    if snap.count(snap.mask(wider)):
+        notes.append(f"No {' or '.join(c.lower() for c in filters.colours)} ones, so here are the closest "
+                     f"shades ({', '.join(c.lower() for c in wider.colours)}).")
+        filters.colours = wider.colours
 
 
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
@@ -237,6 +254,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     _confirm_relax(ctx, u, filters, notes)
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
     _person_fits(snap, filters, u, notes)
+    _widen_shade(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u):
         notes.append(note)
