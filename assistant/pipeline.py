@@ -60,6 +60,7 @@ class TurnContext:
     carry: dict[str, Any] = field(default_factory=dict)  # the shopper's own size and budget
     answer: dict[str, Any] | None = None  # a question or a cart/twin action instead of a search
     outfit: Outfit | None = None
+    answered: bool = False  # the notes answer the message (e.g. "we don't sell sofas"): no generic prompt
     # True while the turn runs as the LangChain sequence (run_turn): the retriever is then invoked as a
     # runnable too, so a trace shows its documents.
     traced: bool = False
@@ -244,7 +245,7 @@ def reply(ctx: TurnContext) -> TurnContext:
     elif not ctx.show_products:
         if u is not None and u.reset:
             parts.append("Starting over. What are you looking for?")
-        elif ctx.pending and ctx.pending.get("type") == "concept":
+        elif (ctx.pending and ctx.pending.get("type") == "concept") or ctx.answered:
             pass
         else:
             parts.append("Tell me what you're looking for: a kind of product, who it's for, a colour, a budget "

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import llm as llm_mod
-from .outfits import complete, types_by_role
+from .outfits import OUTER, complete, types_by_role
 from .retrieval.index import Snapshot, get_snapshot
+from .understanding import lexicon
 from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.dialogue import Wishes, apply_understanding, fold_carry, fold_wishes, is_new_topic
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
@@ -84,6 +85,25 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
         return False
     ctx.filters = Filters.from_public(ctx.state.get("filters"))
     ctx.show_products = False
+    return True
+
+
+def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
+    """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
+    read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
+            or u.confirm is not None or u.clarify is not None or u.semantic)
+    if read:
+        return False
+    text = normalise(ctx.text)
+    words = re.findall(r"[a-z]+", text)
+    known = [w for w in words if w in lexicon.STOPWORDS or w in lexicon.DESCRIPTIVE_WORDS]
+    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2):
+        return False  # "show me", "something nice", "a laptop": ordinary words or one thing to look up
+    shown = f' ("{" ".join(u.unknown_words[:4])}")' if u.unknown_words else ""
+    ctx.notes = [f"Sorry, I didn't understand that{shown}. I understand English shopping requests, for example "
+                 "\"black sneakers for men under $60\"."]
+    ctx.filters = Filters.from_public(ctx.state.get("filters"))
+    ctx.show_products, ctx.answered = False, True
     return True
 
 
@@ -171,18 +191,28 @@ def _outfit(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filter
     snap, vocab = ctx.snapshot, ctx.vocab
     assert snap is not None and vocab is not None
     anchor = refs[0] if refs else ctx.state.get("page_product")
-    described = Filters(article_types=u.set_values.get("article_types", []), colours=u.set_values.get("colours", []),
-                        genders=u.set_values.get("genders", []) or filters.genders)
-    if described.article_types:
+    genders = u.set_values.get("genders", []) or filters.genders or ["Men", "Women"]  # adults unless told
+    types = u.set_values.get("article_types", [])
+    if not types and anchor is None:
+        # "an outfit for a job interview": build it around the best top for the person and the occasion
+        types = [t for t, sub, _m in vocab.type_rows if sub == "Topwear" and t not in OUTER]
+    described = Filters(article_types=types, colours=u.set_values.get("colours", []), genders=genders)
+    if types:
         from .retrieval.embeddings import query_encoder
 
-        ranked = snap.rank(snap.mask(described), query_encoder(" ".join([*u.query_terms, *described.colours,
-                                                                          *described.article_types])), k=1)
-        anchor = ranked[0][0] if ranked else anchor
+        boost = snap.wish_boost(usages=u.wishes or ctx.wishes.usages, seasons=[])
+        query = query_encoder(" ".join([*u.query_terms, *described.colours, *types[:3]]))
+        # the closest piece the shop has: the colour, then the audience give way (the reply names the piece)
+        for loosen in ({}, {"colours": []}, {"colours": [], "genders": []}):
+            ranked = snap.rank(snap.mask(described.model_copy(update=loosen)), query, k=1, boost=boost)
+            if ranked:
+                anchor = ranked[0][0]
+                break
     facets = snap.facets_of(int(anchor)) if anchor is not None else None
     if facets is None:
         ctx.notes.append("Tell me which piece to build the look around (for example \"what goes with the first one\").")
         ctx.show_products = False
+        ctx.answered = True
         return
     subs = {name: sub for name, sub, _m in vocab.type_rows}
     gender = [facets["gender"]] if facets["gender"] in ("Men", "Women", "Boys", "Girls") else filters.genders
@@ -198,8 +228,8 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
     """"A laptop": a thing asked for that no catalogue word names. Say so; offer the nearest kind, if any."""
     snap = ctx.snapshot
     assert snap is not None
-    if u.intent != "search" or u.set_values.get("article_types") or not u.unknown_words:
-        return
+    if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
+        return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
     text = normalise(ctx.text)
     asked = [w for w in u.unknown_words if re.search(_REQUEST_RE.format(word=re.escape(w)), text)]
     if not asked:
@@ -220,6 +250,7 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
         ctx.notes.insert(0, f"We don't sell {thing}: Twinshop sells clothes, shoes, bags, accessories and "
                             "personal care. Tell me what else you're looking for.")
         ctx.show_products = False
+        ctx.answered = True
 
 
 def _wish_note(wishes: Wishes, u: Understanding) -> str:
@@ -243,7 +274,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     refs = resolve_refs(u, shown, snap)
     ctx.carry = fold_carry(state.get("carry"), u)
     ctx.wishes = Wishes.from_public(state.get("wishes"))
-    if _non_search(ctx, u, refs):
+    if _non_search(ctx, u, refs) or _unreadable(ctx, u):
         return ctx
     relative = {"shown_prices": [p for p in (_price_of(snap, c) for c in shown) if p is not None],
                 "referenced_price": _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None}
@@ -272,7 +303,10 @@ def understand(ctx: TurnContext) -> TurnContext:
     ctx.query_terms = u.query_terms if keep_terms else list(state.get("query_terms") or [])
     from .pipeline import describe, semantic_part
 
-    ctx.query_text = (describe(semantic_part(filters)) + " " + " ".join(ctx.query_terms)).strip()
+    # "comfortable shoes": with many types the description says "products"; the category word keeps the
+    # ranking on shoes
+    named = [c for c in u.understood if c in {sub for _t, sub, _m in vocab.type_rows}] if len(filters.article_types) > 3 else []
+    ctx.query_text = " ".join([describe(semantic_part(filters)), *named, *ctx.query_terms]).strip()
     if (filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids
             and ctx.outfit is None and not ctx.wishes):
         ctx.show_products = False
