@@ -51,10 +51,6 @@ class Migration(migrations.Migration):
             model_name='grantbrand',
             constraint=models.UniqueConstraint(fields=('grant', 'brand'), name='grantbrand_unique'),
         ),
-        migrations.AddIndex(
-            model_name='royaltyevent',
-            index=models.Index(fields=['at', 'twin'], name='royalty_at_twin_idx'),
-        ),
         # SQLite rebuilt licensing_consentgrant (its triggers went with it); the new GrantBrand table bumps the
         # coverage token too. Both operations are idempotent.
         migrations.RunPython(ensure_coverage_triggers, drop_coverage_triggers),
