@@ -49,9 +49,11 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def twins_for_products(products: list[Product], *, session_key: str | None = None) -> dict[int, list[Any]]:
-    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel."""
-    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key)
+def twins_for_products(products: list[Product], *, session_key: str | None = None,
+                       territory: str | None = None) -> dict[int, list[Any]]:
+    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel,
+    in the shopper's territory."""
+    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key, territory=territory)
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
@@ -89,10 +91,6 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
 
 def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
-
-
-def sizes_of(product: Product) -> list[str]:
-    return [v.size for v in variants_of(product)]
 
 
 def has_real_sizes(product: Product) -> bool:

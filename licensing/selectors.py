@@ -232,10 +232,6 @@ def talent_events(*, talent: Talent) -> QuerySet:
     return RoyaltyEvent.objects.filter(talent=talent)
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, list[Money]]:
     now = now or timezone.now()
     today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)

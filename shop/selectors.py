@@ -176,31 +176,41 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     return ParsedFilters(filters=filters, notes=notes)
 
 
-def _slug_table() -> dict[tuple[str, str], tuple[str, ...]]:
-    """(facet, slug) -> catalogue names, for the four tables listing URLs name by slug."""
-    table: dict[tuple[str, str], tuple[str, ...]] = {}
-    sources = (("category", MasterCategory), ("category", SubCategory), ("article_type", ArticleType),
-               ("colour", Colour))
-    for facet, model in sources:
-        for slug, name in model.objects.order_by().values_list("slug", "name"):
-            table[(facet, slug)] = (*table.get((facet, slug), ()), name)
-    return table
+def _names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(listing parameter, slug) -> the catalogue names it stands for: a category slug names a master or a sub
+    category (sub category slugs are unique per master only). Small tables, read in one statement and cached
+    with the facets (any catalogue change invalidates it)."""
+    return cached("names-by-slug", (), _load_names_by_slug)
 
 
-def _slug_names(facet: str, slug: str) -> tuple[str, ...]:
-    # Cached with the catalogue version, so a page naming several slugs (the home page's rows) resolves them
-    # without a query each. An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing.
-    return cached("slug-names", (), _slug_table).get((facet, slug)) or (slug,)
+def _load_names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    def rows(model: Any, param: str) -> QuerySet:
+        return model.objects.order_by().annotate(param=Value(param)).values_list("param", "slug", "name")
+
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    union = rows(MasterCategory, "category").union(rows(SubCategory, "category"), rows(ArticleType, "article_type"),
+                                                  rows(Colour, "colour"), all=True)
+    for param, slug, name in union:
+        names = out.get((param, slug), ())
+        if name not in names:
+            out[(param, slug)] = (*names, name)
+    return out
 
 
 def catalog_filters(f: ProductFilters) -> CatalogFilters:
     """The listing's URL filters (slugs) as catalogue values, in the one definition of what they mean
     (shop.filters: a gender of Men or Women admits Unisex products too)."""
+    names = _names_by_slug() if (f.category or f.article_type or f.colour) else {}
+
+    def resolved(param: str, slug: str) -> tuple[str, ...]:
+        # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
+        return names.get((param, slug), (slug,)) if slug else ()
+
     return CatalogFilters(
         genders=(f.gender,) if f.gender else (),
-        categories=_slug_names("category", f.category) if f.category else (),
-        article_types=_slug_names("article_type", f.article_type) if f.article_type else (),
-        colours=_slug_names("colour", f.colour) if f.colour else (),
+        categories=resolved("category", f.category),
+        article_types=resolved("article_type", f.article_type),
+        colours=resolved("colour", f.colour),
         usages=(f.usage,) if f.usage else (),
         min_price=f.min_price, max_price=f.max_price, size=f.size or None,
     )
@@ -216,11 +226,9 @@ def published_products() -> QuerySet[Product]:
     return Product.objects.filter(is_published=True)
 
 
-def product_list(*, filters: ProductFilters, catalog: CatalogFilters | None = None) -> QuerySet[Product]:
-    """Published products matching `filters`, in the requested order, ready for a listing card. `catalog`: the
-    filters as catalogue values when the caller has them (else resolved from the slugs of `filters`)."""
-    cf = catalog if catalog is not None else catalog_filters(filters)
-    qs = _apply(published_products(), filters.words, cf).select_related("brand", "colour", "article_type")
+def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
+    """Published products matching `filters`, in the requested order, ready for a listing card."""
+    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related("brand", "colour", "article_type")
     qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
     if filters.sort == Sort.RELEVANCE:
         if filters.words:
@@ -378,10 +386,6 @@ def product_related(*, product: Product, limit: int = 8) -> list[Product]:
         )
         .order_by("_gender_rank", "_colour_rank", "-year", "catalog_id")[:limit]
     )
-
-
-def product_stock_total(*, product: Product) -> int:
-    return sum(v.stock for v in product.variants.all())
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from .consent import (
     representation_create,
     terms_sha256,
 )
+from .client import UNKNOWN_TERRITORY, client_ip, meta_from_scope, stored_session_key, viewer_territory
 from .gate import (
     BOT_USER_AGENT_MARKERS,
     DIGITAL_SOURCE_TYPE,
@@ -35,4 +36,5 @@ __all__ = [
     "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
     "grant_covers_brand", "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
     "viewer_for_anonymous_session", "viewer_for_request",
+    "UNKNOWN_TERRITORY", "client_ip", "meta_from_scope", "stored_session_key", "viewer_territory",
 ]

@@ -362,9 +362,11 @@ def _broadcast_revocation(twin_id: int) -> None:
 
 def grant_revoke(*, grant: ConsentGrant, user: AbstractBaseUser, at: datetime | None = None) -> ConsentGrant:
     """The talent withdraws consent (or declines a proposal). Effective on the next view."""
-    at = at or timezone.now()
     with transaction.atomic():
         current = ConsentGrant.objects.select_for_update().get(pk=grant.pk)
+        # The clock is read under the lock: every view that locked the grant first committed before this
+        # instant, so no royalty row can be stamped at or after revoked_at.
+        at = at or timezone.now()
         talent_user_id = Talent.objects.filter(twins__pk=current.twin_id).values_list("user_id", flat=True).get()
         if talent_user_id != user.pk:
             raise PermissionError("Only the talent can revoke their consent.")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.rules import may_appear_on_twin
 from licensing.selectors import twin_images_for_products
-from licensing.services import twin_label
+from licensing.services import stored_session_key, twin_label, viewer_territory
 from shop.selectors import variants_of
 
 from .figures import POSES
@@ -80,11 +80,9 @@ def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[st
     if isinstance(request_or_session_key, str):
         return request_or_session_key, anonymous
     request = request_or_session_key
-    session = request.session
-    if not session.session_key:
-        session.save()
     user = getattr(request, "user", None)
-    return session.session_key, user is not None and not user.is_authenticated
+    anonymous = user is not None and not user.is_authenticated
+    return stored_session_key(request.session), anonymous
 
 
 def _poses(twin: DigitalTwin) -> list[TwinPose]:
@@ -136,7 +134,8 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
 
 def see_it_on_context(*, request, product) -> dict:
     """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
-    twins = twin_images_for_products(products=[product], channel=STOREFRONT)[product.catalog_id]
+    twins = twin_images_for_products(products=[product], channel=STOREFRONT,
+                                     territory=viewer_territory(request.META))[product.catalog_id]
     if not twins:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
                               "fallback_reason": "no_consent" if may_appear_on_twin(product) else "never_on_twin"}}

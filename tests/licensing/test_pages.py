@@ -13,6 +13,7 @@ from django.utils import timezone
 from licensing.models import ConsentGrant, GrantStatus
 from licensing.services import Viewer, license_view
 from tests.factories import (
+    BrandFactory,
     AgencyFactory,
     BrandFactory,
     ConsentGrantFactory,
@@ -230,7 +231,8 @@ def test_talents_and_shoppers_have_no_agency_pages(client, world):
 def _proposal(world, **overrides):
     today = timezone.now().date()
     data = {
-        "twin": world["grant_a"].twin_id, "brand": world["grant_a"].brand_id, "agency": world["agency_a"].pk,
+        # a brand the twin has no consent for yet (a second live consent for one brand is refused)
+        "twin": world["grant_a"].twin_id, "brand": BrandFactory(name="Fresh Proposals").pk, "agency": world["agency_a"].pk,
         "purpose": "Show Amara's twin on Twinshop product pages for the spring collection.",
         "channels": ["storefront"], "exclude_innerwear": "on", "territories": "US, gb",
         "valid_from": today.isoformat(), "valid_until": (today + timedelta(days=90)).isoformat(),

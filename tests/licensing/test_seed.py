@@ -85,3 +85,20 @@ def test_seed_is_idempotent(catalogue):
     seed()
     assert (Talent.objects.count(), ConsentGrant.objects.count(), ConsentEvent.objects.count(),
             RoyaltyEvent.objects.count()) == counts
+
+
+def test_the_demo_reconciles_after_its_amendment_is_signed(catalogue):
+    from licensing.management.commands.reconcile_ledger import ledger_reconcile
+    from licensing.services import grant_sign
+
+    seed()
+    amendment = ConsentGrant.objects.select_related("twin__talent__user").get(
+        previous__isnull=False, status=GrantStatus.PROPOSED)
+    talent = amendment.twin.talent
+    grant_sign(grant=amendment, user=talent.user, typed_name=talent.display_name,
+               shown_terms_sha256=amendment.terms_sha256)
+
+    result = ledger_reconcile()
+
+    assert result.differences == [] and result.grants == ConsentGrant.objects.count()
+    assert ConsentGrant.objects.get(pk=amendment.pk).billable_views == amendment.previous.billable_views
