@@ -29,6 +29,8 @@ import numpy as np
 from django.conf import settings
 from django.db import DatabaseError
 
+from shop.filters import CatalogFilters
+
 from ..understanding.schema import Filters
 from . import store as store_mod
 from .embeddings import DIMENSION, MODEL_NAME
@@ -52,7 +54,7 @@ HNSW_EF_SEARCH = 128
 
 
 def hnsw_min_products() -> int:
-    return int(getattr(settings, "ASSISTANT_HNSW_MIN_PRODUCTS", 200_000))
+    return settings.ASSISTANT_HNSW_MIN_PRODUCTS
 
 
 def hnsw_build(vectors: np.ndarray) -> Any:
@@ -185,6 +187,11 @@ _loaded: LoadedVersion | None = None
 _loaded_key: tuple[Any, ...] | None = None
 
 
+# After a failed load, get_snapshot() tries again this often (the stamp alone would wait for the next change).
+LOAD_RETRY_SECONDS = 5.0
+_load_retry_at: float | None = None
+
+
 def loaded_version() -> int | None:
     return _loaded.version if _loaded is not None else None
 
@@ -192,7 +199,7 @@ def loaded_version() -> int | None:
 def _vectors_for(manifest: dict[str, Any] | None) -> LoadedVersion | None:
     """The manifest's version, loaded once; if it cannot be loaded (store unreachable, checksum failed), the
     last good version this process (or this disk) had, with the reason logged and shown by /readyz."""
-    global _loaded, _loaded_key
+    global _loaded, _loaded_key, _load_retry_at
     if not manifest:
         return None
     store = get_store()
@@ -203,6 +210,7 @@ def _vectors_for(manifest: dict[str, Any] | None) -> LoadedVersion | None:
         loaded = store.load(manifest)
     except IndexLoadError as exc:
         health_set("load", str(exc))
+        _load_retry_at = time.monotonic() + LOAD_RETRY_SECONDS
         if _loaded is None and store.shared:
             _loaded = store.fallback()
         return _loaded
@@ -222,6 +230,7 @@ class Snapshot:
             Product.objects.filter(is_published=True)
             .order_by("catalog_id")
             .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price",
+                         "article_type__sub_category__name", "article_type__sub_category__master__name",
                          "season", "name")
         )
         n = len(rows)
@@ -242,8 +251,17 @@ class Snapshot:
         self.usage, self.usage_codes = codes(4)
         self.brand, self.brand_codes = codes(5)
         self.price_cents = np.fromiter((int(r[6] * 100) for r in rows), dtype=np.int64, count=n)
-        self.season, self.season_codes = codes(7)
-        self._names = [r[8] for r in rows]
+        self.sub_category, self.sub_codes = codes(7)
+        self.master_category, self.master_codes = codes(8)
+        # shop.filters.ProductFacts field -> (codes per row, code of each value)
+        self._columns: dict[str, tuple[np.ndarray, dict[str, int]]] = {
+            "gender": (self.gender, self.gender_codes), "article_type": (self.article_type, self.type_codes),
+            "colour": (self.colour, self.colour_codes), "usage": (self.usage, self.usage_codes),
+            "brand": (self.brand, self.brand_codes), "sub_category": (self.sub_category, self.sub_codes),
+            "master_category": (self.master_category, self.master_codes),
+        }
+        self.season, self.season_codes = codes(9)
+        self._names = [r[10] for r in rows]
         self._word_rows: dict[str, np.ndarray] | None = None
         self._centroids: tuple[list[str], np.ndarray] | None = None
 
@@ -312,31 +330,33 @@ class Snapshot:
         return hit
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
-        m = np.ones(self.size, dtype=bool)
-        if f.genders and without != "genders":
-            m &= self._isin(self.gender, self.gender_codes, f.expanded_genders())
-        if f.article_types and without != "article_types":
-            m &= self._isin(self.article_type, self.type_codes, f.article_types)
-        if f.colours and without != "colours":
-            m &= self._isin(self.colour, self.colour_codes, f.colours)
-        if f.usages and without != "usages":
-            m &= self._isin(self.usage, self.usage_codes, f.usages)
-        if f.brands and without != "brands":
-            m &= self._isin(self.brand, self.brand_codes, f.brands)
-        if f.exclude_colours and without != "exclude_colours":
-            m &= ~self._isin(self.colour, self.colour_codes, f.exclude_colours)
-        if f.exclude_brands and without != "exclude_brands":
-            m &= ~self._isin(self.brand, self.brand_codes, f.exclude_brands)
-        if without != "price":
-            if f.max_price is not None:
-                m &= self.price_cents <= int(Decimal(f.max_price) * 100)
-            if f.min_price is not None:
-                m &= self.price_cents >= int(Decimal(f.min_price) * 100)
+        """Rows that meet the chat's filters; `without` drops one filter by its name (a Filters field, or "price")."""
+        m = self.mask_catalog(f.to_catalog(), without=without)
         if f.exclude_words and without != "exclude_words":
-            for word in f.exclude_words:
-                m &= ~self.name_has(word)
-        if f.size and without != "size":
-            sized = self.sizes.get(f.size)
+            for word in f.exclude_words:  # name words are no catalogue attribute: shop.filters has no field for them
+                m = m & ~self.name_has(word)
+        return m
+
+    def mask_catalog(self, cf: CatalogFilters, *, without: str | None = None) -> np.ndarray:
+        """Rows that meet the filters as shop.filters defines them (the listing and the chat's row check agree)."""
+        m = np.ones(self.size, dtype=bool)
+        for cond in cf.conditions():
+            if cond.name == without:
+                continue
+            values = [v for v in cond.values if v]  # an empty value is never one of the values (shop.filters)
+            hit = None
+            for name in cond.fields:
+                arr, codes = self._columns[name]
+                one = self._isin(arr, codes, values)
+                hit = one if hit is None else hit | one
+            m &= ~hit if cond.exclude else hit
+        if without != "price":
+            if cf.max_price is not None:
+                m &= self.price_cents <= int(Decimal(cf.max_price) * 100)
+            if cf.min_price is not None:
+                m &= self.price_cents >= int(Decimal(cf.min_price) * 100)
+        if cf.size and without != "size":
+            sized = self.sizes.get(cf.size)
             m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
         return m
 
@@ -449,9 +469,11 @@ def get_snapshot() -> Snapshot:
 
     If the reload fails on a database error while a snapshot is loaded, that one keeps serving (logged, and
     /readyz says so) and the next call tries again."""
-    global _snapshot, _snapshot_forced
+    global _snapshot, _snapshot_forced, _load_retry_at
     stamp = _stamp()
     snap = _snapshot
+    if _load_retry_at is not None and time.monotonic() >= _load_retry_at:
+        _load_retry_at, _snapshot_forced = None, True
     if snap is not None and snap.stamp == stamp and not _snapshot_forced:
         return snap
     with _snapshot_lock:
