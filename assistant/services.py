@@ -103,7 +103,8 @@ def _answer(answer: dict[str, Any], *, convo: Conversation, session_key: str | N
     if kind == "question":
         return answers.answer_question(answer["kind"], session_key=session_key), [], []
     if kind == "cart_add":
-        return answers.cart_add_words(session_key=session_key, catalog_id=answer["product"], size=answer["size"]), [], []
+        text = answers.cart_add_words(session_key=session_key, catalog_id=answer["product"], size=answer["size"])
+        return text, [], []
     if kind == "cart_remove":
         return answers.cart_remove_words(session_key=session_key, catalog_id=answer["product"]), [], []
     if answer.get("product") is None:

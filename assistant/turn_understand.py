@@ -261,6 +261,33 @@ def _wish_note(wishes: Wishes, u: Understanding) -> str:
     return f'For "{said}": {what} styles first (a wish, so nothing is filtered out).'
 
 
+def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str], *, fresh: bool) -> None:
+    """Notes for words read by similarity, a clarifying question, and the text the ranking embeds."""
+    vocab = ctx.vocab
+    assert vocab is not None
+    state = ctx.state
+    for word, concept, _score in u.semantic:
+        notes.append(f'I read "{word}" as {concept.label}.')
+    ctx.pending = None
+    if u.clarify is not None:
+        c = u.clarify.concept
+        ctx.pending = {"type": "concept", "kind": c.kind, "values": list(c.values), "label": c.label}
+        notes.append(u.clarify.question)
+    ctx.filters = filters
+    keep_terms = u.query_terms or u.reset or fresh
+    ctx.query_terms = u.query_terms if keep_terms else list(state.get("query_terms") or [])
+    from .pipeline import describe, semantic_part
+
+    # "comfortable shoes": with many types the description says "products"; the category word keeps the
+    # ranking on shoes
+    subs = {sub for _t, sub, _m in vocab.type_rows}
+    named = [c for c in u.understood if c in subs] if len(filters.article_types) > 3 else []
+    ctx.query_text = " ".join([describe(semantic_part(filters)), *named, *ctx.query_terms]).strip()
+    if (filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids
+            and ctx.outfit is None and not ctx.wishes):
+        ctx.show_products = False
+
+
 def understand(ctx: TurnContext) -> TurnContext:
     ctx.snapshot = snap = get_snapshot()
     ctx.vocab = vocab = vocabulary_from_db(version=str(snap.stamp))
@@ -291,23 +318,5 @@ def understand(ctx: TurnContext) -> TurnContext:
         notes.append(note)
     _anchors(ctx, u, refs, filters, shown)
     _out_of_catalogue(ctx, u, filters)
-    for word, concept, _score in u.semantic:
-        notes.append(f'I read "{word}" as {concept.label}.')
-    ctx.pending = None
-    if u.clarify is not None:
-        c = u.clarify.concept
-        ctx.pending = {"type": "concept", "kind": c.kind, "values": list(c.values), "label": c.label}
-        notes.append(u.clarify.question)
-    ctx.filters = filters
-    keep_terms = u.query_terms or u.reset or fresh
-    ctx.query_terms = u.query_terms if keep_terms else list(state.get("query_terms") or [])
-    from .pipeline import describe, semantic_part
-
-    # "comfortable shoes": with many types the description says "products"; the category word keeps the
-    # ranking on shoes
-    named = [c for c in u.understood if c in {sub for _t, sub, _m in vocab.type_rows}] if len(filters.article_types) > 3 else []
-    ctx.query_text = " ".join([describe(semantic_part(filters)), *named, *ctx.query_terms]).strip()
-    if (filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids
-            and ctx.outfit is None and not ctx.wishes):
-        ctx.show_products = False
+    _finish(ctx, u, filters, notes, fresh=fresh)
     return ctx
