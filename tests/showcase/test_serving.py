@@ -300,7 +300,9 @@ def test_production_settings_disallow_non_commercial(monkeypatch) -> None:
     import importlib
     import sys
 
-    monkeypatch.setenv("SECRET_KEY", "p" * 60)
+    import secrets
+
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(64))  # production refuses a low-entropy key
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
 
