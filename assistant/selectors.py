@@ -49,9 +49,11 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def twins_for_products(products: list[Product], *, session_key: str | None = None) -> dict[int, list[Any]]:
-    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel."""
-    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key)
+def twins_for_products(products: list[Product], *, session_key: str | None = None,
+                       territory: str | None = None) -> dict[int, list[Any]]:
+    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel,
+    in the shopper's territory."""
+    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key, territory=territory)
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,

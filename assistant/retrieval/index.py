@@ -183,6 +183,11 @@ _loaded: LoadedVersion | None = None
 _loaded_key: tuple[Any, ...] | None = None
 
 
+# After a failed load, get_snapshot() tries again this often (the stamp alone would wait for the next change).
+LOAD_RETRY_SECONDS = 5.0
+_load_retry_at: float | None = None
+
+
 def loaded_version() -> int | None:
     return _loaded.version if _loaded is not None else None
 
@@ -190,7 +195,7 @@ def loaded_version() -> int | None:
 def _vectors_for(manifest: dict[str, Any] | None) -> LoadedVersion | None:
     """The manifest's version, loaded once; if it cannot be loaded (store unreachable, checksum failed), the
     last good version this process (or this disk) had, with the reason logged and shown by /readyz."""
-    global _loaded, _loaded_key
+    global _loaded, _loaded_key, _load_retry_at
     if not manifest:
         return None
     store = get_store()
@@ -201,6 +206,7 @@ def _vectors_for(manifest: dict[str, Any] | None) -> LoadedVersion | None:
         loaded = store.load(manifest)
     except IndexLoadError as exc:
         health_set("load", str(exc))
+        _load_retry_at = time.monotonic() + LOAD_RETRY_SECONDS
         if _loaded is None and store.shared:
             _loaded = store.fallback()
         return _loaded
@@ -408,9 +414,11 @@ def get_snapshot() -> Snapshot:
 
     If the reload fails on a database error while a snapshot is loaded, that one keeps serving (logged, and
     /readyz says so) and the next call tries again."""
-    global _snapshot, _snapshot_forced
+    global _snapshot, _snapshot_forced, _load_retry_at
     stamp = _stamp()
     snap = _snapshot
+    if _load_retry_at is not None and time.monotonic() >= _load_retry_at:
+        _load_retry_at, _snapshot_forced = None, True
     if snap is not None and snap.stamp == stamp and not _snapshot_forced:
         return snap
     with _snapshot_lock:

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from licensing.models import ConsentGrant, GrantStatus, RoyaltyEvent
+from tests.factories import BrandFactory
 from tests.reliability.admin_forms import change_form_data
 from tests.reliability.conftest import ROLES, World
 from tests.reliability.wsclient import WsClient
@@ -214,7 +215,8 @@ def test_post_sign_a(world: World, role: str, expected: int) -> None:
 def _proposal(world: World, role: str) -> dict[str, Any]:
     today = timezone.now().date()
     data: dict[str, Any] = {
-        "twin": world.grant_a.twin_id, "brand": world.product.brand_id,
+        # a brand without a live consent for this twin (a second one for the same brand is refused)
+        "twin": world.grant_a.twin_id, "brand": BrandFactory(name="Matrix Proposals").pk,
         "purpose": "Show the twin wearing Acme dresses on Twinshop product pages only.",
         "channels": ["storefront"], "territories": "US", "valid_from": today.isoformat(),
         "valid_until": date(today.year + 1, today.month, 1).isoformat(), "rate_per_view": "0.0200",

@@ -199,3 +199,44 @@ def test_a_restart_with_the_version_store_unreachable_serves_the_verified_local_
     assert client.get("/readyz").json()["checks"]["search_index"] == (
         f"degraded: serving index v{report.version} (last good); could not read index v{report.version} from the "
         "shared store (OSError: object store unreachable)")
+
+
+def test_a_version_that_failed_to_load_is_tried_again_without_waiting_for_the_next_change(built, settings, tmp_path,
+                                                                                       monkeypatch) -> None:
+    products, report = built
+    _new_machine(settings, tmp_path, "machine-d")  # nothing loaded, no local copy
+    real_load = shared.DatabaseStore.load
+    calls: list[int] = []
+
+    def flaky(self, manifest):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise store.IndexLoadError("could not read index from the shared store (OperationalError: timeout)")
+        return real_load(self, manifest)
+
+    monkeypatch.setattr(shared.DatabaseStore, "load", flaky)
+    # Given the first load failed (the store blipped),
+    assert index_mod.get_snapshot().version == 0
+    # when the retry interval has passed (no catalogue change meanwhile),
+    monkeypatch.setattr(index_mod, "_load_retry_at", 0.0)
+    # then the next turn loads the version, and /readyz clears.
+    assert index_mod.get_snapshot().version == report.version
+    assert store.health_report() == (True, "ok")
+
+
+def test_an_hnsw_graph_travels_with_its_version(shared_store, settings, tmp_path) -> None:
+    import faiss
+
+    from tests.factories import assistant_catalogue_create
+
+    # Given a catalogue large enough (by setting) for an HNSW graph,
+    settings.ASSISTANT_HNSW_MIN_PRODUCTS = 1
+    assistant_catalogue_create()
+    report = index_mod.index_build(force=True)
+    row = IndexVersion.objects.get(version=report.version)
+    assert row.hnsw is not None and store.sha256(bytes(row.hnsw)) == row.hnsw_sha256
+    # when a machine with an empty disk loads that version,
+    _new_machine(settings, tmp_path, "machine-e")
+    index, ids = index_mod.get_snapshot().faiss_index()
+    # then its unfiltered search goes through the graph it was published with.
+    assert isinstance(index, faiss.IndexHNSWFlat) and index.ntotal == len(ids) == row.meta["products"]
