@@ -12,6 +12,13 @@ class AssistantConfig(AppConfig):
 
         on_products_changed(index_mark_stale)
 
+        from shop.health_views import readiness_check_register
+
+        from .retrieval.store import health_report
+
+        # /readyz says when the index store is unreachable or a version failed its checksum (store.health_report).
+        readiness_check_register("search_index", health_report)
+
         from django.contrib.auth.signals import user_logged_out
 
         user_logged_out.connect(_close_sockets_on_logout, dispatch_uid="assistant-close-sockets-on-logout")

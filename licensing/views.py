@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from asgiref.sync import sync_to_async
@@ -23,6 +23,7 @@ from . import selectors
 from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, DigitalTwin, GrantStatus, Talent
 from .models import ConsentGrant
+from .concentration import talent_eligible_share
 from .consent_diff import TermRow, terms_diff
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 from .services.withdrawal import grant_withdraw
@@ -72,6 +73,8 @@ def talent_dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "chart_currency": chart_currency,
         "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
+        "by_payer": selectors.earnings_by(talent=talent, dimension="payer"),
+        "exposure": _eligible_share_30d(talent),
         "by_product": selectors.earnings_by(talent=talent, dimension="product"),
         "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),
         "daily": daily,
@@ -188,7 +191,7 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, f"You signed consent #{grant.pk} for {grant.brand.name}.")
+                messages.success(request, f"You signed consent #{grant.pk} for {grant.payer_label}.")
                 return redirect("licensing:talent_consents")
         status = 400
     else:
@@ -214,7 +217,7 @@ def talent_consent_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
         verb = "declined" if grant.status == GrantStatus.PROPOSED else "revoked"
-        messages.success(request, f"Consent #{grant.pk} for {grant.brand.name} is {verb}. "
+        messages.success(request, f"Consent #{grant.pk} for {grant.payer_label} is {verb}. "
                                   "Your twin is no longer shown under it, starting with the next view.")
         return redirect("licensing:talent_consents")
     return render(request, "licensing/talent/consent_revoke.html", {"talent": talent, "grant": grant})
@@ -255,7 +258,13 @@ def agency_talent(request: HttpRequest, talent_id: int) -> HttpResponse:
     return render(request, "licensing/agency/talent.html", {
         "agency": agency, "talent": talent, "grants": grants,
         "statements": selectors.monthly_statements(talent=talent, agency=agency),
+        "exposure": _eligible_share_30d(talent),
     })
+
+
+def _eligible_share_30d(talent: Talent):
+    now = timezone.now()
+    return talent_eligible_share(talent=talent, start=now - timedelta(days=30), end=now)
 
 
 # --- proposing consents (agency staff for their roster, shop staff for any twin) -------------------

@@ -5,12 +5,23 @@ import asyncio
 import os
 import uuid
 
+from collections.abc import Callable
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+# Checks other apps add from their AppConfig.ready() (the shop knows nothing about them): name -> () -> (ready, text).
+# "ok" is the all-clear; a check may answer ready with another text (e.g. degraded but serving).
+_extra_checks: dict[str, Callable[[], tuple[bool, str]]] = {}
+
+
+def readiness_check_register(name: str, check: Callable[[], tuple[bool, str]]) -> None:
+    _extra_checks[name] = check
 
 
 @never_cache
@@ -46,6 +57,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["channel_layer"] = f"error: {exc.__class__.__name__}"
     ready = all(v == "ok" for v in checks.values())
+    for name, check in _extra_checks.items():
+        try:
+            ok, checks[name] = check()
+        except Exception as exc:
+            ok, checks[name] = False, f"error: {exc.__class__.__name__}"
+        ready = ready and ok
     # The worker's pid: in scale-out mode it shows which of the N processes answered.
     return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks, "worker": os.getpid()},
                         status=200 if ready else 503)

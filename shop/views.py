@@ -17,6 +17,7 @@ from shop import selectors
 from shop.merchandising import listing_heading
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
 from shop.models import InfoPage, Order, Variant
+from shop.pages import product_page_context
 from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
 from shop.services.orders import ORDERS_SESSION_KEY
 
@@ -106,9 +107,7 @@ def product_detail(request: HttpRequest, catalog_id: int) -> HttpResponse:
         "max_quantity": settings.SHOP_MAX_LINE_QUANTITY,
         "form_error": None,
     }
-    from licensing.showcase.selectors import see_it_on_context  # the showcase owns the "See it on" block
-
-    context.update(see_it_on_context(request=request, product=product))
+    context.update(product_page_context(request=request, product=product))  # the twin panel (licensing)
     return render(request, "shop/product_detail.html", context)
 
 

@@ -71,11 +71,9 @@ def _onnx_encoder() -> Any:
         with _model_lock:
             if not _onnx_checked:
                 try:
-                    from django.conf import settings
-
                     from assistant.onnx_encoder import OnnxSentenceEncoder, onnx_model_path
 
-                    path = onnx_model_path(Path(settings.ASSISTANT_INDEX_DIR))
+                    path = onnx_model_path(query_model_dir())
                     if path.exists():
                         # One intra-op thread: a single short query is too small to split, and a second thread
                         # only waits for a core that the web worker itself needs (3.4 ms vs 8.9 ms measured).
@@ -94,14 +92,37 @@ def encode_queries(texts: Sequence[str]) -> np.ndarray:
     return encode(texts)
 
 
+# Up to this many texts (an admin edit, a small import), product texts are embedded with the exported ONNX model
+# when there is one: a web worker serving with ONNX has no torch loaded, and importing it costs 6-11 s of the
+# "searchable everywhere within seconds" budget. Larger batches (build_index) go through torch, which batches better.
+# Same model and normalisation (top-10 agreement 0.999, docs/benchmarks.md); the vocabulary anchors already do this.
+FEW_TEXTS = 256
+
+
+def encode_documents(texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+    onnx = _onnx_encoder() if 0 < len(texts) <= FEW_TEXTS else None
+    if onnx is None:
+        return encode(texts, progress=progress)
+    out = onnx.encode(list(texts))
+    if progress is not None:
+        progress(len(texts))
+    return out
+
+
+def query_model_dir() -> Path:
+    """Where the exported ONNX query model lives: ASSISTANT_QUERY_MODEL_DIR (a container image bakes it in, so a
+    worker on an empty disk embeds queries at ONNX speed), else the index directory."""
+    from django.conf import settings
+
+    return Path(settings.ASSISTANT_QUERY_MODEL_DIR or settings.ASSISTANT_INDEX_DIR)
+
+
 def export_query_model() -> Path | None:
     """Export the ONNX query model once (needs torch); returns its path."""
     global _onnx_checked
-    from django.conf import settings
-
     from assistant.onnx_encoder import export_onnx_model
 
-    path = export_onnx_model(Path(settings.ASSISTANT_INDEX_DIR))
+    path = export_onnx_model(query_model_dir())
     _onnx_checked = False
     return path
 
@@ -121,7 +142,7 @@ class QueryEncoder:
         if self._maxsize is None:
             from django.conf import settings
 
-            self._maxsize = int(getattr(settings, "ASSISTANT_QUERY_CACHE_SIZE", 4096))
+            self._maxsize = settings.ASSISTANT_QUERY_CACHE_SIZE
         return self._maxsize
 
     def __call__(self, text: str) -> np.ndarray:
@@ -223,7 +244,7 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for start in range(0, len(todo), chunk_size):
             part = todo[start : start + chunk_size]
-            self.add(part, encode(part, progress=progress))
+            self.add(part, encode_documents(part, progress=progress))
         return len(todo)
 
     def compact(self, keep: Iterable[str] | None = None) -> None:

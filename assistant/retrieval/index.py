@@ -1,6 +1,7 @@
-"""The catalogue index: product vectors in a versioned file, product facets in memory, exact filtered search.
+"""The catalogue index: product vectors in a versioned store, product facets in memory, exact filtered search.
 
-Files under ASSISTANT_INDEX_DIR:
+Where versions, the embedding cache and the stale marks live is the store's business (store.py: files under
+ASSISTANT_INDEX_DIR by default, PostgreSQL rows in scale-out mode, shared.py). The files of the default:
   embeddings-<model>/chunk-*.npy|json   vectors by text hash (embeddings.EmbeddingCache): restarts embed nothing
   index-v<N>.npz                        catalogue ids + vectors of one build
   current.json                          {"version": N, "file": ..., "digest": ..., ...}: what workers load
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,9 +27,14 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import DatabaseError
+
+from shop.filters import CatalogFilters
 
 from ..understanding.schema import Filters
-from .embeddings import DIMENSION, MODEL_NAME, EmbeddingCache
+from . import store as store_mod
+from .embeddings import DIMENSION, MODEL_NAME
+from .store import IndexLoadError, LoadedVersion, get_store, health_set
 from .text import TEXT_VERSION, product_text, text_hash
 
 logger = logging.getLogger(__name__)
@@ -45,7 +50,7 @@ HNSW_EF_SEARCH = 128
 
 
 def hnsw_min_products() -> int:
-    return int(getattr(settings, "ASSISTANT_HNSW_MIN_PRODUCTS", 200_000))
+    return settings.ASSISTANT_HNSW_MIN_PRODUCTS
 
 
 def hnsw_build(vectors: np.ndarray) -> Any:
@@ -60,15 +65,11 @@ def hnsw_build(vectors: np.ndarray) -> Any:
 
 
 def index_dir() -> Path:
-    """Where the index versions live. For readers: a missing directory reads as "no index yet" (every turn
-    stats it, so no mkdir here); whatever writes into it calls ensure_index_dir()."""
-    return Path(settings.ASSISTANT_INDEX_DIR)
+    return store_mod.index_dir()
 
 
 def ensure_index_dir() -> Path:
-    path = index_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return store_mod.ensure_index_dir()
 
 
 def _catalogue_rows() -> list[tuple[int, str]]:
@@ -86,18 +87,11 @@ def _catalogue_rows() -> list[tuple[int, str]]:
     ]
 
 
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)
+_write_json_atomic = store_mod.write_json_atomic
 
 
 def read_manifest() -> dict[str, Any] | None:
-    path = index_dir() / "current.json"
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
+    return get_store().manifest()
 
 
 @dataclass
@@ -107,84 +101,132 @@ class BuildReport:
     embedded: int
     unchanged: bool
     seconds: float
+    skipped: bool = False  # another machine held the build lock; it builds this change too
 
 
 _build_lock = threading.Lock()
+# Catalogue changes that keep arriving while a build runs are folded into at most this many builds in a row.
+MAX_BUILD_ROUNDS = 5
 
 
 def index_build(*, progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
                 force: bool = False) -> BuildReport:
-    """Embed what the cache lacks and write a new index version (no-op when nothing changed)."""
-    started = time.perf_counter()
-    with _build_lock:
-        rows = _catalogue_rows()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        texts = [r[1] for r in rows]
-        digest = hashlib.blake2b(
-            json.dumps([MODEL_NAME, TEXT_VERSION, INDEX_FORMAT]).encode() + ids.tobytes()
-            + "".join(text_hash(t) for t in texts).encode(),
-            digest_size=16,
-        ).hexdigest()
-        manifest = read_manifest()
-        directory = ensure_index_dir()
-        if not force and manifest and manifest.get("digest") == digest and (directory / manifest["file"]).exists():
-            return BuildReport(manifest["version"], len(rows), 0, True, time.perf_counter() - started)
-        cache = EmbeddingCache(directory)
-        todo = cache.missing(texts)
-        if on_total is not None:
-            on_total(len(todo))
-        embedded = cache.ensure(texts, progress=progress)
-        vectors = cache.get_many(texts) if texts else np.zeros((0, DIMENSION), dtype=np.float32)
-        version = (manifest or {}).get("version", 0) + 1
-        name = f"index-v{version}.npz"
-        tmp = directory / f".{name}.{os.getpid()}.tmp.npz"
-        np.savez(tmp, catalog_ids=ids, vectors=vectors)
-        os.replace(tmp, directory / name)
-        hnsw_name = None
-        if len(rows) >= hnsw_min_products():
-            import faiss
+    """Embed what the cache lacks and publish a new index version (no-op when nothing changed).
 
-            hnsw_name = f"index-v{version}.hnsw"
-            tmp_hnsw = directory / f".{hnsw_name}.{os.getpid()}.tmp"
-            faiss.write_index(hnsw_build(vectors), str(tmp_hnsw))
-            os.replace(tmp_hnsw, directory / hnsw_name)
-        _write_json_atomic(directory / "current.json", {
-            "version": version, "file": name, "digest": digest, "products": len(rows), "model": MODEL_NAME,
-            "dimension": DIMENSION, "text_version": TEXT_VERSION, "format": INDEX_FORMAT, "built_at": time.time(),
-            "hnsw": hnsw_name,
-        })
-        # Keep the previous version for workers that are still reading it; drop older ones.
-        for old in [*directory.glob("index-v*.npz"), *directory.glob("index-v*.hnsw")]:
+    One builder at a time: per process a thread lock, across machines the store's lock. A caller that finds
+    the lock taken returns at once (skipped): its change is in the stale counter, which the builder checks
+    again after letting go, and builds once more if it moved."""
+    started = time.perf_counter()
+    store = get_store()
+    report = BuildReport(0, 0, 0, True, 0.0, skipped=True)
+    for _round in range(MAX_BUILD_ROUNDS):
+        seen = store.build_requests()
+        with _build_lock, store.build_lock() as got:
+            if not got:
+                logger.info("index build skipped: another machine holds the build lock and keeps serving")
+                return BuildReport(0, 0, 0, True, time.perf_counter() - started, skipped=True)
             try:
-                n = int(old.name.split("-v")[1].split(".")[0])
-            except (IndexError, ValueError):
-                continue
-            if n < version - 1:
-                old.unlink(missing_ok=True)
-        if len(list(cache.directory.glob("chunk-*.json"))) > 32:
-            cache.compact(keep=texts)
+                report = _build_once(store, progress=progress, on_total=on_total, force=force and _round == 0)
+            except Exception as exc:
+                health_set("build", f"index build failed ({exc.__class__.__name__}: {str(exc).strip()[:160]}); "
+                                    "the current version stays")
+                raise
+            health_set("build", None)
+        if store.build_requests() == seen:
+            break
     _reset_snapshot()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_once(store: Any, *, progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None,
+                force: bool) -> BuildReport:
+    started = time.perf_counter()
+    rows = _catalogue_rows()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    texts = [r[1] for r in rows]
+    digest = hashlib.blake2b(
+        json.dumps([MODEL_NAME, TEXT_VERSION, INDEX_FORMAT]).encode() + ids.tobytes()
+        + "".join(text_hash(t) for t in texts).encode(),
+        digest_size=16,
+    ).hexdigest()
+    manifest = store.manifest()
+    if not force and store.is_current(manifest, digest):
+        return BuildReport(manifest["version"], len(rows), 0, True, time.perf_counter() - started)
+    cache = store.embedding_cache()
+    if on_total is not None:
+        on_total(len(cache.missing(texts)))
+    embedded = cache.ensure(texts, progress=progress)
+    vectors = cache.get_many(texts) if texts else np.zeros((0, DIMENSION), dtype=np.float32)
+    hnsw_bytes = None
+    if len(rows) >= hnsw_min_products():
+        import faiss
+
+        hnsw_bytes = faiss.serialize_index(hnsw_build(vectors)).tobytes()
+    version = store.publish(ids=ids, vectors=vectors, hnsw_bytes=hnsw_bytes, meta={
+        "digest": digest, "products": len(rows), "model": MODEL_NAME, "dimension": DIMENSION,
+        "text_version": TEXT_VERSION, "format": INDEX_FORMAT, "built_at": time.time(),
+    })
+    if not store.shared and len(list(cache.directory.glob("chunk-*.json"))) > 32:
+        cache.compact(keep=texts)
     return BuildReport(version, len(rows), embedded, False, time.perf_counter() - started)
 
 
 def mark_stale(catalog_ids: Iterable[int]) -> None:
     """Tell every worker to re-read facets from the database (prices, stock, publication changed)."""
-    _write_json_atomic(ensure_index_dir() / "stale.json", {"at": time.time_ns(), "count": len(list(catalog_ids))})
+    get_store().mark_stale(len(list(catalog_ids)))
     _reset_snapshot()
+
+
+# The vectors of the version this process serves, kept between snapshots (a stale mark re-reads facets only).
+_loaded: LoadedVersion | None = None
+_loaded_key: tuple[Any, ...] | None = None
+
+
+# After a failed load, get_snapshot() tries again this often (the stamp alone would wait for the next change).
+LOAD_RETRY_SECONDS = 5.0
+_load_retry_at: float | None = None
+
+
+def loaded_version() -> int | None:
+    return _loaded.version if _loaded is not None else None
+
+
+def _vectors_for(manifest: dict[str, Any] | None) -> LoadedVersion | None:
+    """The manifest's version, loaded once; if it cannot be loaded (store unreachable, checksum failed), the
+    last good version this process (or this disk) had, with the reason logged and shown by /readyz."""
+    global _loaded, _loaded_key, _load_retry_at
+    if not manifest:
+        return None
+    store = get_store()
+    key = (str(index_dir()), manifest.get("version"), manifest.get("sha256") or manifest.get("built_at"))
+    if _loaded is not None and key == _loaded_key:
+        return _loaded
+    try:
+        loaded = store.load(manifest)
+    except IndexLoadError as exc:
+        health_set("load", str(exc))
+        _load_retry_at = time.monotonic() + LOAD_RETRY_SECONDS
+        if _loaded is None and store.shared:
+            _loaded = store.fallback()
+        return _loaded
+    health_set("load", None)
+    _loaded, _loaded_key = loaded, key
+    return loaded
 
 
 class Snapshot:
     """Facets of every published product plus its vector, aligned by row."""
 
-    def __init__(self, *, version: int, stamp: tuple[Any, ...]) -> None:
+    def __init__(self, *, manifest: dict[str, Any] | None, stamp: tuple[Any, ...]) -> None:
         from shop.models import Product, Variant
 
-        self.version = version
         self.stamp = stamp
         rows = list(
             Product.objects.filter(is_published=True)
             .order_by("catalog_id")
-            .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price")
+            .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price",
+                         "article_type__sub_category__name", "article_type__sub_category__master__name")
         )
         n = len(rows)
         self.size = n
@@ -204,6 +246,15 @@ class Snapshot:
         self.usage, self.usage_codes = codes(4)
         self.brand, self.brand_codes = codes(5)
         self.price_cents = np.fromiter((int(r[6] * 100) for r in rows), dtype=np.int64, count=n)
+        self.sub_category, self.sub_codes = codes(7)
+        self.master_category, self.master_codes = codes(8)
+        # shop.filters.ProductFacts field -> (codes per row, code of each value)
+        self._columns: dict[str, tuple[np.ndarray, dict[str, int]]] = {
+            "gender": (self.gender, self.gender_codes), "article_type": (self.article_type, self.type_codes),
+            "colour": (self.colour, self.colour_codes), "usage": (self.usage, self.usage_codes),
+            "brand": (self.brand, self.brand_codes), "sub_category": (self.sub_category, self.sub_codes),
+            "master_category": (self.master_category, self.master_codes),
+        }
 
         self.sizes: dict[str, np.ndarray] = {}
         in_stock = Variant.objects.filter(product__is_published=True, stock__gt=0).values_list("product__catalog_id", "size")
@@ -218,20 +269,17 @@ class Snapshot:
 
         self.vectors = np.zeros((n, DIMENSION), dtype=np.float32)
         self.has_vector = np.zeros(n, dtype=bool)
-        manifest = read_manifest()
-        self._hnsw_file: str | None = (manifest or {}).get("hnsw")
+        loaded = _vectors_for(manifest)
+        self.version = loaded.version if loaded is not None else 0
+        self._hnsw: Any = loaded.hnsw if loaded is not None else None
         self._build_ids: np.ndarray | None = None
-        if manifest:
-            try:
-                with np.load(index_dir() / manifest["file"]) as data:
-                    ids, vecs = data["catalog_ids"], data["vectors"]
-                self._build_ids = ids
-                rows_idx = np.fromiter((self.row_of.get(int(c), -1) for c in ids), dtype=np.int64, count=len(ids))
-                ok = rows_idx >= 0
-                self.vectors[rows_idx[ok]] = vecs[ok]
-                self.has_vector[rows_idx[ok]] = True
-            except (OSError, KeyError, ValueError):
-                logger.exception("could not read index file %s", manifest.get("file"))
+        if loaded is not None:
+            ids, vecs = loaded.catalog_ids, loaded.vectors
+            self._build_ids = ids
+            rows_idx = np.fromiter((self.row_of.get(int(c), -1) for c in ids), dtype=np.int64, count=len(ids))
+            ok = rows_idx >= 0
+            self.vectors[rows_idx[ok]] = vecs[ok]
+            self.has_vector[rows_idx[ok]] = True
         self._faiss: Any = None
         self._isin_cache: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
 
@@ -242,16 +290,11 @@ class Snapshot:
             import faiss
 
             index, ids = None, self.catalog_ids
-            if self._hnsw_file and self._build_ids is not None:
-                path = str(index_dir() / self._hnsw_file)
+            if self._hnsw is not None and self._build_ids is not None:
                 try:
-                    # Memory-mapped and read-only where faiss supports it: the workers share the page cache.
-                    index = faiss.read_index(path, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+                    index = self._hnsw()
                 except RuntimeError:
-                    try:
-                        index = faiss.read_index(path)
-                    except RuntimeError:
-                        logger.exception("could not read HNSW file %s; searching exactly", path)
+                    logger.exception("could not read the HNSW graph of index v%s; searching exactly", self.version)
                 if index is not None:
                     index.hnsw.efSearch = HNSW_EF_SEARCH
                     ids = self._build_ids
@@ -278,28 +321,29 @@ class Snapshot:
         return hit
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
+        """Rows that meet the chat's filters; `without` drops one filter by its name (a Filters field, or "price")."""
+        return self.mask_catalog(f.to_catalog(), without=without)
+
+    def mask_catalog(self, cf: CatalogFilters, *, without: str | None = None) -> np.ndarray:
+        """Rows that meet the filters as shop.filters defines them (the listing and the chat's row check agree)."""
         m = np.ones(self.size, dtype=bool)
-        if f.genders and without != "genders":
-            m &= self._isin(self.gender, self.gender_codes, f.expanded_genders())
-        if f.article_types and without != "article_types":
-            m &= self._isin(self.article_type, self.type_codes, f.article_types)
-        if f.colours and without != "colours":
-            m &= self._isin(self.colour, self.colour_codes, f.colours)
-        if f.usages and without != "usages":
-            m &= self._isin(self.usage, self.usage_codes, f.usages)
-        if f.brands and without != "brands":
-            m &= self._isin(self.brand, self.brand_codes, f.brands)
-        if f.exclude_colours and without != "exclude_colours":
-            m &= ~self._isin(self.colour, self.colour_codes, f.exclude_colours)
-        if f.exclude_brands and without != "exclude_brands":
-            m &= ~self._isin(self.brand, self.brand_codes, f.exclude_brands)
+        for cond in cf.conditions():
+            if cond.name == without:
+                continue
+            values = [v for v in cond.values if v]  # an empty value is never one of the values (shop.filters)
+            hit = None
+            for name in cond.fields:
+                arr, codes = self._columns[name]
+                one = self._isin(arr, codes, values)
+                hit = one if hit is None else hit | one
+            m &= ~hit if cond.exclude else hit
         if without != "price":
-            if f.max_price is not None:
-                m &= self.price_cents <= int(Decimal(f.max_price) * 100)
-            if f.min_price is not None:
-                m &= self.price_cents >= int(Decimal(f.min_price) * 100)
-        if f.size and without != "size":
-            sized = self.sizes.get(f.size)
+            if cf.max_price is not None:
+                m &= self.price_cents <= int(Decimal(cf.max_price) * 100)
+            if cf.min_price is not None:
+                m &= self.price_cents >= int(Decimal(cf.min_price) * 100)
+        if cf.size and without != "size":
+            sized = self.sizes.get(cf.size)
             m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
         return m
 
@@ -349,32 +393,43 @@ _snapshot_lock = threading.Lock()
 
 
 def _stamp() -> tuple[Any, ...]:
-    # Read on every get_snapshot (several times a turn): two stats (a missing file reads as None).
-    directory = index_dir()
-    out: list[Any] = []
-    for name in ("current.json", "stale.json"):
-        try:
-            out.append(os.stat(directory / name).st_mtime_ns)
-        except FileNotFoundError:
-            out.append(None)
-    return tuple(out)
+    return get_store().stamp()
 
 
 def _reset_snapshot() -> None:
-    global _snapshot
+    """This process changed the index or the catalogue: the next get_snapshot() reloads."""
+    global _snapshot_forced
     with _snapshot_lock:
-        _snapshot = None
+        _snapshot_forced = True
+        forget = getattr(get_store(), "forget_stamp", None)
+        if forget is not None:
+            forget()
+
+
+_snapshot_forced = False
 
 
 def get_snapshot() -> Snapshot:
-    """The process-wide snapshot, reloaded when another process published a new version or marked it stale."""
-    global _snapshot
+    """The process-wide snapshot, reloaded when another process published a new version or marked it stale.
+
+    If the reload fails on a database error while a snapshot is loaded, that one keeps serving (logged, and
+    /readyz says so) and the next call tries again."""
+    global _snapshot, _snapshot_forced, _load_retry_at
     stamp = _stamp()
     snap = _snapshot
-    if snap is not None and snap.stamp == stamp:
+    if _load_retry_at is not None and time.monotonic() >= _load_retry_at:
+        _load_retry_at, _snapshot_forced = None, True
+    if snap is not None and snap.stamp == stamp and not _snapshot_forced:
         return snap
     with _snapshot_lock:
-        if _snapshot is None or _snapshot.stamp != stamp:
-            manifest = read_manifest() or {}
-            _snapshot = Snapshot(version=int(manifest.get("version", 0)), stamp=stamp)
+        if _snapshot is None or _snapshot.stamp != stamp or _snapshot_forced:
+            try:
+                _snapshot = Snapshot(manifest=read_manifest(), stamp=stamp)
+                _snapshot_forced = False
+                health_set("reload", None)
+            except DatabaseError as exc:
+                if _snapshot is None:
+                    raise
+                health_set("reload", f"could not reload the catalogue snapshot ({exc.__class__.__name__}); "
+                                     f"serving the previous one")
         return _snapshot

@@ -4,9 +4,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from django.conf import settings
 
-from ..retrieval.embeddings import EmbeddingCache, encode_queries, query_encoder
+from ..retrieval.embeddings import encode_queries, query_encoder
+from ..retrieval.store import get_store
 from .vocabulary import Concept, Vocabulary
 
 _lock = threading.Lock()
@@ -21,7 +21,7 @@ def _anchors(vocab: Vocabulary) -> tuple[np.ndarray, list[Concept]]:
             return hit[1], hit[2]
     texts = [t for t, _c in vocab.anchors]
     concepts = [c for _t, c in vocab.anchors]
-    cache = EmbeddingCache(settings.ASSISTANT_INDEX_DIR)
+    cache = get_store().embedding_cache()  # shared with every machine in scale-out mode
     missing = cache.missing(texts)
     if missing:
         cache.add(missing, encode_queries(missing))

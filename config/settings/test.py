@@ -13,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 # Tests import config.asgi in process; a warm-up thread there would reach the database outside any test.
 ASSISTANT_WARM_ON_START = False
+# The existing suites build their index as files whatever the backend; tests of the shared store switch to it.
+ASSISTANT_INDEX_STORE = os.environ.get("ASSISTANT_INDEX_STORE", "files")

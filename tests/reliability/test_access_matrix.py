@@ -314,21 +314,19 @@ async def test_ws_anonymous_without_cookie_gets_its_own_session(world: World, ws
 
 @pytest.mark.django_db(transaction=True)
 async def test_ws_foreign_origin_is_refused(world: World, settings: Any) -> None:
-    from channels.auth import AuthMiddlewareStack
-    from channels.routing import URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
+    from config.asgi import application
 
-    from assistant.routing import websocket_urlpatterns
-
+    app = application.application_mapping["websocket"]
     settings.ALLOWED_HOSTS = ["testserver", "shop.example"]
-    app = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-    evil = await _connect(app, None, origin=b"https://evil.example")
-    connected, _ = await evil.connect()
-    assert not connected
-    good = await _connect(app, None, origin=b"https://shop.example")
-    connected, _ = await good.connect()
-    assert connected
-    await good.disconnect()
+    settings.CSRF_TRUSTED_ORIGINS = ["https://shop.example"]
+    for origin, accepted in ((b"https://evil.example", False), (b"http://testserver:9999", False),
+                             (b"https://testserver", False), (b"http://shop.example", False),
+                             (b"https://shop.example", True), (b"http://testserver", True)):
+        comm = await _connect(app, None, origin=origin)
+        connected, _ = await comm.connect()
+        assert connected is accepted, origin
+        if connected:
+            await comm.disconnect()
 
 
 # --- whose likeness, whose login: fixed at creation ----------------------------------------------------

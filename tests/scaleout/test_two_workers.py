@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,11 +42,11 @@ class Cluster:
     server: object  # bench._live.LiveServer
     env: dict[str, str]
 
-    def django(self, code: str) -> str:
+    def django(self, code: str, *, timeout: float = 300) -> str:
         """Run `code` after django.setup() in a separate process on the cluster's database and Redis."""
         prelude = "import django, json\ndjango.setup()\n"
         proc = subprocess.run([sys.executable, "-c", prelude + code], cwd=ROOT, env=self.env, capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=timeout)
         if proc.returncode:
             raise AssertionError(f"subprocess failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
         return proc.stdout
@@ -225,7 +226,7 @@ def test_both_workers_serve_chats_and_readiness(cluster: Cluster) -> None:
     per_worker = asyncio.run(scenario())
     assert set(per_worker) == set(workers)
     ready = server.get_json("/readyz")
-    assert ready["status"] == "ready" and ready["checks"] == {"database": "ok", "channel_layer": "ok"}
+    assert ready["status"] == "ready" and ready["checks"] == {"database": "ok", "channel_layer": "ok", "search_index": "ok"}
     assert ready["worker"] in workers
 
 
@@ -325,3 +326,212 @@ def test_catalogue_changes_and_a_new_index_version_reach_both_workers_without_a_
 
     asyncio.run(scenario())
     assert sorted(cluster.server.worker_pids()) == pids_before  # same processes: nothing restarted
+
+
+# --- two machines: nothing shared but PostgreSQL and Redis ---------------------------------------------
+
+MACHINES_SLICE = 300  # a small catalogue keeps the test fast; the mechanism does not depend on its size
+PROBE_NAME = "Zephyrine Moonglade Quillwork Shirt"
+
+
+@dataclass
+class Machines:
+    a: object  # bench._live.LiveServer, its own TWINSHOP_DATA_DIR
+    env_a: dict[str, str]
+    env_b: dict[str, str]
+    data_b: Path
+    timings: dict[str, float]
+
+    def on_a(self, code: str) -> str:
+        return Cluster(server=None, env=self.env_a).django(code)
+
+
+def _machines_urls() -> tuple[str, str]:
+    """This run's own database (named after the test database, so parallel runs never meet) and Redis db."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    name = f"{db['NAME']}_machines"
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}", settings.REDIS_URL
+
+
+def _recreate(pg_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(pg_url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                         password=parts.password or None, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@pytest.fixture(scope="module")
+def machines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Machines]:
+    import redis
+
+    from bench._live import live_server
+
+    pg_url, redis_url = _machines_urls()
+    _recreate(pg_url)
+    redis.Redis.from_url(redis_url).flushdb()
+    data_a, data_b = tmp_path_factory.mktemp("machine-a"), tmp_path_factory.mktemp("machine-b")
+    csv_path = data_a / "catalogue-slice.csv"
+    _catalogue_slice_of(csv_path, MACHINES_SLICE)
+    common = {**os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "DATABASE_POOL": "1",
+              "ASSISTANT_INDEX_STORE": "database", "ASSISTANT_INDEX_POLL_SECONDS": "1",
+              "DJANGO_SETTINGS_MODULE": "config.settings.development", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    common.pop("TWINSHOP_TEST_BACKEND", None)
+    env_a = {**common, "TWINSHOP_DATA_DIR": str(data_a)}
+    env_b = {**common, "TWINSHOP_DATA_DIR": str(data_b)}
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    # Machine A prepares the shop: schema, catalogue, twins and consents, the index (embedded once, published
+    # to PostgreSQL).
+    Cluster(server=None, env=env_a).django(
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        f"call_command('import_catalog', {str(csv_path)!r}, '--no-progress', verbosity=0)\n"
+        "call_command('seed_licensing_demo', '--views', '0', verbosity=0)\n"
+        "call_command('build_index', verbosity=0)\n",
+        timeout=900,  # a busy shared host; about 3 minutes when two cores are loaded 5x over
+    )
+    timings["A prepares (s)"] = time.monotonic() - started
+    with live_server(workers=1, env=env_a) as a:
+        yield Machines(a=a, env_a=env_a, env_b=env_b, data_b=data_b, timings=timings)
+    print("\ntwo machines:", json.dumps({k: round(v, 1) for k, v in timings.items()}))
+
+
+def _catalogue_slice_of(path: Path, rows: int) -> None:
+    from django.conf import settings
+
+    with gzip.open(settings.DEMO_CATALOG_PATH, "rt", newline="") as src, path.open("w", newline="") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst)
+        writer.writerow(next(reader))
+        for n, row in enumerate(reader):
+            if n >= rows:
+                break
+            writer.writerow(row)
+
+
+def _covered_query(env: dict[str, str]) -> str:
+    """The article type and gender with the most products a twin may wear (so B's cards carry twin images)."""
+    found = json.loads(Cluster(server=None, env=env).django(
+        "from collections import Counter\n"
+        "from shop.models import Product\n"
+        "from assistant.selectors import products_by_catalog_ids, twins_for_products\n"
+        "ps = products_by_catalog_ids(list(Product.objects.filter(is_published=True).values_list('catalog_id', flat=True)))\n"
+        "cov = twins_for_products(ps)\n"
+        "c = Counter((p.article_type.name, p.gender) for p in ps if cov[p.catalog_id] and p.gender in ('Men', 'Women'))\n"
+        "print(json.dumps(c.most_common(1)[0][0]))\n"
+    ).strip().splitlines()[-1])
+    return f"{found[0]} for {found[1].lower()}"
+
+
+def _session_on(env: dict[str, str]) -> str:
+    """A shopper's session (sessions live in PostgreSQL, cached in Redis: any machine knows it)."""
+    out = Cluster(server=None, env=env).django(
+        "from importlib import import_module\n"
+        "from django.conf import settings\n"
+        "s = import_module(settings.SESSION_ENGINE).SessionStore(); s.create(); print(s.session_key)\n")
+    return out.strip().splitlines()[-1]
+
+
+def _get(url: str, cookie: str) -> tuple[int, dict[str, str]]:
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=30) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}
+
+
+def test_two_machines_share_only_postgres_and_redis(machines: Machines) -> None:
+    from websockets.asyncio.client import connect
+
+    from bench._live import live_server
+
+    vectors_before = int(machines.on_a(
+        "from assistant.models import EmbeddingVector\nprint(EmbeddingVector.objects.count())\n").strip().splitlines()[-1])
+    session = _session_on(machines.env_a)
+
+    # Machine B starts afterwards on an empty disk, with nothing but the two URLs.
+    started = time.monotonic()
+    with live_server(workers=1, env=machines.env_b) as b:
+
+        async def chat_on_b(texts: list[str], *, until=None, timeout: float = 90) -> tuple[dict, float]:  # type: ignore[no-untyped-def]
+            t0 = time.monotonic()
+            async with connect(b.ws, origin=b.origin, open_timeout=60,
+                               additional_headers={"Cookie": f"sessionid={session}"}) as ws:
+                chat = Chat(ws, None)
+                assert json.loads(await ws.recv())["type"] == "hello"
+                while True:
+                    for text in texts:
+                        reply = await chat.say(text)
+                    if until is None or until(reply) or time.monotonic() - t0 > timeout:
+                        return reply, time.monotonic() - t0
+                    await asyncio.sleep(0.25)
+
+        # B serves chat with results, without embedding the catalogue (no vector written anywhere, none on its disk).
+        first, _ = asyncio.run(chat_on_b(["tshirts for men"], until=lambda r: bool(r["products"])))
+        machines.timings["B start to first results (s)"] = time.monotonic() - started
+        assert first["products"] and first["filters"]["article_types"] == ["Tshirts"]
+        assert machines.timings["B start to first results (s)"] < 90
+        assert not list(machines.data_b.rglob("embeddings-*"))
+        vectors_after = int(machines.on_a(
+            "from assistant.models import EmbeddingVector\nprint(EmbeddingVector.objects.count())\n").strip().splitlines()[-1])
+        assert vectors_after == vectors_before
+        assert b.get_json("/readyz")["checks"]["search_index"] == "ok"
+
+        # A imports a product afterwards (the import's after-commit hook embeds it and publishes a version, on A);
+        # B's chat finds it within 30 s.
+        new_id = 9_900_001
+        new_csv = Path(machines.env_a["TWINSHOP_DATA_DIR"]) / "new-product.csv"
+        new_csv.write_text("id,name,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,price,"
+                           f"currency,sizes,stock\n{new_id},{PROBE_NAME},Men,Apparel,Topwear,Shirts,Teal,Summer,2024,"
+                           "Casual,41.99,USD,S|M|L,12\n")
+        # B's chat asks all along (a turn at a time) while A imports, so the time measured is the propagation's.
+        out: list[str] = []
+        importer = threading.Thread(target=lambda: out.append(machines.on_a(
+            "import threading, time\n"
+            "from shop.services.catalog import catalog_import\n"
+            f"catalog_import(path={str(new_csv)!r})\n"
+            "print(json.dumps({'committed': time.time()}), flush=True)\n"
+            "for t in threading.enumerate():\n"
+            "    if t.name == 'assistant-index-refresh': t.join()\n"
+            "print(json.dumps({'published': time.time()}), flush=True)\n"
+        )))
+        importer.start()
+        reply, _ = asyncio.run(chat_on_b(["zephyrine moonglade quillwork shirt"],
+                                         until=lambda r: bool(r["products"]) and r["products"][0]["id"] == new_id,
+                                         timeout=120))
+        found = time.time()
+        importer.join()
+        stamps = {k: v for line in out[0].splitlines() if line.startswith("{") for k, v in json.loads(line).items()}
+        machines.timings["A's import to its new version published (s)"] = stamps["published"] - stamps["committed"]
+        machines.timings["A's import to B finding it (s)"] = found - stamps["committed"]
+        assert reply["products"][0]["id"] == new_id
+        assert machines.timings["A's import to B finding it (s)"] < 30
+
+        # A revocation made through A is honoured by B's next image view.
+        reply, _ = asyncio.run(chat_on_b([_covered_query(machines.env_a)]))
+        card = next(p for p in reply["products"] if p["twin"])
+        status, _headers = _get(b.http + card["twin_image"], session)
+        assert status == 200
+        machines.on_a(
+            "from licensing.models import ConsentGrant, GrantStatus\n"
+            "from licensing.services.consent import grant_revoke\n"
+            f"for g in ConsentGrant.objects.filter(twin_id={card['twin']['id']}, status=GrantStatus.SIGNED)"
+            ".select_related('twin__talent__user'):\n"
+            "    grant_revoke(grant=g, user=g.twin.talent.user)\n"
+        )
+        status, headers = _get(b.http + card["twin_image"], session)
+        assert status == 302 and headers.get("x-showcase-fallback") == "revoked", (status, headers)

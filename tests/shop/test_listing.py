@@ -64,8 +64,9 @@ def test_the_heading_names_the_filters(client: Client, small_catalogue, params, 
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({"gender": "Men"}, [101, 103, 104]),  # clothes before shoes
-        ({"gender": "men"}, [101, 103, 104]),
+        # Men admits unisex products (105) too: shop.filters, the same as the chat and its index
+        ({"gender": "Men"}, [101, 105, 103, 104]),  # clothes before shoes
+        ({"gender": "men"}, [101, 105, 103, 104]),
         ({"category": "footwear"}, [104]),
         ({"category": "topwear"}, [101, 102, 105, 106]),
         ({"article_type": "jeans"}, [103]),
@@ -77,7 +78,7 @@ def test_the_heading_names_the_filters(client: Client, small_catalogue, params, 
         ({"size": "M"}, [102]),  # the blue tee has an M, but none in stock
         ({"q": "blue nike"}, [101, 105, 103]),
         ({"q": "BLUE   tee"}, [101, 106]),
-        ({"gender": "Men", "colour": "blue", "sort": "price_desc"}, [103, 101]),
+        ({"gender": "Men", "colour": "blue", "sort": "price_desc"}, [103, 101, 105]),
     ],
 )
 def test_filters(client: Client, small_catalogue, params, expected):
@@ -108,11 +109,13 @@ def test_facets_count_and_ignore_their_own_selection(small_catalogue):
     f = parse_filters({"gender": "Men"}).filters
     facets = product_facets(filters=f)
     assert {(o.value, o.count, o.selected) for o in facets["gender"]} == {
-        ("Men", 3, True), ("Women", 2, False), ("Unisex", 1, False)
+        ("Men", 4, True), ("Women", 3, False), ("Unisex", 1, False)  # Men and Women count the unisex product too
     }
-    assert {(o.value, o.count) for o in facets["colour"]} == {("blue", 2), ("black", 1)}
-    assert {(o.value, o.count) for o in facets["size"]} == {("S", 1), ("L", 1), ("32", 1), ("42", 1), ("43", 1)}
-    assert {(o.label, o.count) for o in facets["category"]} == {("Apparel", 2), ("Footwear", 1)}
+    assert [o.label for o in facets["gender"]] == ["Men (and unisex)", "Women (and unisex)", "Unisex"]
+    assert {(o.value, o.count) for o in facets["colour"]} == {("blue", 3), ("black", 1)}
+    assert {(o.value, o.count) for o in facets["size"]} == {
+        ("S", 1), ("L", 1), ("32", 1), ("42", 1), ("43", 1), ("ONE SIZE", 1)}
+    assert {(o.label, o.count) for o in facets["category"]} == {("Apparel", 3), ("Footwear", 1)}
 
 
 def test_facet_links_toggle_values_and_keep_other_filters(client: Client, small_catalogue):
@@ -189,7 +192,8 @@ def test_listing_renders_in_a_bounded_number_of_queries(client: Client, small_ca
 
 
 def test_home_shows_categories_rows_and_the_twin_line(client: Client, small_catalogue, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):  # 8 + the footer's page links (cached in production)
+    # 8 + the footer's page links (cached in production) + the slug -> catalogue name table (cached)
+    with django_assert_max_num_queries(10):
         r = client.get(reverse("shop:home"))
     body = r.content.decode()
     assert r.status_code == 200
@@ -207,8 +211,9 @@ def test_home_rows_hold_clothes_not_innerwear(client: Client, small_catalogue):
     # when the home page renders
     rows = {title: [p.catalog_id for p in products] for title, _, products in client.get(reverse("shop:home")).context["rows"]}
     # then the women's row holds the women's tops, newest first, and no briefs anywhere
-    assert rows["New in women's tops"] == [102, 106]
-    assert rows["New in men's shirts and t-shirts"] == [101]
+    # (the unisex tee, 105, is in both: Men and Women admit unisex products, shop.filters)
+    assert rows["New in women's tops"] == [102, 105, 106]
+    assert rows["New in men's shirts and t-shirts"] == [101, 105]
     assert rows["Shoes"] == [104]
     assert all(901 not in ids_ for ids_ in rows.values())
 
@@ -222,11 +227,11 @@ def test_cached_facets_refresh_as_soon_as_the_catalogue_changes(client: Client, 
         facets = {key: opts for key, _, opts in client.get(URL).context["facets"]}
         return next(opt.count for opt, _ in facets["gender"] if opt.value == "Men")
 
-    assert men_count() == 3
-    assert men_count() == 3  # served from the cache
+    assert men_count() == 4  # three men's products and the unisex one
+    assert men_count() == 4  # served from the cache
     with django_capture_on_commit_callbacks(execute=True):
         catalog_import(path=write_csv([row(id="5000")]))
-    assert men_count() == 4
+    assert men_count() == 5
 
 
 @pytest.mark.parametrize("param", ["q", "category", "article_type", "colour", "usage", "size", "gender", "sort"])

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         report = index_build(progress=progress, on_total=on_total, force=options["force"])
         if bar is not None:
             bar.close()
-        if report.unchanged:
+        if report.skipped:
+            self.stdout.write("Another machine is building the index (it builds this catalogue too); nothing to do here.")
+        elif report.unchanged:
             self.stdout.write(f"Index v{report.version} is up to date ({report.products} products).")
         else:
             self.stdout.write(self.style.SUCCESS(
