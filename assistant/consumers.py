@@ -12,6 +12,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from licensing.services import meta_from_scope, stored_session_key, viewer_territory
+
 from . import selectors, services
 from .models import Conversation
 from .pipeline import chips
@@ -79,6 +81,9 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         client = self.scope.get("client")
         # No address (a server that does not report one): nothing to share a budget by.
         self.client_key = f"addr:{client[0]}" if client else None
+        # The shopper's country, from this connection (trusted proxy header or the offline IP table): the twins
+        # offered must cover it, as the gate will check again when each image is fetched.
+        self.territory = viewer_territory(meta_from_scope(self.scope))
         self.twin_groups: set[str] = set()
         self.connection_bucket = MemoryTokenBucket(CONNECTION_POLICY)
         self.last_frame_at = time.monotonic()
@@ -102,8 +107,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         Sync: called inside the turn's own hop to the sync thread, so a socket's first message costs one hop."""
         if self.conversation is None or (self.user_id and self.conversation.user_id != self.user_id):
             session = self.scope["session"]
-            if not session.session_key:
-                session.save()
+            stored_session_key(session)  # a made-up or expired cookie gets a session the server issued
             self.conversation = services.conversation_get_or_create(session_key=session.session_key,
                                                                     user_id=self.user_id)
         return self.conversation
@@ -248,7 +252,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         def run() -> TurnResult:
             return services.conversation_message(conversation=self._conversation(), text=text,
                                                  session_key=self.scope["session"].session_key,
-                                                 viewer_anonymous=self.user_id is None, on_delta=on_delta)
+                                                 viewer_anonymous=self.user_id is None, territory=self.territory,
+                                                 on_delta=on_delta)
 
         drainer = asyncio.ensure_future(drain())
         try:
@@ -271,7 +276,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
                                                      quantity=content.get("quantity", 1))
                 session.save()
                 return result
-            viewer = {"session_key": key, "viewer_anonymous": self.user_id is None}
+            viewer = {"session_key": key, "viewer_anonymous": self.user_id is None, "territory": self.territory}
             if action == "more_like_this":
                 return services.more_like_this(conversation=convo, product_id=content.get("product_id"), **viewer)
             if action == "compare":

@@ -30,7 +30,7 @@ _lock = threading.Lock()
 def get_chat_model() -> Any:
     """The configured chat model, or None (the offline default)."""
     global _model, _model_name
-    name = getattr(settings, "ASSISTANT_CHAT_MODEL", None)
+    name = settings.ASSISTANT_CHAT_MODEL
     if not name:
         return None
     with _lock:

@@ -38,6 +38,7 @@ class TurnContext:
     state: dict[str, Any]
     session_key: str | None = None
     viewer_anonymous: bool = False  # nobody is logged in to session_key (the image gate then needn't look)
+    territory: str | None = None  # the shopper's country: only twins whose consent covers it are offered
     on_delta: Callable[[str], None] | None = None
     chat_model: Any = None
     # filled in by the steps
@@ -277,7 +278,7 @@ def cards(ctx: TurnContext) -> TurnContext:
         products = [p for p in products if product_matches(p, ctx.filters)]
     ctx.hits = [p.catalog_id for p in products]
     # One consent query for the whole page instead of a few per card (the turn's largest cost otherwise).
-    covering = twins_for_products(products) if ctx.session_key else {}
+    covering = twins_for_products(products, territory=ctx.territory) if ctx.session_key else {}
     ctx.cards = [product_card(p, session_key=ctx.session_key, viewer_anonymous=ctx.viewer_anonymous,
                               twin_id=ctx.twin_id, twins=covering.get(p.catalog_id)) for p in products]
     return ctx

@@ -101,6 +101,6 @@ def limiter(name: str, policy: BucketPolicy) -> RateLimiter:
     """One limiter per (name, policy) per process; Redis-backed whenever REDIS_URL is configured."""
     cache_key = f"{name}:{policy.rate_per_second}:{policy.burst}"
     if cache_key not in _limiters:
-        url = getattr(settings, "REDIS_URL", None)
+        url = settings.REDIS_URL
         _limiters[cache_key] = RedisTokenBucket(policy, url, prefix=f"twinshop:rl:{name}:") if url else MemoryTokenBucket(policy)
     return _limiters[cache_key]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from licensing.selectors import twin_images_for_products
 from licensing.showcase.selectors import twin_image_for
+from shop.filters import ProductFacts
 from shop.models import Product, Variant
 from shop.selectors import VARIANTS_ATTR, variants_of
 
@@ -23,34 +23,11 @@ CHANNEL = "assistant"
 
 
 def product_matches(product: Product, f: Filters) -> bool:
-    """The exact meaning of every filter, checked against the database row (the index is only a fast path)."""
+    """Whether a published product meets every filter, checked against its database row (the index is only a fast
+    path); what each filter means is shop.filters'."""
     if not product.is_published:
         return False
-    colour = product.colour.name if product.colour_id else ""
-    brand = product.brand.name
-    if f.genders and product.gender not in f.expanded_genders():
-        return False
-    if f.article_types and product.article_type.name not in f.article_types:
-        return False
-    if f.colours and colour not in f.colours:
-        return False
-    if f.usages and product.usage not in f.usages:
-        return False
-    if f.brands and brand not in f.brands:
-        return False
-    if colour and colour in f.exclude_colours:
-        return False
-    if brand in f.exclude_brands:
-        return False
-    if f.max_price is not None and product.price > Decimal(f.max_price):
-        return False
-    if f.min_price is not None and product.price < Decimal(f.min_price):
-        return False
-    if f.size:
-        sizes = {v.size for v in variants_of(product) if v.stock > 0}
-        if f.size not in sizes:
-            return False
-    return True
+    return f.to_catalog().matches(ProductFacts.of(product, variants=variants_of(product)))
 
 
 def products_by_catalog_ids(ids: list[int]) -> list[Product]:
@@ -72,9 +49,11 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def twins_for_products(products: list[Product], *, session_key: str | None = None) -> dict[int, list[Any]]:
-    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel."""
-    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key)
+def twins_for_products(products: list[Product], *, session_key: str | None = None,
+                       territory: str | None = None) -> dict[int, list[Any]]:
+    """The chat's eligible twins per product (catalog_id -> twins): licensing's one answer, on the chat channel,
+    in the shopper's territory."""
+    return twin_images_for_products(products=products, channel=CHANNEL, session_key=session_key, territory=territory)
 
 
 def product_card(product: Product, *, session_key: str | None, twin_id: int | None = None,
@@ -112,10 +91,6 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
 
 def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
-
-
-def sizes_of(product: Product) -> list[str]:
-    return [v.size for v in variants_of(product)]
 
 
 def has_real_sizes(product: Product) -> bool:

@@ -95,11 +95,13 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
 
 
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
-                         viewer_anonymous: bool = False,
+                         viewer_anonymous: bool = False, territory: str | None = None,
                          on_delta: Callable[[str], None] | None = None) -> TurnResult:
     """Run one shopper message through the pipeline and persist the turn and the new dialogue state.
 
-    `session_key` is whose twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it."""
+    `session_key` is whose twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it;
+    `territory` the shopper's country (licensing.services.client.viewer_territory), which the twins offered
+    must cover."""
     text = _UNSTORABLE.sub(" ", text or "").strip()
     if not text:
         raise AssistantError("empty_message", "Type something to search for.")
@@ -111,7 +113,7 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
             # The compare-and-swap lost: another tab wrote a turn meanwhile. Start again from the stored state.
             convo = Conversation.objects.get(pk=conversation.pk)
         ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key,
-                          viewer_anonymous=viewer_anonymous, on_delta=on_delta,
+                          viewer_anonymous=viewer_anonymous, territory=territory, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = run_turn(ctx)
         filters = ctx.filters.to_public()
@@ -185,7 +187,7 @@ def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[st
 
 
 def more_like_this(*, conversation: Conversation, product_id: Any, session_key: str | None,
-                   viewer_anonymous: bool = False) -> TurnResult:
+                   viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
     product = _product(product_id)
     shown = list((conversation.state or {}).get("last_shown") or [])
     if product.catalog_id not in shown:
@@ -193,28 +195,28 @@ def more_like_this(*, conversation: Conversation, product_id: Any, session_key: 
         _action_record(conversation, text=f"more like {product.name}", state={"last_shown": shown}, ids=shown)
     position = shown.index(product.catalog_id) + 1
     return conversation_message(conversation=conversation, text=f"more like #{position}", session_key=session_key,
-                                viewer_anonymous=viewer_anonymous)
+                                viewer_anonymous=viewer_anonymous, territory=territory)
 
 
 def compare(*, conversation: Conversation, product_ids: Any, session_key: str | None,
-            viewer_anonymous: bool = False) -> TurnResult:
+            viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
     if not isinstance(product_ids, list) or len(product_ids) < 2:
         raise AssistantError("bad_action", "compare needs product_ids: a list of two product ids.")
     products = [_product(pid) for pid in product_ids[:2]]
     ids = [p.catalog_id for p in products]
     _action_record(conversation, text="compare", state={"last_shown": ids}, ids=ids)
     return conversation_message(conversation=conversation, text="compare #1 and #2", session_key=session_key,
-                                viewer_anonymous=viewer_anonymous)
+                                viewer_anonymous=viewer_anonymous, territory=territory)
 
 
 def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None,
-                 viewer_anonymous: bool = False) -> TurnResult:
+                 viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
     product = _product(product_id)
     try:
         tid = int(twin_id) if twin_id not in (None, "") else None
     except (TypeError, ValueError):
         raise AssistantError("bad_twin", "That twin id is not valid.") from None
-    candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
+    candidates = twins_for_products([product], territory=territory).get(product.catalog_id, []) if session_key else []
     shown_on: dict[str, int] = dict((conversation.state or {}).get("twin_shown") or {})
     if tid is None and candidates:
         # "Another twin": the next covering twin after the one this product was last shown on.
@@ -234,7 +236,7 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
 
 
 def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, session_key: str | None,
-                  viewer_anonymous: bool = False) -> TurnResult:
+                  viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
     """A removed chip: drop one value (or the price/size limit) and search again."""
     state = dict(conversation.state or {})
     f = Filters.from_public(state.get("filters"))
@@ -256,7 +258,7 @@ def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, se
     _action_record(conversation, text=f"removed {field_name}", state={"filters": f.to_public()}, ids=[])
     # A message with no filter words: the pipeline searches with the stored filters as they now are.
     return conversation_message(conversation=conversation, text="show me", session_key=session_key,
-                                viewer_anonymous=viewer_anonymous)
+                                viewer_anonymous=viewer_anonymous, territory=territory)
 
 
 # --- the index follows the catalogue ----------------------------------------------------------------
@@ -275,7 +277,7 @@ def index_mark_stale(*, catalog_ids: list[int]) -> None:
     are embedded in the background. A bulk import leaves the embedding to `manage.py build_index`.
     """
     index_mod.mark_stale(catalog_ids)
-    if len(catalog_ids) > BULK_THRESHOLD or not getattr(settings, "ASSISTANT_INDEX_BACKGROUND_REFRESH", True):
+    if len(catalog_ids) > BULK_THRESHOLD or not settings.ASSISTANT_INDEX_BACKGROUND_REFRESH:
         return
     # A failure is logged; the next build_index or change retries.
     _in_background(index_refresh, name="assistant-index-refresh")

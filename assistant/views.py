@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from licensing.services import stored_session_key, viewer_territory
+
 from . import services
 from .models import Turn
 from .services import AssistantError, DISCLOSURE
@@ -12,8 +14,7 @@ from .services import AssistantError, DISCLOSURE
 
 @require_http_methods(["GET", "POST"])
 def assistant_page(request: HttpRequest) -> HttpResponse:
-    if not request.session.session_key:
-        request.session.save()
+    stored_session_key(request.session)  # a made-up or expired cookie gets a session the server issued
     user_id = request.user.pk if request.user.is_authenticated else None
     convo = services.conversation_get_or_create(session_key=request.session.session_key, user_id=user_id)
     result = None
@@ -22,7 +23,8 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             result = services.conversation_message(conversation=convo, text=str(request.POST.get("text", ""))[:2000],
-                                                   session_key=request.session.session_key)
+                                                   session_key=request.session.session_key,
+                                                   territory=viewer_territory(request.META))
         except AssistantError as exc:
             error, status = exc.message, 400
     turns = list(Turn.objects.filter(conversation=convo).order_by("-position")[:12])[::-1]

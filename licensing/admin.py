@@ -3,9 +3,18 @@ consent, nobody can change or delete ledger or consent-event rows here, and a tw
 login are editable on add only (the database refuses all of these too)."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from .concentration import concentration_report
 
 from .models import (
     Agency,
@@ -40,6 +49,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TwinPoseInline(admin.TabularInline):
     model = TwinPose
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        # A tabular inline shows help text only as a header tooltip, so the id Django's widget points
+        # aria-describedby at never exists; the hint goes into the placeholder instead.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and field.help_text:
+            field.widget.attrs.setdefault("placeholder", str(field.help_text))
+            field.help_text = ""
+        return field
 
 
 class TwinCaptureInline(admin.TabularInline):
@@ -128,12 +146,19 @@ class ConsentEventInline(admin.TabularInline):
 class ConsentGrantAdmin(ReadOnlyAdmin):
     """Grants change only through the consent services (the talent signs and revokes on /talent/)."""
 
-    list_display = ("pk", "twin", "brand", "version", "status", "rate_per_view", "currency", "view_cap",
+    list_display = ("pk", "twin", "payer", "version", "status", "rate_per_view", "currency", "view_cap",
                     "billable_views", "valid_from", "valid_until")
-    list_filter = ("status", "brand")
+    list_filter = ("status", "brand_scope", "brand")
     search_fields = ("twin__name", "brand__name", "purpose")
     inlines = [ConsentEventInline]
     readonly_fields = ("render_statistics",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("brand").prefetch_related("listed_brands")
+
+    @admin.display(description="who pays (brands covered)")
+    def payer(self, obj: ConsentGrant) -> str:
+        return obj.payer_label
 
     @admin.display(description="render statistics")
     def render_statistics(self, obj: ConsentGrant) -> str:
@@ -161,6 +186,46 @@ class RoyaltyEventAdmin(ReadOnlyAdmin):
     list_select_related = ("twin", "product", "brand")
     date_hierarchy = "at"
     show_full_result_count = False
+
+    def get_urls(self):
+        extra = [path("concentration/", self.admin_site.admin_view(self.concentration_view),
+                      name="licensing_royaltyevent_concentration")]
+        return extra + super().get_urls()
+
+    def concentration_view(self, request: HttpRequest) -> HttpResponse:
+        """Views, billable views and earnings per twin over a period; each twin's share, top-1 and Gini, per
+        category and channel. Straight from the ledger (licensing.concentration)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        start, end, notes = _period(request.GET)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Twin concentration",
+                   "start": start.date(), "end": (end - timedelta(days=1)).date(), "notes": notes,
+                   "report": concentration_report(start=start, end=end)}
+        return TemplateResponse(request, "admin/licensing/concentration.html", context)
+
+
+def _day(value: str) -> date | None:
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def _period(params) -> tuple[datetime, datetime, list[str]]:
+    """[start, end) in UTC from ?start=YYYY-MM-DD&end=YYYY-MM-DD (end inclusive); the last 30 days by default."""
+    today = timezone.now().astimezone(dt_timezone.utc).date()
+    notes = []
+    start, end = _day(params.get("start", "")), _day(params.get("end", ""))
+    if params.get("start") and start is None or params.get("end") and end is None:
+        notes.append("A date was not understood (YYYY-MM-DD, years 2000-2100): the default period is shown.")
+    end = end or today
+    start = start or end - timedelta(days=29)
+    if start > end:
+        notes.append("The start was after the end: they were swapped.")
+        start, end = end, start
+    return (datetime.combine(start, time.min, tzinfo=dt_timezone.utc),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=dt_timezone.utc), notes)
 
 
 @admin.register(DeniedView)

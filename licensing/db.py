@@ -104,25 +104,32 @@ COVERAGE_TABLE = "licensing_coveragetoken"
 # Grant columns that decide coverage. billable_views is not one of them (it moves on every view) except
 # when it reaches the cap, which the UPDATE trigger's condition adds.
 COVERAGE_GRANT_COLUMNS: tuple[str, ...] = (
-    "twin_id", "brand_id", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
+    "twin_id", "brand_id", "brand_scope", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
     "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories", "view_cap",
 )
 # (table, events) whose every row change bumps the token.
 COVERAGE_WHOLE_ROW: tuple[tuple[str, str], ...] = (
     ("licensing_consentgrant", "INSERT OR DELETE"),
+    ("licensing_grantbrand", "INSERT OR UPDATE OR DELETE"),
     ("licensing_digitaltwin", "INSERT OR UPDATE OR DELETE"),
     ("licensing_talent", "UPDATE OR DELETE"),
     ("licensing_twinpose", "INSERT OR UPDATE OR DELETE"),
 )
+# The schema migration 0005 created the triggers for (before shop-wide grants): it runs with these.
+_COVERAGE_0005 = (
+    tuple(c for c in COVERAGE_GRANT_COLUMNS if c != "brand_scope"),
+    tuple(t for t in COVERAGE_WHOLE_ROW if t[0] != "licensing_grantbrand"),
+)
 
 
-def _grant_update_condition(distinct: str) -> str:
-    changed = " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in COVERAGE_GRANT_COLUMNS)
+def _grant_update_condition(distinct: str, columns: tuple[str, ...] = COVERAGE_GRANT_COLUMNS) -> str:
+    changed = " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
     return (f"{changed} OR (NEW.view_cap IS NOT NULL AND NEW.billable_views >= NEW.view_cap "
             f"AND OLD.billable_views < NEW.view_cap)")
 
 
-def coverage_forward_sql(vendor: str) -> list[str]:
+def coverage_forward_sql(vendor: str, *, columns: tuple[str, ...] = COVERAGE_GRANT_COLUMNS,
+                         whole_row: tuple[tuple[str, str], ...] = COVERAGE_WHOLE_ROW) -> list[str]:
     """Triggers that give CoverageToken a new random token (idempotent). Like the append-only triggers,
     SQLite drops these when a migration rebuilds one of the tables: such a migration must end with
     RunPython(ensure_coverage_triggers)."""
@@ -138,18 +145,18 @@ def coverage_forward_sql(vendor: str) -> list[str]:
             $$ LANGUAGE plpgsql;
             """,
             "CREATE OR REPLACE TRIGGER licensing_consentgrant_coverage_update AFTER UPDATE ON licensing_consentgrant "
-            f"FOR EACH ROW WHEN ({_grant_update_condition('IS DISTINCT FROM')}) "
+            f"FOR EACH ROW WHEN ({_grant_update_condition('IS DISTINCT FROM', columns)}) "
             "EXECUTE FUNCTION licensing_coverage_changed();",
         ]
-        for table, events in COVERAGE_WHOLE_ROW:
+        for table, events in whole_row:
             sql.append(f"CREATE OR REPLACE TRIGGER {table}_coverage AFTER {events} ON {table} "
                        f"FOR EACH ROW EXECUTE FUNCTION licensing_coverage_changed();")
         return sql
     if vendor == "sqlite":
         bump = f"INSERT OR REPLACE INTO {COVERAGE_TABLE} (id, token) VALUES (1, random());"
         sql = [f"CREATE TRIGGER IF NOT EXISTS licensing_consentgrant_coverage_update AFTER UPDATE ON "
-               f"licensing_consentgrant WHEN {_grant_update_condition('IS NOT')} BEGIN {bump} END;"]
-        for table, events in COVERAGE_WHOLE_ROW:
+               f"licensing_consentgrant WHEN {_grant_update_condition('IS NOT', columns)} BEGIN {bump} END;"]
+        for table, events in whole_row:
             for event in events.split(" OR "):
                 sql.append(f"CREATE TRIGGER IF NOT EXISTS {table}_coverage_{event.lower()} AFTER {event} ON {table} "
                            f"BEGIN {bump} END;")
@@ -172,6 +179,12 @@ def coverage_reverse_sql(vendor: str) -> list[str]:
 
 def ensure_coverage_triggers(apps, schema_editor) -> None:
     for statement in coverage_forward_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
+
+
+def ensure_coverage_triggers_0005(apps, schema_editor) -> None:
+    columns, whole_row = _COVERAGE_0005
+    for statement in coverage_forward_sql(schema_editor.connection.vendor, columns=columns, whole_row=whole_row):
         schema_editor.execute(statement, params=None)
 
 

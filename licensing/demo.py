@@ -19,6 +19,7 @@ from shop.models import Brand, Product
 from .models import (
     INNERWEAR_ARTICLE_TYPES,
     Agency,
+    BrandScope,
     ConsentGrant,
     DigitalTwin,
     GrantStatus,
@@ -31,8 +32,9 @@ from .services.consent import grant_amend, grant_expire, grant_propose, grant_re
 from .services.gate import ConsentDenied, Viewer, license_view
 
 DEMO_PASSWORD = "twinshop-demo"
-TOP_BRANDS = 60
-DEMO_MASTER_CATEGORIES = ["Accessories", "Apparel", "Footwear"]
+# The brands whose own consents show the brand-grant states (capped, expired, revoked, amended).
+TOP_BRANDS = 6
+DEMO_MASTER_CATEGORIES = ["Accessories", "Apparel", "Footwear", "Personal Care"]
 
 
 @dataclass(frozen=True)
@@ -115,22 +117,40 @@ def demo_brands() -> list[Brand]:
     return top
 
 
-def _propose_and_sign(*, twin: DigitalTwin, brand: Brand, proposer, agency: Agency | None, spec: DemoTalent,
-                      start: datetime, until: datetime, sign_at: datetime, view_cap: int | None = None) -> ConsentGrant:
+def _propose_and_sign(*, twin: DigitalTwin, brand: Brand | None, proposer, agency: Agency | None, spec: DemoTalent,
+                      start: datetime, until: datetime, sign_at: datetime, view_cap: int | None = None,
+                      **payer) -> ConsentGrant:
+    """A brand's consent (`brand`), or the shop's (`brand_scope=...`, `listed_brands=...`), proposed and signed."""
+    whose = f"{brand.name} products" if brand is not None else "any product Twinshop sells"
     terms = {
-        "purpose": (f"Show {spec.display_name}'s AI twin wearing {brand.name} products on Twinshop product "
+        "purpose": (f"Show {spec.display_name}'s AI twin wearing {whose} on Twinshop product "
                     f"pages, in search results and in the shopping assistant's product cards."),
         "channels": ["storefront", "assistant", "marketing"],
         "territories": ["*"],
         "allowed_master_categories": DEMO_MASTER_CATEGORIES,
         **spec.extra,
+        **payer.pop("terms", {}),
     }
     grant = grant_propose(twin=twin, brand=brand, proposed_by=proposer, agency=agency, valid_from=start,
                           valid_until=until, rate_per_view=Decimal(spec.rate), currency="USD", view_cap=view_cap,
-                          at=start - timedelta(days=1), **terms)
+                          at=start - timedelta(days=1), **payer, **terms)
     return grant_sign(grant=grant, user=twin.talent.user, typed_name=spec.display_name,
                       shown_terms_sha256=grant.terms_sha256, ip="127.0.0.1", user_agent="seed_licensing_demo",
                       at=sign_at)
+
+
+def _ensure_shop_wide(*, merch, agency_user, agency: Agency, start: datetime, until: datetime) -> list[str]:
+    """Every demo twin without a shop-wide consent gets one, signed (also on a database seeded before them)."""
+    log = []
+    for spec in TALENTS:
+        twin = DigitalTwin.objects.filter(slug=f"{spec.username}-twin").select_related("talent__user").first()
+        if twin is None or twin.grants.filter(brand_scope=BrandScope.SHOP_ALL).exists():
+            continue
+        proposer, prop_agency = (agency_user, agency) if spec.represented else (merch, None)
+        _propose_and_sign(twin=twin, brand=None, proposer=proposer, agency=prop_agency, spec=spec, start=start,
+                          until=until, sign_at=start, brand_scope=BrandScope.SHOP_ALL)
+        log.append(f"{twin.name}: shop-wide consent signed (every brand {settings.SHOP_NAME} sells)")
+    return log
 
 
 def seed(*, views: int = 600, rng_seed: int = 7) -> list[str]:
@@ -172,14 +192,20 @@ def seed(*, views: int = 600, rng_seed: int = 7) -> list[str]:
 
         for spec, twin in new_twins:
             proposer, prop_agency = (agency_user, agency) if spec.represented else (merch, None)
-            for i, brand in enumerate(brands):
+            # The brands' own consents first (lower ids: the gate uses the first covering grant), one per
+            # state the demo shows; then the shop's consent for every brand it sells, which puts the twin
+            # on the whole catalogue within its categories.
+            for i, brand in enumerate(brands[:4]):
                 cap = 150 if spec.username == "kenji" and i == 0 else None
-                g_start, g_until, sign_at = start, until, start
-                if spec.username == "sofia" and i == 1:
-                    g_until = now - timedelta(days=10)  # ended ten days ago
+                g_until = now - timedelta(days=10) if spec.username == "sofia" and i == 1 else until  # ended
                 _propose_and_sign(twin=twin, brand=brand, proposer=proposer, agency=prop_agency, spec=spec,
-                                  start=g_start, until=g_until, sign_at=sign_at, view_cap=cap)
-            log.append(f"{twin.name}: {len(brands)} signed consents")
+                                  start=start, until=g_until, sign_at=start, view_cap=cap)
+            if spec.username == "noa":
+                _propose_and_sign(twin=twin, brand=None, proposer=proposer, agency=prop_agency, spec=spec,
+                                  start=start, until=until, sign_at=start, brand_scope=BrandScope.SHOP_LISTED,
+                                  listed_brands=brands[:TOP_BRANDS], terms={"channels": ["marketing"]})
+            log.append(f"{twin.name}: {min(len(brands), 4)} brand consents signed")
+        log.extend(_ensure_shop_wide(merch=merch, agency_user=agency_user, agency=agency, start=start, until=until))
 
     # History first (while every demo consent was still in force), then the state changes.
     if new_twins and views and not RoyaltyEvent.objects.exists():
@@ -194,6 +220,13 @@ def seed(*, views: int = 600, rng_seed: int = 7) -> list[str]:
         if "lars" in by_user and len(brands) > 2:
             g = ConsentGrant.objects.get(twin=by_user["lars"], brand=brands[2], status=GrantStatus.SIGNED)
             log.append(f"revoked: {grant_revoke(grant=g, user=g.twin.talent.user, at=now - timedelta(hours=6))}")
+        if "malik" in by_user:
+            fresh = grant_propose(
+                twin=by_user["malik"], brand_scope=BrandScope.SHOP_ALL, proposed_by=agency_user, agency=agency,
+                purpose="Marketing emails and social posts of Malik Johnson's AI twin wearing any brand Twinshop sells.",
+                channels=["marketing"], territories=["US", "GB"], valid_from=now, valid_until=now + timedelta(days=180),
+                rate_per_view=Decimal("0.0900"), currency="USD", at=now - timedelta(hours=3))
+            log.append(f"proposed, awaiting signature: {fresh}")
         if "priya" in by_user and len(brands) > 3:
             g = ConsentGrant.objects.get(twin=by_user["priya"], brand=brands[3], status=GrantStatus.SIGNED)
             amendment = grant_amend(grant=g, proposed_by=agency_user, agency=agency, at=now - timedelta(hours=5),
@@ -232,6 +265,46 @@ def _demo_traffic(*, twins: list[DigitalTwin], brands: list[Brand], views: int, 
         except ConsentDenied:
             denied += 1
     return f"demo traffic: {licensed} licensed views, {denied} denied"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    wearable: int  # published products the renderer puts on a body (the slot rule)
+    covered: int  # of which on at least `min_twins` twins of a matching presentation, today, on the storefront
+    min_twins: int
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.wearable if self.wearable else 0.0
+
+    def __str__(self) -> str:
+        return (f"coverage: {self.covered} of {self.wearable} wearable products ({self.share:.1%}) are on at least "
+                f"{self.min_twins} twins of a matching presentation (storefront, {settings.LICENSING_DEFAULT_TERRITORY})")
+
+
+def demo_coverage(*, min_twins: int = 2, channel: str = "storefront", at: datetime | None = None) -> Coverage:
+    """How much of the catalogue the signed consents put on twins, by the readers' own rules (the slot rule,
+    grant_covers_brand, grant_failure, presentation matching), one row per (gender, brand, article type)."""
+    from .rules import ProductScope, scope_slot
+    from .selectors import _covering_twins, signed_grants_by_brand
+    from .showcase.rotation import matching
+
+    at = at or timezone.now()
+    fields = ("gender", "brand_id", "article_type__name", "article_type__sub_category__name",
+              "article_type__sub_category__master__name")
+    groups = list(Product.objects.filter(is_published=True).values(*fields).annotate(n=Count("pk")).order_by()
+                  .values_list(*fields, "n"))
+    scopes = [(ProductScope(brand_id=brand_id, article_type=at_name, master_category=master, sub_category=sub,
+                            gender=gender), n) for gender, brand_id, at_name, sub, master, n in groups]
+    wearable = [(scope, n) for scope, n in scopes if scope_slot(scope) is not None]
+    grants_by_brand, twin_by_id = signed_grants_by_brand({scope.brand_id for scope, _ in wearable})
+    covered = 0
+    for scope, n in wearable:
+        twins = _covering_twins(grants_by_brand[scope.brand_id], twin_by_id, scope=scope, channel=channel,
+                                territory=settings.LICENSING_DEFAULT_TERRITORY, at=at)
+        if len(matching(twins, gender=scope.gender)) >= min_twins:
+            covered += n
+    return Coverage(wearable=sum(n for _, n in wearable), covered=covered, min_twins=min_twins)
 
 
 DEMO_ACCOUNTS = (

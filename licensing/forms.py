@@ -7,11 +7,15 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from shop.models import ArticleType, Brand, MasterCategory
 
-from .models import INNERWEAR_ARTICLE_TYPES, MIN_PURPOSE_LENGTH, Agency, Channel, DigitalTwin
+from .models import (
+    INNERWEAR_ARTICLE_TYPES, MIN_PURPOSE_LENGTH, Agency, BrandScope, Channel, ConsentGrant, DigitalTwin, GrantStatus,
+)
 
 CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("INR", "INR")]
 
@@ -27,7 +31,13 @@ class TwinChoiceField(forms.ModelChoiceField):
 
 class ConsentProposalForm(forms.Form):
     twin = TwinChoiceField(queryset=DigitalTwin.objects.none(), label="AI twin")
-    brand = forms.ModelChoiceField(queryset=Brand.objects.order_by("name"), label="Brand (who pays)")
+    brand_scope = forms.ChoiceField(choices=BrandScope.choices, initial=BrandScope.BRAND, label="Who pays",
+                                    widget=forms.RadioSelect, required=False)
+    brand = forms.ModelChoiceField(queryset=Brand.objects.order_by("name"), label="Brand (who pays)", required=False,
+                                   help_text="Only for a single-brand consent.",
+                                   widget=forms.Select(attrs={"data-filterable": "brand"}))
+    listed_brands = forms.CharField(required=False, max_length=20000, label="Brands covered (listed set)",
+                                    help_text="Only for the shop with a listed set: brand names, comma separated.")
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False,
                                     label="Proposing as agency", help_text="Leave empty to propose as the shop.")
     purpose = forms.CharField(
@@ -83,7 +93,27 @@ class ConsentProposalForm(forms.Form):
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end <= start:
             self.add_error("valid_until", "The consent must end after it starts.")
+        twin, brand = data.get("twin"), data.get("brand")
+        single_brand = (data.get("brand_scope") or BrandScope.BRAND) == BrandScope.BRAND
+        if twin is not None and brand is not None and single_brand:
+            self._refuse_duplicate(twin, brand)
         return data
+
+    def _refuse_duplicate(self, twin: DigitalTwin, brand: Brand) -> None:
+        """One live consent per twin and brand: a second is an amendment of the first, or a wait."""
+        existing = (ConsentGrant.objects.filter(twin=twin, brand=brand, brand_scope=BrandScope.BRAND, status__in=[GrantStatus.PROPOSED, GrantStatus.SIGNED])
+                    .order_by("-version").first())
+        if existing is None:
+            return
+        if existing.status == GrantStatus.SIGNED:
+            message = format_html(
+                'There is already a signed consent <a href="{}">#{}</a> for {} and {}: amend it instead.',
+                reverse("licensing:consent_amend", args=[existing.pk]), existing.pk, twin.name, brand.name)
+        else:
+            message = format_html(
+                'Consent <a href="{}">#{}</a> for {} and {} is already waiting for the talent\'s signature.',
+                reverse("licensing:consent_proposal", args=[existing.pk]), existing.pk, twin.name, brand.name)
+        self.add_error("brand", message)
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
@@ -91,7 +121,8 @@ class ConsentProposalForm(forms.Form):
         if d["exclude_innerwear"]:
             excluded += list(INNERWEAR_ARTICLE_TYPES)
         return {
-            "twin": d.get("twin"), "brand": d.get("brand"), "agency": d["agency"], "purpose": d["purpose"],
+            "twin": d.get("twin"), "brand": d.get("brand"), "brand_scope": d.get("brand_scope") or BrandScope.BRAND,
+            "listed_brands": _split(d.get("listed_brands", "")), "agency": d["agency"], "purpose": d["purpose"],
             "channels": d["channels"], "territories": d["territories"],
             "allowed_master_categories": d["allowed_master_categories"], "excluded_article_types": excluded,
             "valid_from": datetime.combine(d["valid_from"], time.min, tzinfo=dt_timezone.utc),
@@ -129,8 +160,8 @@ class ConsentAmendForm(ConsentProposalForm):
 
     def __init__(self, *args, grant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["twin"]
-        del self.fields["brand"]
+        for name in ("twin", "brand", "brand_scope", "listed_brands"):
+            del self.fields[name]
         if not self.is_bound:
             innerwear = set(INNERWEAR_ARTICLE_TYPES)
             self.initial.update({
@@ -145,5 +176,5 @@ class ConsentAmendForm(ConsentProposalForm):
 
     def service_kwargs(self) -> dict:
         kwargs = super().service_kwargs()
-        del kwargs["twin"], kwargs["brand"]
+        del kwargs["twin"], kwargs["brand"], kwargs["brand_scope"], kwargs["listed_brands"]
         return kwargs

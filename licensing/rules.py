@@ -1,9 +1,10 @@
 """The two rules every twin image obeys, in one place: pure functions, no queries, no settings.
 
-**The consent rule** (`grant_failure`, `grant_covers`): a consent grant covers a view of twin T wearing
-product P on channel C in territory X at time t when
+**The consent rule** (`grant_failure`: None when the grant covers the view): a consent grant of twin T (callers
+read a twin's own grants) covers a view of T wearing product P on channel C in territory X at time t when
 
-- it is the grant of twin T, for P's brand (`grant_covers_brand`);
+- it is the grant of twin T, paid by P's brand or by the shop for every brand or a listed set including P's
+  (`grant_covers_brand`);
 - it is signed (not proposed, revoked, expired or superseded) and t lies in [valid_from, valid_until);
 - C is one of its channels;
 - P's master category and article type are allowed (empty allow-lists allow all) and not excluded;
@@ -15,7 +16,7 @@ adults (every twin is an adult: Boys and Girls ranges never) and its garment fam
 (top, bottom, full-length, outerwear, footwear, bag held in the hand, eyewear, wrist, jewellery, headwear,
 neck, waist, hands) or is held in the hand (personal care, bottles, umbrellas, key chains). Intimate apparel
 and swimwear (never drawn on a real person's likeness), gift sets, free items, home and sports equipment have
-no slot (`shop.garments.FAMILIES`): those show the plain product illustration.
+no slot (`drawing.FAMILIES`): those show the plain product illustration.
 
 Callers: the render gate (`licensing.services.gate`, which decides and records every view), the eligibility
 reads (`licensing.selectors.twin_images_for_products`), the renderer (`licensing.showcase.renderer`) and the
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shop.garments import family_for
+from drawing import family_for
 
-from .models import DenialReason, GrantStatus
+from .models import BrandScope, DenialReason, GrantStatus
 
 ADULT_GENDERS = frozenset({"Men", "Women", "Unisex"})
 # Why the gate refuses a product that has no slot on a twin. Not a consent reason: no grant can allow it,
@@ -59,7 +60,7 @@ def scope_of_loaded(product: Any) -> ProductScope:
 
 
 def twin_slot(*, gender: str, article_type: str, sub_category: str = "", master_category: str = "") -> str | None:
-    """Where a product goes on a twin (shop.garments.Slot), or None when it never appears on one."""
+    """Where a product goes on a twin (drawing.Slot), or None when it never appears on one."""
     if gender not in ADULT_GENDERS:
         return None
     return family_for(article_type, sub_category, master_category).slot
@@ -81,7 +82,16 @@ def may_appear_on_twin(product: Any) -> bool:
 
 
 def grant_covers_brand(grant: Any, brand_id: int) -> bool:
-    """Whether the grant pays for views of this brand's products: a grant names one brand."""
+    """Whether the grant pays for views of this brand's products: the one brand a brand grant names; any brand
+    for the shop's grant over every brand it sells; the listed set for the shop's grant over a listed set.
+
+    A listed-set grant carries `listed_brand_ids` (licensing.selectors.with_listed_brand_ids, GrantTerms; the
+    gate's locking statement selects only grants listing the brand and says so). The gate's lock and the
+    coverage reads state the same in SQL as a prefilter (licensing.selectors.covering_brand_q)."""
+    if grant.brand_scope == BrandScope.SHOP_ALL:
+        return True
+    if grant.brand_scope == BrandScope.SHOP_LISTED:
+        return brand_id in grant.listed_brand_ids
     return grant.brand_id == brand_id
 
 
@@ -133,13 +143,6 @@ def grant_failure(grant: Any, *, scope: ProductScope, channel: str, territory: s
     if grant.view_cap is not None and grant.billable_views >= grant.view_cap:
         return 6, DenialReason.CAP
     return None
-
-
-def grant_covers(grant: Any, *, twin_id: int, scope: ProductScope, channel: str, territory: str,
-                 at: datetime) -> bool:
-    """The consent rule in one call: this grant, of this twin, covers this view."""
-    return grant.twin_id == twin_id and grant_failure(
-        grant, scope=scope, channel=channel, territory=territory, at=at) is None
 
 
 def best_denial(failures: list[tuple[int, str]]) -> str:

@@ -8,12 +8,37 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.db.models import Q as _Q
 from django.utils import timezone
 
 from shop.models import ArticleType, Product
 
-from .models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus
-from .rules import ProductScope, grant_failure, scope_slot
+from .models import BrandScope, ConsentGrant, CoverageToken, DigitalTwin, GrantBrand, GrantStatus
+from .rules import ProductScope, grant_covers_brand, grant_failure, scope_slot
+
+
+def covering_brand_q(brand_ids) -> _Q:
+    """Grants whose payer may cover one of these brands (a prefilter: grant_covers_brand decides)."""
+    return (_Q(brand_scope=BrandScope.BRAND, brand_id__in=brand_ids) | _Q(brand_scope=BrandScope.SHOP_ALL)
+            | _Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id__in=brand_ids)),
+                 brand_scope=BrandScope.SHOP_LISTED))
+
+
+def listed_brand_ids(grant_ids) -> dict[int, frozenset[int]]:
+    """grant id -> the brand ids of its listed set (shop grants for a listed set; others have none)."""
+    out: dict[int, set[int]] = {}
+    for grant_id, brand_id in GrantBrand.objects.filter(grant_id__in=list(grant_ids)).values_list("grant_id", "brand_id"):
+        out.setdefault(grant_id, set()).add(brand_id)
+    return {g: frozenset(b) for g, b in out.items()}
+
+
+def with_listed_brand_ids(grants: list[ConsentGrant]) -> list[ConsentGrant]:
+    """The grants, each with `listed_brand_ids` set (what grant_covers_brand reads), in one query."""
+    listed = listed_brand_ids([g.pk for g in grants if g.brand_scope == BrandScope.SHOP_LISTED])
+    for grant in grants:
+        grant.listed_brand_ids = listed.get(grant.pk, frozenset())
+    return grants
 
 
 def product_scope(product: Product) -> ProductScope:
@@ -79,10 +104,11 @@ def _covering_twins(grants: Iterable[Any], twin_by_id: dict[int, DigitalTwin], *
 
 # What grant_failure reads of a grant, and which twin and brand it is for.
 GrantTerms = namedtuple("GrantTerms", [
-    "twin_id", "brand_id", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
+    "pk", "twin_id", "brand_id", "brand_scope", "status", "valid_from", "valid_until", "channels", "allowed_master_categories",
     "allowed_article_types", "excluded_master_categories", "excluded_article_types", "territories", "view_cap",
-    "billable_views",
+    "billable_views", "listed_brand_ids",
 ])
+_GRANT_COLUMNS = GrantTerms._fields[:-1]
 
 
 @dataclass
@@ -101,7 +127,8 @@ def coverage_token() -> int | None:
 
 
 def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTerms]], dict[int, DigitalTwin]]:
-    """Signed grants of these brands (in (twin, pk) order) and the twins they name, with talent and poses.
+    """Signed grants covering each of these brands (the brand's own and the shop's, in (twin, pk) order) and
+    the twins they name, with talent and poses.
 
     A page of product cards meets dozens of grants (one per twin and brand), and reading them with their
     twins on every chat turn was its largest cost. They are cached per process under the coverage token,
@@ -116,11 +143,14 @@ def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTer
     missing = set(brand_ids) - cov.grants_by_brand.keys()
     if missing:
         loaded: dict[int, list[GrantTerms]] = {brand_id: [] for brand_id in missing}
-        rows = (ConsentGrant.objects.filter(brand_id__in=missing, status=GrantStatus.SIGNED)
-                .order_by("twin_id", "pk").values_list(*GrantTerms._fields))
+        rows = list(ConsentGrant.objects.filter(covering_brand_q(missing), status=GrantStatus.SIGNED)
+                    .order_by("twin_id", "pk").values_list(*_GRANT_COLUMNS))
+        listed = listed_brand_ids([r[0] for r in rows if r[3] == BrandScope.SHOP_LISTED])
         for row in rows:
-            terms = GrantTerms._make(row)
-            loaded[terms.brand_id].append(terms)
+            terms = GrantTerms(*row, listed_brand_ids=listed.get(row[0], frozenset()))
+            for brand_id in missing:
+                if grant_covers_brand(terms, brand_id):
+                    loaded[brand_id].append(terms)
         new_twins = {t.twin_id for grants in loaded.values() for t in grants} - cov.twins.keys()
         if new_twins:
             cov.twins.update(DigitalTwin.objects.filter(pk__in=new_twins).select_related("talent")
@@ -202,10 +232,6 @@ def talent_events(*, talent: Talent) -> QuerySet:
     return RoyaltyEvent.objects.filter(talent=talent)
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, list[Money]]:
     now = now or timezone.now()
     today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -219,16 +245,20 @@ def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str
 
 
 def earnings_by(*, talent: Talent, dimension: str, limit: int = 10) -> list[dict]:
-    """Top earners by brand, product or twin: name, views, billable, gross, net."""
+    """Top earners by brand (the product's), payer (who pays: a brand, or the shop under a shop-wide consent),
+    product or twin: name, views, billable, gross, net."""
     fields = {"brand": ("brand__name", "currency"), "product": ("product__catalog_id", "product__name", "currency"),
-              "twin": ("twin__name", "currency")}[dimension]
+              "twin": ("twin__name", "currency"),
+              "payer": ("grant__brand_scope", "grant__brand__name", "currency")}[dimension]
     rows = (
         talent_events(talent=talent).values(*fields)
         .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
                   net=Sum("talent_net"))
         .order_by("-gross", "-views", *fields)[:limit]
     )
-    return [{**r, "gross": _q(r["gross"]), "net": _q(r["net"])} for r in rows]
+    return [{**r, "gross": _q(r["gross"]), "net": _q(r["net"]),
+             **({"payer": r["grant__brand__name"] or f"{settings.SHOP_NAME} (shop-wide consents)"}
+                if dimension == "payer" else {})} for r in rows]
 
 
 def daily_earnings(*, talent: Talent, currency: str, days: int = 30, now: datetime | None = None) -> list[dict]:
@@ -341,7 +371,8 @@ def monthly_statements(*, talent: Talent | None = None, agency: Agency | None = 
 
 
 def talent_grants(*, talent: Talent) -> QuerySet:
-    return ConsentGrant.objects.filter(twin__talent=talent).select_related("twin", "brand", "previous")
+    return (ConsentGrant.objects.filter(twin__talent=talent).select_related("twin", "brand", "previous")
+            .prefetch_related("listed_brands"))
 
 
 def talent_grant_or_none(*, talent: Talent, grant_id: int) -> ConsentGrant | None:
@@ -351,23 +382,31 @@ def talent_grant_or_none(*, talent: Talent, grant_id: int) -> ConsentGrant | Non
 def consent_history(*, talent: Talent, limit: int = 100) -> list[ConsentEvent]:
     return list(
         ConsentEvent.objects.filter(grant__twin__talent=talent).select_related("grant__brand", "grant__twin")
-        .order_by("-at", "-pk")[:limit]
+        .prefetch_related("grant__listed_brands").order_by("-at", "-pk")[:limit]
     )
 
 
 def csv_rows(*, talent: Talent, month: date | None = None) -> Iterator[list[str]]:
-    events = talent_events(talent=talent).select_related("twin", "product", "brand", "agency").order_by("at", "pk")
+    events = (talent_events(talent=talent).select_related("twin", "product", "brand", "agency", "grant__brand")
+              .order_by("at", "pk"))
     if month is not None:
         first = datetime(month.year, month.month, 1, tzinfo=dt_timezone.utc)
         nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=dt_timezone.utc)
         events = events.filter(at__gte=first, at__lt=nxt)
     yield ["at_utc", "event_id", "twin", "brand", "product_id", "product", "channel", "territory", "billable",
-           "non_billable_reason", "amount", "agency", "agency_commission", "talent_net", "currency", "grant_id"]
+           "non_billable_reason", "amount", "agency", "agency_commission", "talent_net", "currency", "grant_id", "paid_by"]
     for e in events.iterator(chunk_size=2000):
         yield [e.at.astimezone(dt_timezone.utc).isoformat(), str(e.pk), e.twin.name, e.brand.name,
                str(e.product.catalog_id), e.product.name, e.channel, e.territory, "yes" if e.billable else "no",
                e.non_billable_reason, str(e.amount), e.agency.name if e.agency else "", str(e.agency_commission),
-               str(e.talent_net), e.currency, str(e.grant_id)]
+               str(e.talent_net), e.currency, str(e.grant_id), _paid_by(e.grant)]
+
+
+def _paid_by(grant: ConsentGrant) -> str:
+    """Who pays a ledger row, plainly: the brand, or the shop (a shop-wide grant, whatever the product's brand)."""
+    if grant.brand_scope == BrandScope.BRAND:
+        return grant.brand.name
+    return f"{settings.SHOP_NAME} (shop-wide consent #{grant.pk})"
 
 
 # --- agency -------------------------------------------------------------------------------------

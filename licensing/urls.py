@@ -14,6 +14,8 @@ urlpatterns: list = [
     path("agency/", views.agency_dashboard, name="agency_dashboard"),
     path("agency/talents/<int:talent_id>/", views.agency_talent, name="agency_talent"),
     path("consents/propose/", views.consent_propose, name="consent_propose"),
+    path("consents/<int:grant_id>/", views.consent_proposal, name="consent_proposal"),
+    path("consents/<int:grant_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<int:grant_id>/amend/", views.consent_amend, name="consent_amend"),
     # The showcase engineer includes licensing.showcase.urls below.
     path("showcase/", include("licensing.showcase.urls")),

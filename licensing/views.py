@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from asgiref.sync import sync_to_async
@@ -23,7 +23,10 @@ from . import selectors
 from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, DigitalTwin, GrantStatus, Talent
 from .models import ConsentGrant
+from .concentration import talent_eligible_share
+from .consent_diff import TermRow, terms_diff
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
+from .services.withdrawal import grant_withdraw
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -33,6 +36,14 @@ def _add_service_errors(form, exc: ValidationError) -> None:  # type: ignore[no-
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc.messages)
+
+
+def _diff(grant: ConsentGrant) -> list[TermRow]:
+    """The amendment's terms next to the version it replaces; empty for a first version."""
+    if grant.previous_id is None:
+        return []
+    previous = ConsentGrant.objects.select_related("brand").get(pk=grant.previous_id)
+    return terms_diff(old=previous, new=grant)
 
 
 def _talent_or_404(request: HttpRequest) -> Talent:
@@ -62,6 +73,8 @@ def talent_dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "chart_currency": chart_currency,
         "by_brand": selectors.earnings_by(talent=talent, dimension="brand"),
+        "by_payer": selectors.earnings_by(talent=talent, dimension="payer"),
+        "exposure": _eligible_share_30d(talent),
         "by_product": selectors.earnings_by(talent=talent, dimension="product"),
         "by_twin": selectors.earnings_by(talent=talent, dimension="twin"),
         "daily": daily,
@@ -153,7 +166,7 @@ def talent_consent_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
     talent = _talent_or_404(request)
     grant = _grant_or_404(talent, grant_id)
     return render(request, "licensing/talent/consent_detail.html", {
-        "talent": talent, "grant": grant, "events": grant.events.order_by("at", "pk"),
+        "talent": talent, "grant": grant, "events": grant.events.order_by("at", "pk"), "diff": _diff(grant),
     })
 
 
@@ -178,13 +191,13 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, f"You signed consent #{grant.pk} for {grant.brand.name}.")
+                messages.success(request, f"You signed consent #{grant.pk} for {grant.payer_label}.")
                 return redirect("licensing:talent_consents")
         status = 400
     else:
         form = ConsentSignForm(initial={"terms_sha256": grant.terms_sha256})
     return render(request, "licensing/talent/consent_sign.html",
-                  {"talent": talent, "grant": grant, "form": form}, status=status)
+                  {"talent": talent, "grant": grant, "form": form, "diff": _diff(grant)}, status=status)
 
 
 @login_required
@@ -204,7 +217,7 @@ def talent_consent_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
         verb = "declined" if grant.status == GrantStatus.PROPOSED else "revoked"
-        messages.success(request, f"Consent #{grant.pk} for {grant.brand.name} is {verb}. "
+        messages.success(request, f"Consent #{grant.pk} for {grant.payer_label} is {verb}. "
                                   "Your twin is no longer shown under it, starting with the next view.")
         return redirect("licensing:talent_consents")
     return render(request, "licensing/talent/consent_revoke.html", {"talent": talent, "grant": grant})
@@ -245,7 +258,13 @@ def agency_talent(request: HttpRequest, talent_id: int) -> HttpResponse:
     return render(request, "licensing/agency/talent.html", {
         "agency": agency, "talent": talent, "grants": grants,
         "statements": selectors.monthly_statements(talent=talent, agency=agency),
+        "exposure": _eligible_share_30d(talent),
     })
+
+
+def _eligible_share_30d(talent: Talent):
+    now = timezone.now()
+    return talent_eligible_share(talent=talent, start=now - timedelta(days=30), end=now)
 
 
 # --- proposing consents (agency staff for their roster, shop staff for any twin) -------------------
@@ -286,16 +305,51 @@ def consent_propose(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/consent_propose.html", {"form": form}, status=status)
 
 
+def _proposable_grant_or_404(request: HttpRequest, grant_id: int) -> tuple[ConsentGrant, list[Agency]]:
+    """A grant the user may propose terms for (shop staff: any; agency staff: their roster's), else 404."""
+    agencies = selectors.agencies_for_user(user=request.user)
+    grant = ConsentGrant.objects.filter(pk=grant_id).select_related("twin__talent", "brand").first()
+    today = timezone.now().date()
+    if grant is None or not (request.user.is_staff or grant.proposed_by_id == request.user.pk or any(
+            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=today) for a in agencies)):
+        raise Http404("No such consent.")
+    return grant, agencies
+
+
+@login_required
+def consent_proposal(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """A consent as its proposer sees it: the terms, what an amendment changes, the talent's answer."""
+    grant, _ = _proposable_grant_or_404(request, grant_id)
+    return render(request, "licensing/consent_proposal.html", {
+        "grant": grant, "diff": _diff(grant), "events": grant.events.order_by("at", "pk"),
+        "can_withdraw": grant.status == GrantStatus.PROPOSED and grant.proposed_by_id == request.user.pk,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def consent_withdraw(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant, _ = _proposable_grant_or_404(request, grant_id)
+    try:
+        grant_withdraw(grant=grant, user=request.user)
+    except PermissionError:
+        raise Http404("No such consent.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"You withdrew proposal #{grant.pk}; {grant.twin.talent.display_name} "
+                                  "no longer sees it as waiting for a signature.")
+    return redirect("licensing:consent_proposal", grant_id=grant.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_amend(request: HttpRequest, grant_id: int) -> HttpResponse:
     """New terms for a signed consent. The talent must sign them; the current version stays until then."""
-    agencies = selectors.agencies_for_user(user=request.user)
-    grant = ConsentGrant.objects.filter(pk=grant_id).select_related("twin__talent", "brand").first()
-    today = timezone.now().date()
-    if grant is None or not (request.user.is_staff or any(
-            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=today) for a in agencies)):
-        raise Http404("No such consent.")
+    grant, agencies = _proposable_grant_or_404(request, grant_id)
+    if grant.proposed_by_id == request.user.pk and not request.user.is_staff and not any(
+            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=timezone.now().date()) for a in agencies):
+        raise Http404("No such consent.")  # a former proposer who may no longer propose for this talent
     if grant.status != GrantStatus.SIGNED:
         messages.info(request, "Only a signed consent can be amended.")
         return redirect("licensing:agency_dashboard" if agencies else "licensing:consent_propose")

@@ -5,17 +5,20 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import URLPattern, path
 
 from shop.admin_import import catalog_import_view
+from shop.caching import catalogue_version_bump
 from shop.models import (
     ArticleType,
     Brand,
     Colour,
     ImportRun,
+    InfoPage,
     MasterCategory,
     Order,
     OrderLine,
@@ -44,6 +47,10 @@ class VariantInline(admin.TabularInline):
     extra = 0
     ordering = ("position",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Variant]:
+        # each row's label is str(variant), which reads the product: one query per size without this
+        return super().get_queryset(request).select_related("product")
+
 
 @admin.register(Product)
 class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
@@ -67,6 +74,9 @@ class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # the unfiltered count on 44k rows is wasted work on every page
     change_list_template = "admin/shop/product/change_list.html"
+
+    class Media:
+        css = {"all": ("admin-shop/changelist.css",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         stock = (
@@ -182,7 +192,8 @@ class OrderAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_filter = ("status", "created_at")
     search_fields = ("=number", "email", "full_name")
     readonly_fields = ("number", "user", "status", "total", "currency", "created_at", "updated_at")
-    fields = ("number", "status", "user", "full_name", "email", "address", "total", "currency", "created_at", "updated_at")
+    fields = ("number", "status", "user", "full_name", "email", "address", "address_line1", "address_line2", "city",
+              "postcode", "country", "total", "currency", "created_at", "updated_at")
     inlines = (OrderLineInline,)
     date_hierarchy = "created_at"
     actions = (
@@ -214,3 +225,15 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(InfoPage)
+class InfoPageAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "footer_position", "updated_at")
+    list_editable = ("footer_position",)
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def save_model(self, request: HttpRequest, obj: InfoPage, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(catalogue_version_bump)  # the footer's cached links show the change at once

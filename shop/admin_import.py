@@ -28,11 +28,34 @@ SESSION_KEY = "catalog_import_tokens"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+# (column, required, what it holds): the import page shows this table, so the format has one home here.
+FORMAT_COLUMNS: tuple[tuple[str, bool, str], ...] = (
+    ("id", True, "the catalogue id, a whole number; it matches rows to products (new ids are created)"),
+    ("name", True, "the product name, up to 255 characters; the brand is read from it unless a brand column says"),
+    ("gender", True, "Men, Women, Boys, Girls or Unisex"),
+    ("masterCategory", True, "e.g. Apparel, Footwear, Accessories"),
+    ("subCategory", True, "e.g. Topwear, Shoes, Bags"),
+    ("articleType", True, "e.g. Tshirts, Casual Shoes, Handbags"),
+    ("baseColour", True, "e.g. Navy Blue (may be empty)"),
+    ("season", True, "Spring, Summer, Fall or Winter (may be empty)"),
+    ("year", True, "e.g. 2012 (may be empty)"),
+    ("usage", True, "the occasion, e.g. Casual, Formal, Sports (may be empty)"),
+    ("price", True, "e.g. 49.99: at least 0, at most 2 decimals"),
+    ("currency", True, "the shop's currency, e.g. USD"),
+    ("sizes", True, "sizes separated by |, e.g. S|M|L; empty for one size"),
+    ("stock", True, "a total spread over the sizes (10), or one count per size in the same order (5|7|3)"),
+    ("brand", False, "optional: the brand, when the name does not start with it"),
+)
+FORMAT_EXAMPLE = (
+    "id,name,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,price,currency,sizes,stock\n"
+    "15970,Turtle Check Men Navy Blue Shirt,Men,Apparel,Topwear,Shirts,Navy Blue,Fall,2011,Casual,39.99,USD,S|M|L,5|7|3"
+)
+
+
 class CatalogUploadForm(forms.Form):
     file = forms.FileField(
         label="Catalogue file (.csv or .csv.gz)",
-        help_text="Columns: id, name, gender, masterCategory, subCategory, articleType, baseColour, season, "
-        "year, usage, price, currency, sizes, stock (and optionally brand).",
+        help_text="A header row, then one product per row; the format and an example are shown above.",
     )
 
     def clean_file(self) -> Any:
@@ -80,6 +103,8 @@ def catalog_import_view(request: HttpRequest, admin_site: AdminSite) -> HttpResp
         "opts": Product._meta,
         "title": "Import catalogue",
         "preview_rows": PREVIEW_ROWS,
+        "columns": FORMAT_COLUMNS,
+        "example": FORMAT_EXAMPLE,
     }
     if request.method == "POST" and request.POST.get("confirm"):
         token = request.POST.get("token", "")

@@ -34,7 +34,7 @@ def catalogue_version_bump() -> None:
 
 
 def cached(name: str, parts: object, compute: Callable[[], T]) -> T:
-    seconds = getattr(settings, "SHOP_FACET_CACHE_SECONDS", 300)
+    seconds = settings.SHOP_FACET_CACHE_SECONDS
     if not seconds:
         return compute()
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()

@@ -110,12 +110,16 @@ class BrandResolver:
             return name.title()
         return name
 
-    def from_name(self, product_name: str) -> str:
-        words = product_name.split()
-        if not words:
-            return ""
+    def known_prefix(self, words: list[str] | tuple[str, ...]) -> str:
+        """The longest known brand the words start with, or ""."""
         for n in range(min(self.MAX_WORDS, len(words)), 0, -1):
             hit = self._known.get(" ".join(words[:n]).lower())
             if hit:
                 return hit
-        return self.canonical(words[0])
+        return ""
+
+    def from_name(self, product_name: str) -> str:
+        words = product_name.split()
+        if not words:
+            return ""
+        return self.known_prefix(words) or self.canonical(words[0])

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+
+from shop.services.orders import ShippingAddress
 
 
 class AddToCartForm(forms.Form):
@@ -17,10 +21,16 @@ class CartLineForm(forms.Form):
 class CheckoutForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    address = forms.CharField(
-        label="Delivery address", max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
-    )
+    address_line1 = forms.CharField(label="Address", max_length=200,
+                                    widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
+    address_line2 = forms.CharField(label="Apartment, suite, floor (optional)", max_length=200, required=False,
+                                    widget=forms.TextInput(attrs={"autocomplete": "address-line2"}))
+    city = forms.CharField(label="Town or city", max_length=100,
+                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    postcode = forms.CharField(label="Postcode / ZIP", max_length=20,
+                               widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    country = forms.CharField(label="Country", max_length=100,
+                              widget=forms.TextInput(attrs={"autocomplete": "country-name"}))
 
     def clean_full_name(self) -> str:
         value = " ".join(self.cleaned_data["full_name"].split())
@@ -28,11 +38,17 @@ class CheckoutForm(forms.Form):
             raise forms.ValidationError("Please enter your name.")
         return value
 
-    def clean_address(self) -> str:
-        value = self.cleaned_data["address"].strip()
-        if len(value) < 5:
-            raise forms.ValidationError("Please enter a full delivery address.")
-        return value
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("address_line1", "address_line2", "city", "postcode", "country"):
+            if isinstance(data.get(name), str):
+                data[name] = " ".join(data[name].split())
+        return data
+
+    def shipping(self) -> ShippingAddress:
+        d = self.cleaned_data
+        return ShippingAddress(line1=d["address_line1"], line2=d["address_line2"], city=d["city"],
+                               postcode=d["postcode"], country=d["country"])
 
 
 MAX_LINE_QUANTITY = settings.SHOP_MAX_LINE_QUANTITY

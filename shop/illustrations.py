@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from shop.garments import (
+from drawing import (
+    FAMILIES,
     MULTI,
     MULTI_STRIPES,
     Affine,
@@ -87,8 +88,6 @@ def multi_pattern_def() -> str:
 
 @lru_cache(maxsize=4096)
 def _svg_for(family_key: str, hex_: str, multi: bool, title: str) -> bytes:
-    from shop.garments import FAMILIES
-
     family: Family = FAMILIES[family_key]
     palette = palette_for(hex_, multi=multi)
     shapes = fit(illustration_shapes(family), (MARGIN, MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN - 20))

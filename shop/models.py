@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,8 +59,10 @@ class SubCategory(models.Model):
         ordering = ["master__name", "name"]
         verbose_name_plural = "sub categories"
         constraints = [
-            models.UniqueConstraint(fields=["master", "name"], name="subcategory_unique_name_per_master"),
-            models.UniqueConstraint(fields=["master", "slug"], name="subcategory_unique_slug_per_master"),
+            models.UniqueConstraint(fields=["master", "name"], name="subcategory_unique_name_per_master",
+                                    violation_error_message="This master category already has a sub category of that name."),
+            models.UniqueConstraint(fields=["master", "slug"], name="subcategory_unique_slug_per_master",
+                                    violation_error_message="This master category already has a sub category with that slug."),
         ]
 
     def __str__(self) -> str:
@@ -81,12 +84,14 @@ class ArticleType(models.Model):
 class Colour(models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
-    hex = models.CharField(max_length=7, default="#9aa0a6", help_text="Swatch and illustration tint, #rrggbb")
+    hex = models.CharField(max_length=7, default="#9aa0a6", help_text="Swatch and illustration tint, #rrggbb",
+                           validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give the colour as # and six hex digits, e.g. #1c2a4a.")])
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(hex__regex=r"^#[0-9a-fA-F]{6}$"), name="colour_hex_format"),
+            models.CheckConstraint(condition=Q(hex__regex=r"^#[0-9a-fA-F]{6}$"), name="colour_hex_format",
+                                   violation_error_message="Give the colour as # and six hex digits, e.g. #1c2a4a."),
         ]
 
     def __str__(self) -> str:
@@ -103,8 +108,10 @@ class Product(models.Model):
     season = models.CharField(max_length=10, choices=Season.choices, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     usage = models.CharField(max_length=40, blank=True, db_index=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    currency = models.CharField(max_length=3, default="USD")
+    price = models.DecimalField(max_digits=10, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0"), "The price cannot be negative.")])
+    currency = models.CharField(max_length=3, default="USD", validators=[
+        RegexValidator(r"^[A-Z]{3}$", "Give the currency as a three-letter ISO code in capitals, e.g. USD.")])
     image = models.ImageField(
         upload_to="products/%Y/%m/", blank=True, help_text="Overrides the generated illustration when set."
     )
@@ -121,8 +128,10 @@ class Product(models.Model):
             models.Index(fields=["-year", "catalog_id"], name="product_newest_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="product_price_not_negative"),
-            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="product_currency_iso"),
+            models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="product_price_not_negative",
+                                   violation_error_message="The price cannot be negative."),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="product_currency_iso",
+                                   violation_error_message="Give the currency as a three-letter ISO code in capitals, e.g. USD."),
         ]
 
     def __str__(self) -> str:
@@ -140,13 +149,15 @@ class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     size = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField(default=0)
-    stock = models.IntegerField(default=0)
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0, "Stock cannot be negative.")])
 
     class Meta:
         ordering = ["product_id", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "size"], name="variant_unique_size_per_product"),
-            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.UniqueConstraint(fields=["product", "size"], name="variant_unique_size_per_product",
+                                    violation_error_message="This product already has that size."),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative",
+                                   violation_error_message="Stock cannot be negative."),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +176,13 @@ class Order(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
-    address = models.TextField()
+    address = models.TextField(help_text="The delivery address as printed on the parcel.")
+    # the same address field by field (orders placed before these existed have only the text above)
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -175,7 +192,8 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(total__gte=Decimal("0")), name="order_total_not_negative"),
+            models.CheckConstraint(condition=Q(total__gte=Decimal("0")), name="order_total_not_negative",
+                                   violation_error_message="An order total cannot be negative."),
         ]
 
     def __str__(self) -> str:
@@ -198,8 +216,10 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=Decimal("0")), name="orderline_price_not_negative"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_positive",
+                                   violation_error_message="An order line needs a quantity of at least 1."),
+            models.CheckConstraint(condition=Q(unit_price__gte=Decimal("0")), name="orderline_price_not_negative",
+                                   violation_error_message="A unit price cannot be negative."),
         ]
 
     def __str__(self) -> str:
@@ -239,3 +259,24 @@ class ImportRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class InfoPage(models.Model):
+    """About, Privacy, Returns, Contact: the shop's own words, edited by merchandisers in the admin.
+
+    The body is plain text (blank lines separate paragraphs), so a page can never carry markup or script."""
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="The page's address: /pages/<slug>/")
+    title = models.CharField(max_length=120)
+    body = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    footer_position = models.PositiveSmallIntegerField(default=0, help_text="Order of the footer link; 0 hides it.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["footer_position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:info_page", args=[self.slug])

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value, When
 from django.http import Http404, QueryDict
 from django.utils.text import slugify
 
 from shop.caching import cached
+from shop.filters import CatalogFilters, admitted_genders
+from shop.merchandising import HOME_ROWS, featured_order
 from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
 
 # Attribute a page of products carries its variants in, as a plain list (assistant.selectors.
@@ -174,28 +176,50 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     return ParsedFilters(filters=filters, notes=notes)
 
 
-def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
-    for word in f.words:
+def _names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(listing parameter, slug) -> the catalogue names it stands for: a category slug names a master or a sub
+    category (sub category slugs are unique per master only). Small tables, read in one statement and cached
+    with the facets (any catalogue change invalidates it)."""
+    return cached("names-by-slug", (), _load_names_by_slug)
+
+
+def _load_names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
+    def rows(model: Any, param: str) -> QuerySet:
+        return model.objects.order_by().annotate(param=Value(param)).values_list("param", "slug", "name")
+
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    union = rows(MasterCategory, "category").union(rows(SubCategory, "category"), rows(ArticleType, "article_type"),
+                                                  rows(Colour, "colour"), all=True)
+    for param, slug, name in union:
+        names = out.get((param, slug), ())
+        if name not in names:
+            out[(param, slug)] = (*names, name)
+    return out
+
+
+def catalog_filters(f: ProductFilters) -> CatalogFilters:
+    """The listing's URL filters (slugs) as catalogue values, in the one definition of what they mean
+    (shop.filters: a gender of Men or Women admits Unisex products too)."""
+    names = _names_by_slug() if (f.category or f.article_type or f.colour) else {}
+
+    def resolved(param: str, slug: str) -> tuple[str, ...]:
+        # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
+        return names.get((param, slug), (slug,)) if slug else ()
+
+    return CatalogFilters(
+        genders=(f.gender,) if f.gender else (),
+        categories=resolved("category", f.category),
+        article_types=resolved("article_type", f.article_type),
+        colours=resolved("colour", f.colour),
+        usages=(f.usage,) if f.usage else (),
+        min_price=f.min_price, max_price=f.max_price, size=f.size or None,
+    )
+
+
+def _apply(qs: QuerySet[Product], words: list[str], cf: CatalogFilters) -> QuerySet[Product]:
+    for word in words:
         qs = qs.filter(name__icontains=word)
-    if f.gender:
-        qs = qs.filter(gender=f.gender)
-    if f.category:
-        qs = qs.filter(
-            Q(article_type__sub_category__master__slug=f.category) | Q(article_type__sub_category__slug=f.category)
-        )
-    if f.article_type:
-        qs = qs.filter(article_type__slug=f.article_type)
-    if f.colour:
-        qs = qs.filter(colour__slug=f.colour)
-    if f.usage:
-        qs = qs.filter(usage=f.usage)
-    if f.min_price is not None:
-        qs = qs.filter(price__gte=f.min_price)
-    if f.max_price is not None:
-        qs = qs.filter(price__lte=f.max_price)
-    if f.size:
-        qs = qs.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), size=f.size, stock__gt=0)))
-    return qs
+    return qs.filter(cf.as_q())
 
 
 def published_products() -> QuerySet[Product]:
@@ -204,7 +228,7 @@ def published_products() -> QuerySet[Product]:
 
 def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
     """Published products matching `filters`, in the requested order, ready for a listing card."""
-    qs = _apply(published_products(), filters).select_related("brand", "colour", "article_type")
+    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related("brand", "colour", "article_type")
     qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
     if filters.sort == Sort.RELEVANCE:
         if filters.words:
@@ -215,7 +239,7 @@ def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
                 _rank=Case(When(name__istartswith=first, then=Value(0)), default=Value(1), output_field=IntegerField())
             ).order_by("_rank", "-year", "catalog_id")
         else:
-            qs = qs.order_by("-year", "catalog_id")
+            qs = featured_order(qs)  # what a shop leads with: clothes (shop.merchandising)
     else:
         qs = qs.order_by(*Sort.ORDERING[filters.sort])
     return qs
@@ -237,17 +261,40 @@ def product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
     return cached("facets", key, lambda: _product_facets(filters=key))
 
 
+# Listing parameter -> the CatalogFilters field it sets (a facet ignores its own selection)
+_FACET_FIELDS = {"gender": ("genders",), "category": ("categories",), "article_type": ("article_types",),
+                 "colour": ("colours",), "usage": ("usages",), "size": ("size",)}
+
+
+def _gender_options(rows: list[tuple[str, str, int]], selected: str) -> list[FacetOption]:
+    """Men and Women admit Unisex products (shop.filters): their counts and labels say so."""
+    by_gender = {v: n for v, _, n in rows}
+    unisex = by_gender.get(Gender.UNISEX, 0)
+    options = []
+    for value, label, n in rows:
+        admits = admitted_genders((value,))
+        if len(admits) > 1 and unisex:
+            label, n = f"{label} (and unisex)", sum(by_gender.get(g, 0) for g in admits)
+        options.append(FacetOption(value, label, n, value == selected))
+    return sorted(options, key=lambda o: (-o.count, o.label))
+
+
 def _product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
     base = published_products()
+    cf = catalog_filters(filters)
 
-    def counts(without: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
-        qs = _apply(base, filters.without(without)).values(key, *( [label_key] if label_key else [] ))
+    def without(param: str) -> QuerySet[Product]:
+        return _apply(base, filters.words, replace(cf, **{name: None if name == "size" else ()
+                                                            for name in _FACET_FIELDS[param]}))
+
+    def counts(param: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
+        qs = without(param).values(key, *([label_key] if label_key else []))
         rows = qs.annotate(n=Count("pk", distinct=False)).order_by()
         out = [(r[key], r[label_key] if label_key else r[key], r["n"]) for r in rows if r[key]]
         return sorted(out, key=lambda t: (-t[2], t[1]))
 
     facets: dict[str, list[FacetOption]] = {}
-    facets["gender"] = [FacetOption(v, lbl, n, v == filters.gender) for v, lbl, n in counts("gender", "gender")]
+    facets["gender"] = _gender_options(counts("gender", "gender"), filters.gender)
     facets["category"] = [
         FacetOption(v, lbl, n, v == filters.category)
         for v, lbl, n in counts("category", "article_type__sub_category__master__slug",
@@ -262,7 +309,7 @@ def _product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
     ]
     facets["usage"] = [FacetOption(v, lbl, n, v == filters.usage) for v, lbl, n in counts("usage", "usage")]
     size_rows = (
-        Variant.objects.filter(stock__gt=0, product__in=_apply(base, filters.without("size")).values("pk"))
+        Variant.objects.filter(stock__gt=0, product__in=without("size").values("pk"))
         .values("size").annotate(n=Count("pk")).order_by()  # (product, size) is unique: no DISTINCT needed
     )
     facets["size"] = sorted(
@@ -341,10 +388,6 @@ def product_related(*, product: Product, limit: int = 8) -> list[Product]:
     )
 
 
-def product_stock_total(*, product: Product) -> int:
-    return sum(v.stock for v in product.variants.all())
-
-
 @dataclass(frozen=True)
 class CategoryCard:
     name: str
@@ -368,14 +411,8 @@ def _home_categories(*, limit: int) -> list[CategoryCard]:
 
 def home_rows(*, per_row: int = 8) -> list[tuple[str, dict[str, str], list[Product]]]:
     """A few curated rows for the home page: (title, listing params, products)."""
-    specs: list[tuple[str, dict[str, str]]] = [
-        ("New in women's clothing", {"gender": "Women", "category": "apparel", "sort": Sort.NEWEST}),
-        ("New in men's clothing", {"gender": "Men", "category": "apparel", "sort": Sort.NEWEST}),
-        ("Shoes", {"category": "footwear", "sort": Sort.NEWEST}),
-        ("Bags and watches", {"category": "accessories", "sort": Sort.NEWEST}),
-    ]
     out = []
-    for title, params in specs:
+    for title, params in HOME_ROWS:
         f = parse_filters(params).filters
         out.append((title, params, list(product_list(filters=f)[:per_row])))
     return [row for row in out if row[2]]

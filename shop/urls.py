@@ -13,4 +13,6 @@ urlpatterns = [
     path("cart/update/", views.cart_update_view, name="cart_update"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("pages/<slug:slug>/", views.info_page, name="info_page"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

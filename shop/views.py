@@ -6,15 +6,18 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shop import selectors
+from shop.merchandising import listing_heading
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
-from shop.models import Order, Variant
+from shop.models import InfoPage, Order, Variant
+from shop.pages import product_page_context
 from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
 from shop.services.orders import ORDERS_SESSION_KEY
 
@@ -57,10 +60,16 @@ def product_list(request: HttpRequest) -> HttpResponse:
     def link(**override: object) -> str:
         return "?" + urlencode(f.as_params(**override))
 
+    heading = listing_heading(
+        q=f.q, gender=f.gender, colour=labels.get("colour", ""), usage=f.usage,
+        kind=labels.get("article_type") or labels.get("category", ""), size=f.size,
+        min_price=f.min_price, max_price=f.max_price, currency=settings.SHOP_CURRENCY,
+    )
     return render(
         request,
         "shop/product_list.html",
         {
+            "heading": heading,
             "filters": f,
             "currency": settings.SHOP_CURRENCY,
             "notes": notes,
@@ -98,9 +107,7 @@ def product_detail(request: HttpRequest, catalog_id: int) -> HttpResponse:
         "max_quantity": settings.SHOP_MAX_LINE_QUANTITY,
         "form_error": None,
     }
-    from licensing.showcase.selectors import see_it_on_context  # the showcase owns the "See it on" block
-
-    context.update(see_it_on_context(request=request, product=product))
+    context.update(product_page_context(request=request, product=product))  # the twin panel (licensing)
     return render(request, "shop/product_detail.html", context)
 
 
@@ -173,7 +180,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_place(session=request.session, user=request.user, **form.cleaned_data)
+            order = order_place(session=request.session, user=request.user, full_name=form.cleaned_data["full_name"],
+                                email=form.cleaned_data["email"], shipping=form.shipping())
         except OrderError as exc:
             messages.error(request, exc.message)
             return redirect("shop:cart")
@@ -195,3 +203,15 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     if not (placed_here or owner):
         raise Http404("No such order")  # 404, not 403: don't confirm that the number exists
     return render(request, "shop/order_detail.html", {"order": order, "lines": list(order.lines.all())})
+
+
+def info_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = InfoPage.objects.filter(slug=slug[:40]).first()
+    if page is None:
+        raise Http404("No such page")
+    return render(request, "shop/info_page.html", {"page": page})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # browsers ask for /favicon.ico on pages that name no icon (the admin's); ours is an SVG
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -32,6 +32,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs Debian's chromium at /usr/bin/chromium"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_traffic_budgets():
+    """The gate's per-client hourly budgets live in the shared cache: each test starts with them unspent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -110,6 +110,7 @@ from licensing.models import (  # noqa: E402
     ConsentEvent,
     ConsentGrant,
     DigitalTwin,
+    GrantBrand,
     GrantStatus,
     Representation,
     Talent,
@@ -186,7 +187,10 @@ class ConsentGrantFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     twin = factory.SubFactory(DigitalTwinFactory)
-    brand = factory.SubFactory(BrandFactory)
+    brand_scope = "brand"
+    # A shop-wide grant (brand_scope "shop_all" / "shop_listed") names no brand: pass brand=None.
+    brand = factory.Maybe(factory.LazyAttribute(lambda o: o.brand_scope == "brand"),
+                          yes_declaration=factory.SubFactory(BrandFactory), no_declaration=None)
     version = 1
     purpose = "Show the twin wearing the brand's products on product pages and in the shopping assistant."
     channels = factory.LazyFunction(lambda: ["storefront", "assistant", "marketing"])
@@ -203,7 +207,8 @@ class ConsentGrantFactory(factory.django.DjangoModelFactory):
     revoked_at = factory.LazyAttribute(lambda o: _tz.now() if o.status == "revoked" else None)
     terms_text = factory.LazyAttribute(
         lambda o: _render_terms(
-            twin=o.twin, brand=o.brand, version=o.version, purpose=o.purpose, channels=o.channels,
+            twin=o.twin, brand=o.brand, brand_scope=o.brand_scope, version=o.version, purpose=o.purpose,
+            channels=o.channels,
             allowed_master_categories=o.allowed_master_categories, allowed_article_types=o.allowed_article_types,
             excluded_master_categories=o.excluded_master_categories, excluded_article_types=o.excluded_article_types,
             territories=o.territories, valid_from=o.valid_from, valid_until=o.valid_until,
@@ -215,6 +220,12 @@ class ConsentGrantFactory(factory.django.DjangoModelFactory):
     allowed_article_types = factory.LazyFunction(list)
     excluded_master_categories = factory.LazyFunction(list)
     excluded_article_types = factory.LazyFunction(list)
+
+    @factory.post_generation
+    def listed_brands(self, create, extracted, **kwargs):
+        """ConsentGrantFactory(brand_scope="shop_listed", brand=None, listed_brands=[b1, b2])."""
+        if create and extracted:
+            GrantBrand.objects.bulk_create([GrantBrand(grant=self, brand=b) for b in extracted])
 
     @factory.post_generation
     def consent_log(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the instance

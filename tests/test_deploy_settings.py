@@ -40,6 +40,32 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set in the environment" in result.stderr
 
 
+@pytest.mark.parametrize("weak", [
+    "a" * 60,  # issue 20: sixty identical characters passed the length check
+    "abab" * 15,
+    "django-insecure-" + "k9Qz" * 12,
+    secrets.token_urlsafe(64)[:49],
+])
+def test_production_refuses_a_weak_secret_key(weak):
+    result = _manage("check", env_overrides={"SECRET_KEY": weak, "ALLOWED_HOSTS": "shop.example.com"})
+
+    assert result.returncode != 0
+    assert "at least 5 different ones" in result.stderr
+
+
+def _production_csrf_origins(**env: str) -> str:
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)",
+                     env_overrides={"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "shop.example.com", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_trusts_only_the_origins_it_is_given():
+    # Issue 20: production inherited the development default, http://127.0.0.1:8000 and http://localhost:8000.
+    assert _production_csrf_origins() == "[]"
+    assert _production_csrf_origins(CSRF_TRUSTED_ORIGINS="https://shop.example.com") == "['https://shop.example.com']"
+
+
 @pytest.mark.django_db
 def test_every_page_carries_security_headers(client):
     response = client.get("/healthz")

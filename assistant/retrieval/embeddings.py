@@ -114,7 +114,7 @@ def query_model_dir() -> Path:
     worker on an empty disk embeds queries at ONNX speed), else the index directory."""
     from django.conf import settings
 
-    return Path(getattr(settings, "ASSISTANT_QUERY_MODEL_DIR", "") or settings.ASSISTANT_INDEX_DIR)
+    return Path(settings.ASSISTANT_QUERY_MODEL_DIR or settings.ASSISTANT_INDEX_DIR)
 
 
 def export_query_model() -> Path | None:
@@ -142,7 +142,7 @@ class QueryEncoder:
         if self._maxsize is None:
             from django.conf import settings
 
-            self._maxsize = int(getattr(settings, "ASSISTANT_QUERY_CACHE_SIZE", 4096))
+            self._maxsize = settings.ASSISTANT_QUERY_CACHE_SIZE
         return self._maxsize
 
     def __call__(self, text: str) -> np.ndarray:

@@ -29,6 +29,8 @@ import numpy as np
 from django.conf import settings
 from django.db import DatabaseError
 
+from shop.filters import CatalogFilters
+
 from ..understanding.schema import Filters
 from . import store as store_mod
 from .embeddings import DIMENSION, MODEL_NAME
@@ -48,7 +50,7 @@ HNSW_EF_SEARCH = 128
 
 
 def hnsw_min_products() -> int:
-    return int(getattr(settings, "ASSISTANT_HNSW_MIN_PRODUCTS", 200_000))
+    return settings.ASSISTANT_HNSW_MIN_PRODUCTS
 
 
 def hnsw_build(vectors: np.ndarray) -> Any:
@@ -223,7 +225,8 @@ class Snapshot:
         rows = list(
             Product.objects.filter(is_published=True)
             .order_by("catalog_id")
-            .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price")
+            .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price",
+                         "article_type__sub_category__name", "article_type__sub_category__master__name")
         )
         n = len(rows)
         self.size = n
@@ -243,6 +246,15 @@ class Snapshot:
         self.usage, self.usage_codes = codes(4)
         self.brand, self.brand_codes = codes(5)
         self.price_cents = np.fromiter((int(r[6] * 100) for r in rows), dtype=np.int64, count=n)
+        self.sub_category, self.sub_codes = codes(7)
+        self.master_category, self.master_codes = codes(8)
+        # shop.filters.ProductFacts field -> (codes per row, code of each value)
+        self._columns: dict[str, tuple[np.ndarray, dict[str, int]]] = {
+            "gender": (self.gender, self.gender_codes), "article_type": (self.article_type, self.type_codes),
+            "colour": (self.colour, self.colour_codes), "usage": (self.usage, self.usage_codes),
+            "brand": (self.brand, self.brand_codes), "sub_category": (self.sub_category, self.sub_codes),
+            "master_category": (self.master_category, self.master_codes),
+        }
 
         self.sizes: dict[str, np.ndarray] = {}
         in_stock = Variant.objects.filter(product__is_published=True, stock__gt=0).values_list("product__catalog_id", "size")
@@ -309,28 +321,29 @@ class Snapshot:
         return hit
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
+        """Rows that meet the chat's filters; `without` drops one filter by its name (a Filters field, or "price")."""
+        return self.mask_catalog(f.to_catalog(), without=without)
+
+    def mask_catalog(self, cf: CatalogFilters, *, without: str | None = None) -> np.ndarray:
+        """Rows that meet the filters as shop.filters defines them (the listing and the chat's row check agree)."""
         m = np.ones(self.size, dtype=bool)
-        if f.genders and without != "genders":
-            m &= self._isin(self.gender, self.gender_codes, f.expanded_genders())
-        if f.article_types and without != "article_types":
-            m &= self._isin(self.article_type, self.type_codes, f.article_types)
-        if f.colours and without != "colours":
-            m &= self._isin(self.colour, self.colour_codes, f.colours)
-        if f.usages and without != "usages":
-            m &= self._isin(self.usage, self.usage_codes, f.usages)
-        if f.brands and without != "brands":
-            m &= self._isin(self.brand, self.brand_codes, f.brands)
-        if f.exclude_colours and without != "exclude_colours":
-            m &= ~self._isin(self.colour, self.colour_codes, f.exclude_colours)
-        if f.exclude_brands and without != "exclude_brands":
-            m &= ~self._isin(self.brand, self.brand_codes, f.exclude_brands)
+        for cond in cf.conditions():
+            if cond.name == without:
+                continue
+            values = [v for v in cond.values if v]  # an empty value is never one of the values (shop.filters)
+            hit = None
+            for name in cond.fields:
+                arr, codes = self._columns[name]
+                one = self._isin(arr, codes, values)
+                hit = one if hit is None else hit | one
+            m &= ~hit if cond.exclude else hit
         if without != "price":
-            if f.max_price is not None:
-                m &= self.price_cents <= int(Decimal(f.max_price) * 100)
-            if f.min_price is not None:
-                m &= self.price_cents >= int(Decimal(f.min_price) * 100)
-        if f.size and without != "size":
-            sized = self.sizes.get(f.size)
+            if cf.max_price is not None:
+                m &= self.price_cents <= int(Decimal(cf.max_price) * 100)
+            if cf.min_price is not None:
+                m &= self.price_cents >= int(Decimal(cf.min_price) * 100)
+        if cf.size and without != "size":
+            sized = self.sizes.get(cf.size)
             m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
         return m
 

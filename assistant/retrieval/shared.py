@@ -46,11 +46,11 @@ BUILD_LOCK_KEY = 0x5457494E
 
 
 def _poll_seconds() -> float:
-    return float(getattr(settings, "ASSISTANT_INDEX_POLL_SECONDS", 1.0))
+    return settings.ASSISTANT_INDEX_POLL_SECONDS
 
 
 def _blob_storage() -> Any:
-    alias = getattr(settings, "ASSISTANT_INDEX_BLOB_STORAGE", "") or ""
+    alias = settings.ASSISTANT_INDEX_BLOB_STORAGE or ""
     if not alias:
         return None
     from django.core.files.storage import storages

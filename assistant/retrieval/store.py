@@ -208,7 +208,7 @@ _store: Any = None
 def get_store() -> Any:
     """The configured store (FileStore or shared.DatabaseStore), one per process."""
     global _store
-    kind = getattr(settings, "ASSISTANT_INDEX_STORE", "files")
+    kind = settings.ASSISTANT_INDEX_STORE
     if _store is None or _store.kind != kind:
         if kind == "database":
             from .shared import DatabaseStore

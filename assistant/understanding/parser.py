@@ -109,7 +109,6 @@ class Understanding:
     add_mode: bool = False  # "also red" adds to the colours instead of replacing them
     exclude_colours: list[str] = field(default_factory=list)
     exclude_brands: list[str] = field(default_factory=list)
-    unexclude_colours: list[str] = field(default_factory=list)
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     size: str | None = None

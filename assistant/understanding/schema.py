@@ -6,16 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-LIST_FIELDS = ("genders", "article_types", "colours", "usages", "brands", "exclude_colours", "exclude_brands")
+from shop.filters import CatalogFilters, admitted_genders
 
-# "Women" also covers unisex products; children's ranges are their own.
-GENDER_EXPANSION: dict[str, tuple[str, ...]] = {
-    "Men": ("Men", "Unisex"),
-    "Women": ("Women", "Unisex"),
-    "Boys": ("Boys",),
-    "Girls": ("Girls",),
-    "Unisex": ("Unisex",),
-}
+LIST_FIELDS = ("genders", "article_types", "colours", "usages", "brands", "exclude_colours", "exclude_brands")
 
 
 class Filters(BaseModel):
@@ -43,12 +36,17 @@ class Filters(BaseModel):
         )
 
     def expanded_genders(self) -> list[str]:
-        out: list[str] = []
-        for g in self.genders:
-            for e in GENDER_EXPANSION.get(g, (g,)):
-                if e not in out:
-                    out.append(e)
-        return out
+        """The product genders the gender filter admits (shop.filters: Men and Women admit Unisex too)."""
+        return list(admitted_genders(self.genders))
+
+    def to_catalog(self) -> CatalogFilters:
+        """The same filters in the shop's one definition of what they mean (shop.filters)."""
+        return CatalogFilters(
+            genders=tuple(self.genders), article_types=tuple(self.article_types), colours=tuple(self.colours),
+            usages=tuple(self.usages), brands=tuple(self.brands), min_price=self.min_price,
+            max_price=self.max_price, size=self.size or None, exclude_colours=tuple(self.exclude_colours),
+            exclude_brands=tuple(self.exclude_brands),
+        )
 
     def to_public(self) -> dict[str, Any]:
         """JSON-safe form sent to the browser and stored in the conversation state."""

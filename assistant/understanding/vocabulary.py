@@ -237,8 +237,3 @@ def vocabulary_from_db(*, version: str = "") -> Vocabulary:
         _cache.clear()
         _cache[version] = vocab
     return vocab
-
-
-def vocabulary_clear() -> None:
-    with _lock:
-        _cache.clear()

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.cart_summary",
+                "shop.context_processors.footer_pages",
             ],
         },
     }
@@ -210,12 +211,28 @@ DEMO_CATALOG_PATH = BASE_DIR / "data" / "demo" / "fashion-catalog.csv.gz"
 
 # Render gate: a viewer seeing the same twin+product inside this window is billed once.
 LICENSING_DEDUP_WINDOW_SECONDS = env.int("LICENSING_DEDUP_WINDOW_SECONDS", default=30 * 60)
+# The territory of a license_view call that names none (server-side callers: demo seeding, scripts). Requests
+# always name one: licensing.services.client.viewer_territory.
 LICENSING_DEFAULT_TERRITORY = env("LICENSING_DEFAULT_TERRITORY", default="US")
+# Proxies (addresses or CIDR blocks) whose X-Forwarded-For and country headers are believed; from anyone else
+# they are ignored. Empty: the peer address is the client, and its country comes from the offline table.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_COUNTRY_HEADERS: list[str] = env.list("TRUSTED_COUNTRY_HEADERS",
+                                              default=["CloudFront-Viewer-Country", "CF-IPCountry"])
+# Loopback and private addresses have no country (territory-limited grants then refuse); a demo on localhost
+# may name one here.
+LICENSING_PRIVATE_NETWORK_TERRITORY = env("LICENSING_PRIVATE_NETWORK_TERRITORY", default="")
+# Invalid traffic (MRC/IAB): billable views one client may produce per hour, counted per IP address and per
+# viewer (session or user) in the shared cache; and the percentage of a capped grant's cap one IP address may
+# take per hour. The excess is served but not billable. 0 turns a limit off.
+LICENSING_BILLABLE_VIEWS_PER_CLIENT_HOUR = env.int("LICENSING_BILLABLE_VIEWS_PER_CLIENT_HOUR", default=120)
+LICENSING_CAP_PERCENT_PER_CLIENT_HOUR = env.int("LICENSING_CAP_PERCENT_PER_CLIENT_HOUR", default=5)
 SHOWCASE_TOKEN_MAX_AGE_SECONDS = env.int("SHOWCASE_TOKEN_MAX_AGE_SECONDS", default=10 * 60)
 SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS = True
 # Dotted path of the renderer plugin (licensing.showcase.backends.RendererBackend).
 SHOWCASE_RENDERER_BACKEND = env("SHOWCASE_RENDERER_BACKEND", default="licensing.showcase.backends.LocalCompositorBackend")
 SHOWCASE_HTTP_TRYON_URL = env("SHOWCASE_HTTP_TRYON_URL", default="")
+SHOWCASE_HTTP_TRYON_TIMEOUT = env.float("SHOWCASE_HTTP_TRYON_TIMEOUT", default=20.0)
 SHOWCASE_RENDER_DIR = DATA_DIR / "renders"
 # C2PA manifest signing (optional): PEM certificate chain and private key paths.
 SHOWCASE_C2PA_CERT = env("SHOWCASE_C2PA_CERT", default="")

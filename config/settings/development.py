@@ -11,3 +11,7 @@ if not SECRET_KEY:  # noqa: F405
 
         _key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
+
+# The one-command demo runs on localhost, which has no country: treat it as the US so that territory-limited
+# demo consents (River's US/GB/DE) show as they would to a US shopper. Production leaves it unset.
+LICENSING_PRIVATE_NETWORK_TERRITORY = env("LICENSING_PRIVATE_NETWORK_TERRITORY", default="US")

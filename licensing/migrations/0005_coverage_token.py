@@ -4,7 +4,7 @@ import secrets
 
 from django.db import migrations, models
 
-from licensing.db import drop_coverage_triggers, ensure_coverage_triggers
+from licensing.db import drop_coverage_triggers, ensure_coverage_triggers_0005
 
 
 def first_token(apps, schema_editor):
@@ -30,5 +30,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(first_token, migrations.RunPython.noop),
-        migrations.RunPython(ensure_coverage_triggers, drop_coverage_triggers),
+        migrations.RunPython(ensure_coverage_triggers_0005, drop_coverage_triggers),
     ]

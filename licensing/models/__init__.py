@@ -2,10 +2,13 @@
 from .consent import (
     INNERWEAR_ARTICLE_TYPES,
     MIN_PURPOSE_LENGTH,
+    SHOP_SCOPES,
+    BrandScope,
     Channel,
     ConsentEvent,
     ConsentEventKind,
     ConsentGrant,
+    GrantBrand,
     GrantStatus,
 )
 from .coverage import CoverageToken
@@ -28,8 +31,8 @@ from .people import (
 )
 
 __all__ = [
-    "INNERWEAR_ARTICLE_TYPES", "MIN_PURPOSE_LENGTH", "Channel", "ConsentEvent", "ConsentEventKind",
-    "ConsentGrant", "CoverageToken", "GrantStatus", "DeniedView", "DenialReason", "NonBillableReason", "RoyaltyEvent",
+    "INNERWEAR_ARTICLE_TYPES", "MIN_PURPOSE_LENGTH", "SHOP_SCOPES", "BrandScope", "Channel", "ConsentEvent", "ConsentEventKind",
+    "ConsentGrant", "CoverageToken", "GrantBrand", "GrantStatus", "DeniedView", "DenialReason", "NonBillableReason", "RoyaltyEvent",
     "CLOTHING_SIZE_ORDER", "MAX_AGENCY_COMMISSION", "MAX_REPRESENTATION_YEARS", "Agency", "BodyShape",
     "CaptureAngle", "ClothingSize", "DigitalTwin", "GenderPresentation", "Representation", "Talent",
     "TwinCapture", "TwinPose", "add_years",

@@ -35,11 +35,29 @@ class GrantStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class BrandScope(models.TextChoices):
+    """Who pays, and so which products' brands a grant covers."""
+
+    BRAND = "brand", "One brand (the brand pays)"
+    SHOP_ALL = "shop_all", "The shop, for every brand it sells"
+    SHOP_LISTED = "shop_listed", "The shop, for a listed set of the brands it sells"
+
+
+SHOP_SCOPES: tuple[str, ...] = (BrandScope.SHOP_ALL, BrandScope.SHOP_LISTED)
+
+
 class ConsentGrant(models.Model):
-    """One version of the terms under which a brand may show a twin. Amendments are new rows."""
+    """One version of the terms under which a brand, or the shop for the brands it sells, may show a twin.
+    Amendments are new rows."""
 
     twin = models.ForeignKey(DigitalTwin, on_delete=models.PROTECT, related_name="grants")
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="consent_grants")
+    brand_scope = models.CharField(max_length=12, choices=BrandScope.choices, default=BrandScope.BRAND,
+                                   help_text="Who pays: one brand, or the shop (all its brands or a listed set).")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="consent_grants", null=True, blank=True,
+                              help_text="The brand that pays; empty for a shop-wide grant.")
+    listed_brands = models.ManyToManyField(
+        Brand, through="GrantBrand", related_name="listed_in_grants", blank=True,
+        help_text="The brands a shop grant for a listed set covers (fixed when proposed, like every term).")
     version = models.PositiveIntegerField(default=1)
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments",
@@ -95,6 +113,13 @@ class ConsentGrant(models.Model):
             ),
             models.CheckConstraint(condition=Q(terms_sha256__regex=r"^[0-9a-f]{64}$"), name="grant_terms_hash_hex"),
             models.CheckConstraint(condition=Q(status__in=GrantStatus.values), name="grant_status_valid"),
+            # Exactly one shape: a brand grant names its brand; a shop grant names none (all brands, or the
+            # listed set in GrantBrand, which the consent service requires to be non-empty).
+            models.CheckConstraint(
+                condition=Q(brand_scope=BrandScope.BRAND, brand__isnull=False)
+                | Q(brand_scope__in=SHOP_SCOPES, brand__isnull=True),
+                name="grant_brand_scope_shape",
+            ),
             # A grant that was ever signed carries its signature evidence.
             models.CheckConstraint(
                 condition=~Q(status__in=[GrantStatus.SIGNED, GrantStatus.SUPERSEDED])
@@ -108,7 +133,31 @@ class ConsentGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Grant #{self.pk} v{self.version}: {self.twin} for {self.brand} ({self.status})"
+        return f"Grant #{self.pk} v{self.version}: {self.twin} for {self.payer_label} ({self.status})"
+
+    @property
+    def payer_label(self) -> str:
+        """Who pays, in words: the brand's name, or the shop and which of its brands (one query for a listed set)."""
+        if self.brand_scope == BrandScope.SHOP_ALL:
+            return f"{settings.SHOP_NAME} (every brand it sells)"
+        if self.brand_scope == BrandScope.SHOP_LISTED:
+            names = sorted(b.name for b in self.listed_brands.all())
+            return f"{settings.SHOP_NAME} (for {', '.join(names)})"
+        return self.brand.name if self.brand_id else ""
+
+
+class GrantBrand(models.Model):
+    """One brand of a shop grant's listed set. Written with the grant when it is proposed, never changed."""
+
+    grant = models.ForeignKey(ConsentGrant, on_delete=models.PROTECT, related_name="brand_links")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grant", "brand"], name="grantbrand_unique")]
+        indexes = [models.Index(fields=["brand", "grant"], name="grantbrand_brand_grant_idx")]
+
+    def __str__(self) -> str:
+        return f"grant #{self.grant_id} · {self.brand_id}"
 
 
 class ConsentEventKind(models.TextChoices):

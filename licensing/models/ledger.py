@@ -21,6 +21,8 @@ class NonBillableReason(models.TextChoices):
     SELF = "self", "The talent themself"
     BOT = "bot", "Known bot or crawler"
     PREFETCH = "prefetch", "Browser prefetch"
+    # Over the client's hourly budget of billable views (MRC/IAB invalid traffic; licensing.services.traffic).
+    INVALID = "invalid", "Invalid traffic: over the client's hourly budget"
 
 
 class DenialReason(models.TextChoices):

@@ -7,10 +7,12 @@ from .consent import (
     grant_propose,
     grant_revoke,
     grant_sign,
+    payer_terms,
     render_terms,
     representation_create,
     terms_sha256,
 )
+from .client import UNKNOWN_TERRITORY, client_ip, meta_from_scope, stored_session_key, viewer_territory
 from .gate import (
     BOT_USER_AGENT_MARKERS,
     DIGITAL_SOURCE_TYPE,
@@ -18,6 +20,7 @@ from .gate import (
     ConsentDenied,
     RenderLicense,
     Viewer,
+    grant_covers_brand,
     grant_failure,
     is_bot_user_agent,
     license_view,
@@ -29,8 +32,9 @@ from .gate import (
 
 __all__ = [
     "active_representation", "can_propose_for", "grant_amend", "grant_expire", "grant_propose", "grant_revoke",
-    "grant_sign", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
+    "grant_sign", "payer_terms", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
     "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
-    "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
+    "grant_covers_brand", "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
     "viewer_for_anonymous_session", "viewer_for_request",
+    "UNKNOWN_TERRITORY", "client_ip", "meta_from_scope", "stored_session_key", "viewer_territory",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,11 +18,13 @@ from ..models import (
     MAX_AGENCY_COMMISSION,
     MIN_PURPOSE_LENGTH,
     Agency,
+    BrandScope,
     Channel,
     ConsentEvent,
     ConsentEventKind,
     ConsentGrant,
     DigitalTwin,
+    GrantBrand,
     GrantStatus,
     Representation,
     Talent,
@@ -29,6 +32,7 @@ from ..models import (
 )
 
 MAX_RATE_PER_VIEW = Decimal("100.0000")
+MAX_LISTED_BRANDS = 1000
 
 
 def _normalise_name(name: str) -> str:
@@ -43,11 +47,23 @@ def _clean_codes(values: Iterable[str]) -> list[str]:
     return sorted({v.strip() for v in values if v and v.strip()})
 
 
-def render_terms(*, twin: DigitalTwin, brand: Brand, version: int, purpose: str, channels: Sequence[str],
+def payer_terms(*, brand: Brand | None, brand_scope: str, listed_brands: Sequence[Brand] = ()) -> str:
+    """The terms' line saying who pays and for which brands' products, in plain words."""
+    if brand_scope == BrandScope.SHOP_ALL:
+        return (f"Who pays: {settings.SHOP_NAME}, the shop itself. Brands covered: every brand "
+                f"{settings.SHOP_NAME} sells, now or later.")
+    if brand_scope == BrandScope.SHOP_LISTED:
+        names = ", ".join(sorted(b.name for b in listed_brands))
+        return f"Who pays: {settings.SHOP_NAME}, the shop itself. Brands covered: only these brands it sells: {names}."
+    return f"Brand (who pays): {brand.name}. Brands covered: {brand.name} only."
+
+
+def render_terms(*, twin: DigitalTwin, brand: Brand | None, version: int, purpose: str, channels: Sequence[str],
                  allowed_master_categories: Sequence[str], allowed_article_types: Sequence[str],
                  excluded_master_categories: Sequence[str], excluded_article_types: Sequence[str],
                  territories: Sequence[str], valid_from: datetime, valid_until: datetime, rate_per_view: Decimal,
-                 currency: str, view_cap: int | None) -> str:
+                 currency: str, view_cap: int | None, brand_scope: str = BrandScope.BRAND,
+                 listed_brands: Sequence[Brand] = ()) -> str:
     """The full, human-readable terms the talent signs. Their SHA-256 is recorded with the signature."""
     channel_labels = {c.value: c.label for c in Channel}
 
@@ -64,7 +80,7 @@ def render_terms(*, twin: DigitalTwin, brand: Brand, version: int, purpose: str,
         "",
         f"Talent: {twin.talent.display_name}",
         f"Digital replica (AI twin): {twin.name} [{twin.slug}]",
-        f"Brand (who pays): {brand.name}",
+        payer_terms(brand=brand, brand_scope=brand_scope, listed_brands=listed_brands),
         "",
         f"1. Purpose. {purpose.strip()}",
         f"2. Channels. The replica may be shown only in: {listing([channel_labels.get(c, c) for c in channels], 'none')}.",
@@ -154,27 +170,83 @@ def _validated_terms(*, purpose: str, channels: Sequence[str], territories: Sequ
     }
 
 
-def _create_version(*, twin: DigitalTwin, brand: Brand, previous: ConsentGrant | None, proposed_by: AbstractBaseUser,
-                    agency: Agency | None, at: datetime, terms: dict, categories: dict) -> ConsentGrant:
+def _sold_brands(values: Iterable[Brand | int | str]) -> list[Brand]:
+    """Brands named by object, id or exact name, each one the shop sells (has products of); else ValidationError."""
+    values = list(values or [])
+    if len(values) > MAX_LISTED_BRANDS:
+        raise ValidationError({"listed_brands": f"List at most {MAX_LISTED_BRANDS} brands."})
+    ids = {v.pk if isinstance(v, Brand) else v for v in values if isinstance(v, (Brand, int)) and not isinstance(v, bool)}
+    names = {v.strip() for v in values if isinstance(v, str) and v.strip()}
+    odd = [v for v in values if not isinstance(v, (Brand, int, str)) or isinstance(v, bool)]
+    found = list(Brand.objects.filter(pk__in=ids)) + list(Brand.objects.filter(name__in=names))
+    unknown = sorted({str(i) for i in ids - {b.pk for b in found}} | (names - {b.name for b in found})
+                     | {repr(v) for v in odd})
+    if unknown:
+        raise ValidationError({"listed_brands": f"Unknown brands: {', '.join(unknown)}."})
+    brands = sorted({b.pk: b for b in found}.values(), key=lambda b: b.name)
+    unsold = [b.name for b in brands if not b.products.exists()]
+    if unsold:
+        raise ValidationError({"listed_brands": f"The shop does not sell these brands: {', '.join(unsold)}."})
+    return brands
+
+
+def _validated_payer(*, brand: Brand | None, brand_scope: str,
+                     listed_brands: Iterable[Brand | int | str]) -> tuple[Brand | None, str, list[Brand]]:
+    """(brand, scope, listed brands) of exactly one shape: one brand; the shop for every brand it sells; or the
+    shop for a non-empty listed set of brands it sells. Refused with a ValidationError, nothing written."""
+    listed = list(listed_brands or [])
+    if brand_scope == BrandScope.BRAND:
+        if brand is None or listed:
+            raise ValidationError({"brand": "A brand grant names exactly one brand (and no listed set)."})
+        return brand, brand_scope, []
+    if brand_scope not in (BrandScope.SHOP_ALL, BrandScope.SHOP_LISTED):
+        raise ValidationError({"brand_scope": f"Choose who pays: {', '.join(BrandScope.values)}."})
+    if brand is not None:
+        raise ValidationError({"brand": "A shop grant names no single brand: the shop pays."})
+    if brand_scope == BrandScope.SHOP_ALL:
+        if listed:
+            raise ValidationError({"listed_brands": "A grant for every brand the shop sells lists no brands."})
+        return None, brand_scope, []
+    if not listed:
+        raise ValidationError({"listed_brands": "List at least one brand the shop sells, or choose every brand."})
+    return None, brand_scope, _sold_brands(listed)
+
+
+def _create_version(*, twin: DigitalTwin, payer: tuple[Brand | None, str, list[Brand]], previous: ConsentGrant | None,
+                    proposed_by: AbstractBaseUser, agency: Agency | None, at: datetime, terms: dict,
+                    categories: dict) -> ConsentGrant:
+    brand, brand_scope, listed = payer
     version = previous.version + 1 if previous else 1
-    text = render_terms(twin=twin, brand=brand, version=version, **terms, **categories)
-    return ConsentGrant.objects.create(
-        twin=twin, brand=brand, version=version, previous=previous, terms_text=text, terms_sha256=terms_sha256(text),
-        status=GrantStatus.PROPOSED, proposed_by=proposed_by, proposed_by_agency=agency, proposed_at=at,
-        **terms, **categories,
+    text = render_terms(twin=twin, brand=brand, brand_scope=brand_scope, listed_brands=listed, version=version,
+                        **terms, **categories)
+    grant = ConsentGrant.objects.create(
+        twin=twin, brand=brand, brand_scope=brand_scope, version=version, previous=previous, terms_text=text,
+        terms_sha256=terms_sha256(text), status=GrantStatus.PROPOSED, proposed_by=proposed_by,
+        proposed_by_agency=agency, proposed_at=at, **terms, **categories,
     )
+    GrantBrand.objects.bulk_create([GrantBrand(grant=grant, brand=b) for b in listed])
+    return grant
 
 
-def grant_propose(*, twin: DigitalTwin, brand: Brand, proposed_by: AbstractBaseUser, purpose: str,
+def _payer_data(payer: tuple[Brand | None, str, list[Brand]]) -> dict:
+    brand, brand_scope, listed = payer
+    return {"brand": brand.name if brand else "", "brand_scope": brand_scope, "listed_brands": [b.name for b in listed]}
+
+
+def grant_propose(*, twin: DigitalTwin, proposed_by: AbstractBaseUser, purpose: str,
                   channels: Sequence[str], territories: Sequence[str], valid_from: datetime, valid_until: datetime,
                   rate_per_view: Decimal | str, currency: str = "USD", view_cap: int | None = None,
                   allowed_master_categories: Iterable[str] = (), allowed_article_types: Iterable[str] = (),
                   excluded_master_categories: Iterable[str] = (), excluded_article_types: Iterable[str] = (),
-                  agency: Agency | None = None, at: datetime | None = None) -> ConsentGrant:
-    """A brand (shop staff) or the talent's agency proposes terms. Nothing is usable until the talent signs."""
+                  agency: Agency | None = None, at: datetime | None = None, brand: Brand | None = None,
+                  brand_scope: str = BrandScope.BRAND, listed_brands: Iterable[Brand | int | str] = ()) -> ConsentGrant:
+    """A brand or the shop (shop staff) or the talent's agency proposes terms. Nothing is usable until the
+    talent signs. Who pays is `brand` (brand_scope "brand"), or the shop for every brand it sells
+    ("shop_all") or for `listed_brands` ("shop_listed")."""
     at = at or timezone.now()
     if not can_propose_for(user=proposed_by, twin=twin, agency=agency, on=at.date()):
         raise PermissionError("You may not propose consents for this talent.")
+    payer = _validated_payer(brand=brand, brand_scope=brand_scope, listed_brands=listed_brands)
     terms = _validated_terms(purpose=purpose, channels=channels, territories=territories, valid_from=valid_from,
                              valid_until=valid_until, rate_per_view=rate_per_view, currency=currency,
                              view_cap=view_cap)
@@ -185,10 +257,10 @@ def grant_propose(*, twin: DigitalTwin, brand: Brand, proposed_by: AbstractBaseU
         "excluded_article_types": _clean_codes(excluded_article_types),
     }
     with transaction.atomic():
-        grant = _create_version(twin=twin, brand=brand, previous=None, proposed_by=proposed_by, agency=agency,
+        grant = _create_version(twin=twin, payer=payer, previous=None, proposed_by=proposed_by, agency=agency,
                                 at=at, terms=terms, categories=categories)
         _event(grant, kind=ConsentEventKind.PROPOSED, actor=proposed_by, at=at,
-               data={"agency": agency.name if agency else "", "brand": brand.name})
+               data={"agency": agency.name if agency else "", **_payer_data(payer)})
     return grant
 
 
@@ -205,7 +277,8 @@ def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: A
     if not can_propose_for(user=proposed_by, twin=grant.twin, agency=agency, on=at.date()):
         raise PermissionError("You may not propose consents for this talent.")
     with transaction.atomic():
-        current = ConsentGrant.objects.select_for_update().select_related("twin__talent", "brand").get(pk=grant.pk)
+        current = (ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent", "brand")
+                   .get(pk=grant.pk))
         if current.status != GrantStatus.SIGNED:
             raise ValidationError("Only a signed consent can be amended.")
         if current.amendments.filter(status=GrantStatus.PROPOSED).exists():
@@ -216,7 +289,9 @@ def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: A
         categories = {k: _clean_codes(merged[k]) for k in (
             "allowed_master_categories", "allowed_article_types", "excluded_master_categories",
             "excluded_article_types")}
-        new = _create_version(twin=current.twin, brand=current.brand, previous=current, proposed_by=proposed_by,
+        # Who pays and for which brands is the identity of a consent, not an amendable term.
+        payer = (current.brand, current.brand_scope, list(current.listed_brands.order_by("name")))
+        new = _create_version(twin=current.twin, payer=payer, previous=current, proposed_by=proposed_by,
                               agency=agency, at=at, terms=terms, categories=categories)
         _event(new, kind=ConsentEventKind.AMENDED, actor=proposed_by, at=at,
                data={"amends_grant": current.pk, "amends_version": current.version,
@@ -286,9 +361,11 @@ def _broadcast_revocation(twin_id: int) -> None:
 
 def grant_revoke(*, grant: ConsentGrant, user: AbstractBaseUser, at: datetime | None = None) -> ConsentGrant:
     """The talent withdraws consent (or declines a proposal). Effective on the next view."""
-    at = at or timezone.now()
     with transaction.atomic():
         current = ConsentGrant.objects.select_for_update().get(pk=grant.pk)
+        # The clock is read under the lock: every view that locked the grant first committed before this
+        # instant, so no royalty row can be stamped at or after revoked_at.
+        at = at or timezone.now()
         talent_user_id = Talent.objects.filter(twins__pk=current.twin_id).values_list("user_id", flat=True).get()
         if talent_user_id != user.pk:
             raise PermissionError("Only the talent can revoke their consent.")

@@ -8,17 +8,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from shop.models import Product
 
 from ..models import (
+    BrandScope,
     Channel,
     ConsentGrant,
     DeniedView,
     DenialReason,
     DigitalTwin,
+    GrantBrand,
     GrantStatus,
     NonBillableReason,
     Representation,
@@ -34,6 +36,9 @@ from ..rules import (
     territory_is_valid,
 )
 from ..selectors import product_scope
+from .client import client_ip
+from .consent import active_representation
+from .traffic import client_budget_take, excess_first_in_bucket
 
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
 # amount == commission + net on every row and every sum of rows.
@@ -59,6 +64,7 @@ class Viewer:
     is_staff: bool = False
     user_agent: str = ""
     is_prefetch: bool = False
+    ip: str = ""  # the client's address (licensing.services.client.client_ip); "" for server-side callers
 
 
 class ConsentDenied(Exception):
@@ -77,7 +83,9 @@ class RenderLicense:
     twin_id: int
     talent_name: str
     label: str
-    royalty_event_id: int
+    # The ledger row that records this view: its own, or (a repeat inside the dedup window) the row of the view
+    # it repeats; None for an over-budget repeat of invalid traffic (recorded once per client and hour).
+    royalty_event_id: int | None
     billable: bool
     provenance: dict[str, str] = field(default_factory=dict)
     # The twin (with its talent) as read inside the licensing transaction, so a renderer needn't fetch it again.
@@ -115,28 +123,31 @@ def _exempt_reason(*, twin: DigitalTwin, viewer: Viewer) -> str:
     return NonBillableReason.NONE
 
 
-def _seen_recently(*, twin_id: int, product: Product, viewer: Viewer, at: datetime) -> bool:
-    """Whether the same viewer had a billable view of this twin+product within the dedup window.
+def _recorded_recently(*, twin_id: int, product: Product, viewer: Viewer, reason: str, at: datetime) -> int | None:
+    """The row that already records this viewer seeing this twin+product within the dedup window: a billable
+    one, or one with the same exemption (a prefetch is not the view it prefetched). A repeat writes no row of its
+    own, so reloading an image a thousand times leaves the ledger as one reload left it.
 
     The window is symmetric: a concurrent request may have taken its timestamp a moment after ours yet
     committed first (we waited for its row lock), and it is the same impression all the same. Evaluated
     only after the grant lock is held, in a statement of its own (READ COMMITTED: its snapshot then
     includes the rows of whoever held the lock before us: do not fold it into the locking SELECT)."""
-    window = int(getattr(settings, "LICENSING_DEDUP_WINDOW_SECONDS", 0) or 0)
+    window = settings.LICENSING_DEDUP_WINDOW_SECONDS
     if window <= 0:
-        return False
+        return None
     span = timedelta(seconds=window)
-    return RoyaltyEvent.objects.filter(
-        viewer_key=viewer.key, twin_id=twin_id, product_id=product.pk, billable=True, at__gt=at - span,
-        at__lt=at + span,
-    ).exists()
+    reasons = {NonBillableReason.NONE, reason}
+    return (RoyaltyEvent.objects.filter(viewer_key=viewer.key[:128], twin_id=twin_id, product_id=product.pk,
+                                        non_billable_reason__in=reasons, at__gt=at - span, at__lt=at + span)
+            .values_list("pk", flat=True).first())
 
 
-def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at: datetime) -> str:
-    """Decide dedup, then take one view of the grant's cap; returns the non-billable reason (NONE: billable).
-    Raises ConsentDenied(CAP) when the cap refused it."""
-    if _seen_recently(twin_id=grant.twin_id, product=product, viewer=viewer, at=at):
-        return NonBillableReason.DEDUP
+def _count_billable(grant: ConsentGrant, *, viewer: Viewer, at: datetime) -> str:
+    """Take one view from the client's hourly budgets, then one of the grant's cap; returns the non-billable
+    reason (NONE: billable). Raises ConsentDenied(CAP) when the cap refused it."""
+    if not client_budget_take(ip=viewer.ip, viewer_key=viewer.key, grant_id=grant.pk, view_cap=grant.view_cap,
+                              at=at):
+        return NonBillableReason.INVALID
     updates = ConsentGrant.objects.filter(pk=grant.pk)
     if grant.view_cap is not None:
         # Compare-and-swap: the cap holds even if the row lock above were ever dropped.
@@ -146,29 +157,35 @@ def _count_billable(grant: ConsentGrant, *, product: Product, viewer: Viewer, at
     return NonBillableReason.NONE
 
 
-def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str,
-                        twin: DigitalTwin | None = None) -> RenderLicense:
+def _licence(*, grant_id: int, twin_id: int, event_id: int | None, billable: bool, at: datetime, channel: str,
+             talent_name: str, twin_slug: str, twin: DigitalTwin | None = None) -> RenderLicense:
     label = twin_label(talent_name)
     return RenderLicense(
         twin=twin,
-        grant_id=event.grant_id,
-        twin_id=event.twin_id,
+        grant_id=grant_id,
+        twin_id=twin_id,
         talent_name=talent_name,
         label=label,
-        royalty_event_id=event.pk,
-        billable=event.billable,
+        royalty_event_id=event_id,
+        billable=billable,
         provenance={
             "digitalSourceType": DIGITAL_SOURCE_TYPE,
             "twin": twin_slug,
-            "twin_id": str(event.twin_id),
+            "twin_id": str(twin_id),
             "talent": talent_name,
-            "grant_id": str(event.grant_id),
-            "royalty_event_id": str(event.pk),
-            "licensed_at": event.at.isoformat(),
-            "channel": event.channel,
+            "grant_id": str(grant_id),
+            "royalty_event_id": str(event_id or ""),
+            "licensed_at": at.isoformat(),
+            "channel": channel,
             "label": label,
         },
     )
+
+
+def _licence_from_event(event: RoyaltyEvent, *, talent_name: str, twin_slug: str,
+                        twin: DigitalTwin | None = None) -> RenderLicense:
+    return _licence(grant_id=event.grant_id, twin_id=event.twin_id, event_id=event.pk, billable=event.billable,
+                    at=event.at, channel=event.channel, talent_name=talent_name, twin_slug=twin_slug, twin=twin)
 
 
 def _existing_licence(key: str, *, twin_id: int, product: Product, channel: str) -> RenderLicense | None:
@@ -191,7 +208,9 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
         return ConsentDenied(DenialReason.NO_GRANT)
-    for_brand = [g for g in grants if grant_covers_brand(g, scope.brand_id)]
+    from ..selectors import with_listed_brand_ids  # the selectors import this module
+
+    for_brand = [g for g in with_listed_brand_ids(grants) if grant_covers_brand(g, scope.brand_id)]
     if not for_brand:
         return ConsentDenied(DenialReason.BRAND)
     failures = [f for g in for_brand
@@ -204,7 +223,7 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
 
 # What the gate reads of the locked grants and their twin: the terms it checks, never the (long) signed text.
 _LOCKED_FIELDS = (
-    "twin", "brand", "status", "channels", "allowed_master_categories", "allowed_article_types",
+    "twin", "brand", "brand_scope", "status", "channels", "allowed_master_categories", "allowed_article_types",
     "excluded_master_categories", "excluded_article_types", "territories", "valid_from", "valid_until",
     "rate_per_view", "currency", "view_cap", "billable_views",
     "twin__talent", "twin__name", "twin__slug", "twin__is_active",
@@ -224,21 +243,33 @@ def _grants_to_lock(twin_id: int, brand_id: int, day: date):
         ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent").only(*_LOCKED_FIELDS)
         .annotate(rep_agency_id=Subquery(rep.values("agency_id")[:1]),
                   rep_agency_rate=Subquery(rep.values("agency__commission_rate")[:1]))
-        .filter(twin_id=twin_id, brand_id=brand_id, status=GrantStatus.SIGNED).order_by("pk")
+        .filter(twin_id=twin_id, status=GrantStatus.SIGNED)
+        # grant_covers_brand, in SQL: the brand's own grants, the shop's for every brand, the shop's listing it.
+        .filter(Q(brand_scope=BrandScope.BRAND, brand_id=brand_id) | Q(brand_scope=BrandScope.SHOP_ALL)
+                | Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id=brand_id)),
+                    brand_scope=BrandScope.SHOP_LISTED))
+        .order_by("pk")
     )
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
-                       at: datetime, key: str) -> RenderLicense:
+                       at: datetime | None, key: str) -> RenderLicense:
     """The transaction body. Raises ConsentDenied (rolling everything back) or returns the licence."""
     scope = product_scope(product)
     if scope_slot(scope) is None:
         raise ConsentDenied(NEVER_ON_TWIN, recordable=False)
-    # The one lock of the gate: the twin's signed grants for this brand, in pk order. A revocation
+    day = (at or timezone.now()).date()
+    # The one lock of the gate: the twin's signed grants covering this brand, in pk order. A revocation
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = _grants_to_lock(twin_id, scope.brand_id, at.date())
+    locked = list(_grants_to_lock(twin_id, scope.brand_id, day))
+    for g in locked:
+        if g.brand_scope == BrandScope.SHOP_LISTED:
+            g.listed_brand_ids = frozenset({scope.brand_id})  # the locking statement selected it for listing it
+    # The clock is read under the lock (a revocation reads its own under the same lock): a view is never
+    # stamped at or after the revocation that it did not see.
+    at = at or timezone.now()
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
@@ -248,12 +279,25 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
         raise ConsentDenied(DenialReason.TWIN_INACTIVE, grant_id=grant.pk)
 
     reason = _exempt_reason(twin=twin, viewer=viewer)
-    if reason == NonBillableReason.NONE:
-        reason = _count_billable(grant, product=product, viewer=viewer, at=at)
+    repeat = _recorded_recently(twin_id=twin.pk, product=product, viewer=viewer, reason=reason, at=at)
+    if repeat is None and reason == NonBillableReason.NONE:
+        reason = _count_billable(grant, viewer=viewer, at=at)
+    if repeat is not None or (
+            reason == NonBillableReason.INVALID
+            and not excess_first_in_bucket(ip=viewer.ip, viewer_key=viewer.key, at=at)):
+        # Not billable, and already recorded (by the row `repeat`, or the client's first over-budget view):
+        # served under this grant, with no row of its own.
+        return _licence(grant_id=grant.pk, twin_id=twin.pk, event_id=repeat, billable=False, at=at, channel=channel,
+                        talent_name=twin.talent.display_name, twin_slug=twin.slug, twin=twin)
     billable = reason == NonBillableReason.NONE
 
     amount = grant.rate_per_view if billable else Decimal("0")
-    agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
+    if at.date() == day:
+        agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
+    else:  # midnight passed while waiting for the lock: the representation of the view's own day
+        rep = active_representation(talent=twin.talent, on=at.date())
+        agency_id, rate, commission, net = _split(amount, agency_id=rep.agency_id if rep else None,
+                                                  rate=rep.agency.commission_rate if rep else None)
     event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
@@ -292,8 +336,8 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
     """Decide whether `viewer` may see `twin` wearing `product` and record the view. Raises ConsentDenied.
 
     Nothing about the twin or its consents is taken from the objects passed in or from any cache:
-    everything is read (and the grant locked) inside this call's transaction."""
-    at = at or timezone.now()
+    everything is read (and the grant locked) inside this call's transaction. Without `at`, the view is
+    stamped when the grant lock is held."""
     territory = (territory or settings.LICENSING_DEFAULT_TERRITORY).strip().upper()
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 80):
         raise ValueError("idempotency_key must be 1 to 80 characters")
@@ -317,7 +361,7 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
     except ConsentDenied as denied:
         if denied.recordable:
             _record_denial(twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory,
-                           at=at, denied=denied)
+                           at=at or timezone.now(), denied=denied)
         raise
     except IntegrityError:
         # Two requests raced with the same caller-supplied key: the loser returns the winner's licence.
@@ -331,7 +375,7 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
 def _viewer(key: str, meta: dict, *, user_id: int | None = None, is_staff: bool = False) -> Viewer:
     purpose = f"{meta.get('HTTP_SEC_PURPOSE', '')} {meta.get('HTTP_PURPOSE', '')} {meta.get('HTTP_X_MOZ', '')}".lower()
     return Viewer(key=key, user_id=user_id, is_staff=is_staff, user_agent=meta.get("HTTP_USER_AGENT", "")[:400],
-                  is_prefetch="prefetch" in purpose or "prerender" in purpose)
+                  is_prefetch="prefetch" in purpose or "prerender" in purpose, ip=client_ip(meta))
 
 
 def viewer_for_request(request) -> Viewer:

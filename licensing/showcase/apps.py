@@ -15,7 +15,7 @@ class ShowcaseConfig(AppConfig):
         from .backends import backend_class, backend_problem
 
         # Production refuses to start at all with a non-commercially licensed model.
-        if not getattr(settings, "SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS", False):
+        if not settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS:
             problem = backend_problem(backend_class())
             if problem:
                 raise ImproperlyConfigured(problem)

@@ -78,8 +78,8 @@ class HttpTryOnBackend:
     commercial_use_allowed = False
 
     def __init__(self, url: str | None = None, timeout: float | None = None) -> None:
-        self.url = url or getattr(settings, "SHOWCASE_HTTP_TRYON_URL", "")
-        self.timeout = timeout or float(getattr(settings, "SHOWCASE_HTTP_TRYON_TIMEOUT", 20))
+        self.url = url or settings.SHOWCASE_HTTP_TRYON_URL
+        self.timeout = timeout or float(settings.SHOWCASE_HTTP_TRYON_TIMEOUT)
         if not self.url:
             raise ImproperlyConfigured("HttpTryOnBackend needs SHOWCASE_HTTP_TRYON_URL.")
 
@@ -114,7 +114,7 @@ class HttpTryOnBackend:
 
 def backend_problem(backend_cls: type) -> str | None:
     """Why this backend may not run under the current settings, or None."""
-    allow = getattr(settings, "SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS", False)
+    allow = settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS
     if not getattr(backend_cls, "commercial_use_allowed", False) and not allow:
         return (f"Renderer backend {backend_cls.__name__} uses a model licensed "
                 f"{getattr(backend_cls, 'model_licence', 'unknown')!s}, which forbids commercial use; "
@@ -126,7 +126,7 @@ def backend_problem(backend_cls: type) -> str | None:
 
 
 def backend_class() -> type:
-    path = getattr(settings, "SHOWCASE_RENDERER_BACKEND", DEFAULT_BACKEND) or DEFAULT_BACKEND
+    path = settings.SHOWCASE_RENDERER_BACKEND or DEFAULT_BACKEND
     try:
         return import_string(path)
     except ImportError as exc:
@@ -139,8 +139,8 @@ _instance: tuple[str, bool, RendererBackend] | None = None
 def get_backend() -> RendererBackend:
     """The configured backend; refuses non-commercial models unless explicitly allowed."""
     global _instance
-    path = getattr(settings, "SHOWCASE_RENDERER_BACKEND", DEFAULT_BACKEND) or DEFAULT_BACKEND
-    allow = bool(getattr(settings, "SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS", False))
+    path = settings.SHOWCASE_RENDERER_BACKEND or DEFAULT_BACKEND
+    allow = bool(settings.SHOWCASE_ALLOW_NONCOMMERCIAL_BACKENDS)
     if _instance is not None and _instance[:2] == (path, allow):
         return _instance[2]
     cls = backend_class()

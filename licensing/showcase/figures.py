@@ -2,14 +2,14 @@
 
 There are no photographs of the demo talents, so each twin is a fashion-plate figure built from
 what the talent recorded: gender presentation, Monk skin tone, height, body shape, clothing size
-and hair. The figure is a `shop.garments.Frame` (the skeleton garments are fitted to) plus skin,
+and hair. The figure is a `drawing.Frame` (the skeleton garments are fitted to) plus skin,
 face and hair shapes. Pure functions of a `TwinSpec`: same spec and pose, same drawing.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop.garments import (
+from drawing import (
     SHAPE_RATIOS,
     SIZE_WIDTH,
     Body,

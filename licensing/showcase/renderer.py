@@ -18,7 +18,8 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from shop.garments import (
+from drawing import (
+    FAMILIES,
     MULTI,
     MULTI_STRIPES,
     Family,
@@ -284,8 +285,6 @@ def _scene_layers(twin: TwinSpec, product: ProductSpec | None, pose: str, w: flo
     base_top = palette_for(top_hex)
     base_bottom = palette_for(bottom_hex)
     base_shoes = palette_for(shoe_hex)
-    from shop.garments import FAMILIES
-
     family = product.family if product is not None else None
     slot = slot_for(product) if product is not None else None
     prod_pal = palette_for(product.colour_hex, multi=product.multi) if product is not None else {}

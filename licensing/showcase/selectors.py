@@ -8,10 +8,11 @@ from django.urls import reverse
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.rules import may_appear_on_twin
 from licensing.selectors import twin_images_for_products
-from licensing.services import twin_label
+from licensing.services import stored_session_key, twin_label, viewer_territory
 from shop.selectors import variants_of
 
 from .figures import POSES
+from .rotation import rotate
 from .tokens import ImageClaim, token_mint, viewer_hash
 
 STOREFRONT = "storefront"
@@ -30,9 +31,24 @@ def _product_sizes(product) -> set[str]:
     return {v.size for v in variants_of(product)}
 
 
+# What a shopper may ask for instead of the rotation's choice ("a taller model", "someone my size", "a man").
+PREFERENCE_KEYS = ("gender", "size", "taller")
+
+
+def choose_twins(twins: list[DigitalTwin], *, product, session_key: str, prefer: dict | None = None,
+                 exposure: dict[int, int] | None = None) -> list[DigitalTwin]:
+    """Best first for this session. A shopper's stated preference orders by it (rank_twins); otherwise the fair
+    rotation (licensing.showcase.rotation) spreads views among the matching twins, one twin per session and
+    product family. `exposure` (twin id -> recent views) defaults to the ledger's (rotation.recent_exposure)."""
+    if prefer and any(prefer.get(k) for k in PREFERENCE_KEYS):
+        return rank_twins(twins, product=product, prefer=prefer)
+    return rotate(twins, product=product, session_key=session_key, sizes=_product_sizes(product), exposure=exposure)
+
+
 def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None) -> list[DigitalTwin]:
-    """Best first. Default: presentation matching the product's gender, then a twin whose clothing
-    size the product comes in, then a middle size. `prefer` overrides: gender, size, taller."""
+    """Best first by an explicit preference: presentation matching the product's gender (or the one asked
+    for), then a twin whose clothing size the product comes in, then a middle size. `prefer`: gender, size,
+    taller. Used when the shopper asked; the default choice is choose_twins' rotation."""
     prefer = prefer or {}
     want_presentation = prefer.get("gender") or PRODUCT_GENDER_PRESENTATION.get(product.gender)
     want_presentation = {"Men": "masculine", "Women": "feminine", "men": "masculine", "women": "feminine"}.get(
@@ -64,11 +80,9 @@ def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[st
     if isinstance(request_or_session_key, str):
         return request_or_session_key, anonymous
     request = request_or_session_key
-    session = request.session
-    if not session.session_key:
-        session.save()
     user = getattr(request, "user", None)
-    return session.session_key, user is not None and not user.is_authenticated
+    anonymous = user is not None and not user.is_authenticated
+    return stored_session_key(request.session), anonymous
 
 
 def _poses(twin: DigitalTwin) -> list[TwinPose]:
@@ -108,10 +122,10 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
     candidates = twins
     if not candidates:
         return None
+    session_key, anonymous = _session_key(request_or_session_key, anonymous=anonymous)
     chosen = next((t for t in candidates if t.pk == twin_id), None) if twin_id is not None else None
     if chosen is None:
-        chosen = rank_twins(candidates, product=product, prefer=prefer)[0]
-    session_key, anonymous = _session_key(request_or_session_key, anonymous=anonymous)
+        chosen = choose_twins(candidates, product=product, session_key=session_key, prefer=prefer)[0]
     url = image_url(twin=chosen, product=product, session_key=session_key, channel=channel,
                     pose=twin_pose_key(chosen, prefer), size=size, anonymous=anonymous)
     name = chosen.talent.display_name
@@ -120,20 +134,21 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
 
 def see_it_on_context(*, request, product) -> dict:
     """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
-    twins = twin_images_for_products(products=[product], channel=STOREFRONT)[product.catalog_id]
+    twins = twin_images_for_products(products=[product], channel=STOREFRONT,
+                                     territory=viewer_territory(request.META))[product.catalog_id]
     if not twins:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
                               "fallback_reason": "no_consent" if may_appear_on_twin(product) else "never_on_twin"}}
     requested = request.GET.get("twin", "")
     # isdigit() alone admits "²" and other digits int() refuses; only ASCII digits name a twin.
     twin_id = int(requested) if requested.isascii() and requested.isdigit() and len(requested) < 12 else None
-    ranked = rank_twins(twins, product=product)
+    session_key, anonymous = _session_key(request)
+    ranked = choose_twins(twins, product=product, session_key=session_key)
     chosen = next((t for t in ranked if t.pk == twin_id), ranked[0])
     pose_rows = [(p.key, p.label) for p in _poses(chosen) if p.key in POSES]
     wanted = request.GET.get("pose", "")
     pose = wanted if wanted in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
     name = chosen.talent.display_name
-    session_key, anonymous = _session_key(request)
     image = TwinImage(url=image_url(twin=chosen, product=product, session_key=session_key,
                                     channel=STOREFRONT, pose=pose, size="page", anonymous=anonymous),
                       twin_id=chosen.pk, twin_name=name, label=twin_label(name))
@@ -144,6 +159,7 @@ def see_it_on_context(*, request, product) -> dict:
         "name": t.talent.display_name,
         "height_cm": t.talent.height_cm,
         "clothing_size": t.talent.clothing_size,
+        "monk_skin_tone": t.talent.monk_skin_tone,
         "selected": image is not None and t.pk == image.twin_id,
         "href": f"?twin={t.pk}#see-it-on",
     } for t in ranked]

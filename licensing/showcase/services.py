@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from licensing.models import TwinCapture
-from licensing.services import Viewer, license_view
+from licensing.services import ConsentDenied, RenderLicense, Viewer, license_view
 
 from . import renderer
 from .backends import CaptureRef, LocalCompositorBackend, RendererBackend, get_backend
@@ -34,7 +35,7 @@ class ShowcaseImage:
 
 
 def render_dir() -> Path:
-    return Path(getattr(settings, "SHOWCASE_RENDER_DIR", None) or (Path(settings.DATA_DIR) / "renders"))
+    return Path(settings.SHOWCASE_RENDER_DIR)
 
 
 def render_storage() -> Storage:
@@ -93,25 +94,43 @@ def composite_get(*, twin: TwinSpec, product: ProductSpec, pose: str, size: str,
     """The unlabelled composite from the disk cache, rendering it on a miss. (bytes, was_cached)."""
     backend = backend or get_backend()
     path = composite_path(backend=backend, twin=twin, product=product, pose=pose, size=size)
-    cached = _cache_read(path)
+    cached = _cache_get(path)
     if cached is not None:
         return cached, True
     png = backend.render(twin=twin, product=product, pose=pose, size=size, captures=captures)
-    _cache_write(path, png)
+    _cache_put(path, png)
     return png, False
 
 
 def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = "front", size: str = "card",
                     territory: str | None = None) -> ShowcaseImage:
-    """License the view (raises licensing.services.ConsentDenied), then serve the cached composite with
-    this licence's label and provenance stamped in. Nothing is served without a fresh licence.
+    """License the view (raises licensing.services.ConsentDenied) and produce its image, in one transaction:
+    the licence commits only once the bytes are in hand, so a view is never billed without an image (a
+    failing renderer rolls the royalty row back; a failing cache write is logged and the bytes still served).
+    Nothing is served without a fresh licence.
 
     `twin` is only identified by its pk here: what is drawn comes from the licence's fresh read."""
     if size not in renderer.SIZES:
         raise ValueError(f"unknown size {size!r}")
     pose = pose if pose in POSES else "front"
     backend = get_backend()
-    licence = license_view(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory)
+    denied: ConsentDenied | None = None
+    with transaction.atomic():
+        try:
+            licence = license_view(twin=twin, product=product, viewer=viewer, channel=channel, territory=territory)
+        except ConsentDenied as exc:
+            denied = exc  # leave the block normally: the denial's own row commits
+        else:
+            png, hit = _licensed_png(licence, twin=twin, product=product, pose=pose, size=size, backend=backend)
+    if denied is not None:
+        raise denied
+    return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
+                         billable=licence.billable, label=licence.label, cache_hit=hit)
+
+
+def _licensed_png(licence: RenderLicense, *, twin, product, pose: str, size: str,
+                  backend: RendererBackend) -> tuple[bytes, bool]:
+    """The cached composite with this licence's label and provenance stamped in. (bytes, was_cached)"""
     # Drawn from the twin and talent as the gate read them inside its transaction (the caller may pass
     # no more than a primary key).
     twin = licence.twin if licence.twin is not None else twin
@@ -134,14 +153,30 @@ def showcase_render(*, twin, product, viewer: Viewer, channel: str, pose: str = 
         provenance.pop(per_view, None)
     cpath = composite_path(backend=backend, twin=tw, product=ps, pose=pose, size=size)
     spath = stamped_path(cpath, label=licence.label, provenance=provenance)
-    png, hit = _cache_read(spath), True
-    if png is None:
-        composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
-                                       captures=twin_captures(twin, backend))
-        png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
-        _cache_write(spath, png)
-    return ShowcaseImage(png=png, grant_id=licence.grant_id, royalty_event_id=licence.royalty_event_id,
-                         billable=licence.billable, label=licence.label, cache_hit=hit)
+    cached = _cache_get(spath)
+    if cached is not None:
+        return cached, True
+    composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
+                                   captures=twin_captures(twin, backend))
+    png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
+    _cache_put(spath, png)
+    return png, hit
+
+
+def _cache_get(path: Path) -> bytes | None:
+    try:
+        return _cache_read(path)
+    except Exception:  # noqa: BLE001 - unreadable (permissions, I/O, the object store): render afresh instead
+        log.exception("render cache unreadable at %s", path)
+        return None
+
+
+def _cache_put(path: Path, png: bytes) -> None:
+    """Cache the bytes; a full or read-only disk costs a re-render next time, never the image in hand."""
+    try:
+        _cache_write(path, png)
+    except Exception:  # noqa: BLE001 - full or read-only disk, object store down: the bytes in hand still serve
+        log.exception("render cache write failed at %s; serving the image uncached", path)
 
 
 def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
@@ -163,7 +198,7 @@ def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
 
 
 def stamped_path(composite_file: Path, *, label: str, provenance: dict[str, str]) -> Path:
-    signed = bool(getattr(settings, "SHOWCASE_C2PA_CERT", "") and getattr(settings, "SHOWCASE_C2PA_KEY", ""))
+    signed = bool(settings.SHOWCASE_C2PA_CERT and settings.SHOWCASE_C2PA_KEY)
     key = hashlib.sha256(repr((label, sorted(provenance.items()), signed)).encode()).hexdigest()[:16]
     return composite_file.with_name(f"{composite_file.stem}.{key}.stamped.png")
 
@@ -172,15 +207,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write-then-rename: concurrent workers never read a half-written file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
+        raise
 
 
 def c2pa_sign(png: bytes, provenance: dict[str, str]) -> bytes:
     """Embed a C2PA manifest when a signing certificate is configured (SHOWCASE_C2PA_CERT/KEY)."""
-    cert = getattr(settings, "SHOWCASE_C2PA_CERT", "")
-    key = getattr(settings, "SHOWCASE_C2PA_KEY", "")
+    cert = settings.SHOWCASE_C2PA_CERT
+    key = settings.SHOWCASE_C2PA_KEY
     if not (cert and key):
         return png
     from .c2pa_manifest import sign_png

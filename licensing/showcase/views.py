@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from licensing.models import DigitalTwin
 from licensing.rules import NEVER_ON_TWIN
-from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request
+from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request, viewer_territory
 from shop.models import Product
 from shop.templatetags.shop_media import product_image_url
 
@@ -47,7 +47,10 @@ def _fallback(product: Product, reason: str) -> HttpResponse:
 
 @require_GET
 def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
-    session_key = request.session.session_key  # the cookie's; reading it doesn't load the session
+    # The cookie's key; reading it doesn't load the session. URLs are minted only for keys the server issued
+    # (licensing.services.stored_session_key), so a token matching this key vouches for it: a made-up cookie
+    # has no token that matches it.
+    session_key = request.session.session_key
     try:
         claim = token_read(token, session_key=session_key)
     except TokenInvalid as exc:
@@ -63,7 +66,7 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
               else viewer_for_request(request))
     try:
         image = showcase_render(twin=twin, product=product, viewer=viewer, channel=claim.channel,
-                                pose=claim.pose, size=claim.size)
+                                pose=claim.pose, size=claim.size, territory=viewer_territory(request.META))
     except ConsentDenied as denied:
         # Not recordable: the product is never shown on a twin (the gate's slot rule), or the twin is gone.
         return _fallback(product, denied.reason if denied.recordable or denied.reason == NEVER_ON_TWIN else "no_twin")

@@ -30,12 +30,13 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from shop.catalog_data import COLOUR_HEX, FALLBACK_HEX, BrandResolver
+from shop.brands import BrandNormaliser
+from shop.catalog_data import COLOUR_HEX, FALLBACK_HEX
 from shop.models import (
     ArticleType,
     Brand,
@@ -85,6 +86,7 @@ class PlannedChange:
     catalog_id: int
     name: str
     changed_fields: tuple[str, ...] = ()
+    row: CatalogRow | None = None  # the whole row, for a preview
 
 
 @dataclass
@@ -142,13 +144,17 @@ class CatalogRow:
     currency: str
     sizes: tuple[str, ...]
     stock: int
+    stock_per_size: tuple[int, ...] = ()  # "5|7|3" in the file: one count per size, in the sizes' order
 
     def variant_plan(self) -> tuple[tuple[str, int, int], ...]:
-        """(size, position, stock): stock spread over the sizes so that they add up to the row's stock.
+        """(size, position, stock): the file's count per size, or the total spread over the sizes so that
+        they add up to the row's stock.
 
         Deterministic: the remainder goes to the first sizes, so the same row always yields the same
         variants (idempotency depends on it).
         """
+        if self.stock_per_size:
+            return tuple((size, pos, n) for pos, (size, n) in enumerate(zip(self.sizes, self.stock_per_size)))
         n = len(self.sizes)
         base, rem = divmod(self.stock, n)
         return tuple((size, pos, base + (1 if pos < rem else 0)) for pos, size in enumerate(self.sizes))
@@ -204,7 +210,6 @@ class _RowParser:
     def __init__(self, header: list[str]) -> None:
         self.header = header
         self.idx = {name: i for i, name in enumerate(header)}
-        self.brands = BrandResolver()
         self.genders = set(Gender.values)
         self.seasons = {s.lower(): s for s in Season.values}
 
@@ -294,21 +299,13 @@ class _RowParser:
         elif any(len(s) > 20 for s in sizes):
             bad("sizes", "has a size longer than 20 characters")
 
-        stock = _parse_int(v["stock"])
-        if stock is None:
-            bad("stock", f"not a whole number: {_show(v['stock'])}")
-        elif stock < 0:
-            bad("stock", "is negative")
-        elif stock > MAX_STOCK:
-            bad("stock", f"is above {MAX_STOCK}")
+        stock, per_size = _parse_stock(v["stock"], len(sizes), bad)
 
-        brand = ""
+        brand = ""  # empty: read out of the name for the whole file at once (shop.brands)
         if "brand" in self.idx and v["brand"]:
-            brand = self.brands.canonical(v["brand"])
+            brand = " ".join(v["brand"].split())
             if len(brand) > 120:
                 bad("brand", "is longer than 120 characters")
-        elif name:
-            brand = self.brands.from_name(name)
 
         if errors:
             return None, errors
@@ -318,10 +315,30 @@ class _RowParser:
                 line=line, catalog_id=catalog_id, name=name, brand=brand[:120], gender=gender,
                 master=v["masterCategory"], sub=v["subCategory"], article_type=v["articleType"], colour=colour,
                 season=season, year=year, usage=usage, price=price.quantize(Decimal("0.01")), currency=currency,
-                sizes=sizes, stock=stock,
+                sizes=sizes, stock=stock, stock_per_size=per_size,
             ),
             [],
         )
+
+
+def _parse_stock(raw: str, n_sizes: int, bad: Any) -> tuple[int | None, tuple[int, ...]]:
+    """A total ("15", spread over the sizes) or one count per size ("5|7|3"). Reports through `bad`."""
+    parts = [p.strip() for p in raw.split("|")] if "|" in raw else [raw]
+    counts = [_parse_int(p) for p in parts]
+    if any(c is None for c in counts):
+        bad("stock", f"not a whole number (or whole numbers separated by |): {_show(raw)}")
+        return None, ()
+    if any(c < 0 for c in counts):  # type: ignore[operator]
+        bad("stock", "is negative")
+        return None, ()
+    if len(counts) > 1 and len(counts) != n_sizes:
+        bad("stock", f"has {len(counts)} counts for {n_sizes} sizes (give one per size, or one total)")
+        return None, ()
+    total = sum(counts)  # type: ignore[arg-type]
+    if total > MAX_STOCK:
+        bad("stock", f"is above {MAX_STOCK}")
+        return None, ()
+    return total, (tuple(counts) if len(counts) > 1 else ())  # type: ignore[arg-type]
 
 
 def _show(value: str, limit: int = 40) -> str:
@@ -602,7 +619,7 @@ def catalog_import(
     del text
 
     lookups = _Lookups.load()
-    rows = lookups.canonical(list(good.values()))
+    rows = lookups.canonical(_with_brands(list(good.values())))
     existing = _load_existing(list(good))
     to_create: list[CatalogRow] = []
     to_update: list[tuple[CatalogRow, _Existing]] = []
@@ -610,12 +627,12 @@ def catalog_import(
         e = existing.get(r.catalog_id)
         if e is None:
             to_create.append(r)
-            report.changes.append(PlannedChange("create", r.catalog_id, r.name))
+            report.changes.append(PlannedChange("create", r.catalog_id, r.name, row=r))
             continue
         changed = _diff(r, e)
         if changed:
             to_update.append((r, e))
-            report.changes.append(PlannedChange("update", r.catalog_id, r.name, changed))
+            report.changes.append(PlannedChange("update", r.catalog_id, r.name, changed, row=r))
         else:
             report.unchanged += 1
     report.created, report.updated = len(to_create), len(to_update)
@@ -633,6 +650,18 @@ def catalog_import(
             products_changed_notify(catalog_ids=[c.catalog_id for c in report.changes])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _with_brands(rows: list[CatalogRow]) -> list[CatalogRow]:
+    """Every row with its clean brand: the brand column's, or one read out of the name (shop.brands),
+    judged against the whole file and the brands the catalogue already sells."""
+    existing = dict(Brand.objects.annotate(n=Count("products")).values_list("name", "n"))
+    normaliser = BrandNormaliser(existing=existing, colour_names={r.colour for r in rows if r.colour})
+    unnamed = [r for r in rows if not r.brand]
+    derived = dict(zip((r.catalog_id for r in unnamed), normaliser.brands_for([r.name for r in unnamed])))
+    return [
+        replace(r, brand=(derived[r.catalog_id] if not r.brand else normaliser.clean(r.brand))[:120]) for r in rows
+    ]
 
 
 def _write(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -44,14 +45,39 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+@dataclass(frozen=True)
+class ShippingAddress:
+    line1: str
+    city: str
+    postcode: str
+    country: str
+    line2: str = ""
+
+    def as_text(self) -> str:
+        """As printed on a parcel: one line each, postcode before the city."""
+        lines = [self.line1, self.line2, f"{self.postcode} {self.city}".strip(), self.country]
+        return "\n".join(line for line in lines if line)
+
+    def as_fields(self) -> dict[str, str]:
+        return {"address_line1": self.line1, "address_line2": self.line2, "city": self.city,
+                "postcode": self.postcode, "country": self.country}
+
+
 def order_place(
     *,
     session: MutableMapping[str, Any],
     user: Any = None,
     full_name: str,
     email: str,
-    address: str,
+    address: str = "",
+    shipping: ShippingAddress | None = None,
 ) -> Order:
+    """Place the session's cart as an order. The address is `shipping` field by field (checkout), or a
+    free text `address` (older callers)."""
+    if shipping is not None:
+        address = shipping.as_text()
+    if not address.strip():
+        raise OrderError("A delivery address is needed.")
     cart = _raw(session)
     if not cart:
         raise OrderError("Your cart is empty.")
@@ -91,7 +117,7 @@ def order_place(
             )
         order = _order_create(
             user=user if getattr(user, "is_authenticated", False) else None, full_name=full_name, email=email,
-            address=address, total=total, currency=currencies.pop(),
+            address=address, total=total, currency=currencies.pop(), **(shipping.as_fields() if shipping else {}),
         )
         for line in lines:
             line.order = order
@@ -137,4 +163,4 @@ def order_set_status(*, order: Order, status: str) -> Order:
     return locked
 
 
-__all__ = ["CartError", "OrderError", "order_place", "order_set_status", "order_number_new", "ALLOWED_TRANSITIONS"]
+__all__ = ["CartError", "OrderError", "ShippingAddress", "order_place", "order_set_status", "order_number_new", "ALLOWED_TRANSITIONS"]

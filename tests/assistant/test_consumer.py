@@ -9,19 +9,19 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from tests.assistant.wsclient import WebsocketClient
 from django.contrib.sessions.backends.db import SessionStore
 
 from assistant.routing import websocket_urlpatterns
 from assistant.models import Conversation
 from assistant.services import DISCLOSURE
+from config.ws_origin import SameOriginValidator
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def app():  # type: ignore[no-untyped-def]
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    return SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
 async def connect(origin: bytes = b"http://testserver", cookie: str | None = None):  # type: ignore[no-untyped-def]
@@ -100,6 +100,37 @@ async def test_a_foreign_origin_is_rejected(catalogue, settings):  # type: ignor
     settings.ALLOWED_HOSTS = ["testserver"]
     comm, connected = await connect(origin=b"http://evil.example")
     assert not connected
+
+
+@pytest.mark.parametrize(("origin", "trusted", "accepted"), [
+    (b"http://testserver", [], True),
+    (b"http://testserver:9999", [], False),  # issue 20: another port of an allowed host was accepted
+    (b"https://testserver", [], False),  # and another scheme
+    (b"http://evil.example", [], False),
+    (b"null", [], False),
+    (b"https://shop.example", ["https://shop.example"], True),
+    (b"https://a.shop.example", ["https://*.shop.example"], True),
+    (b"http://a.shop.example", ["https://*.shop.example"], False),
+    (b"https://shop.example:8443", ["https://shop.example"], False),
+])
+async def test_the_origin_must_match_scheme_host_and_port(catalogue, settings, origin, trusted, accepted):  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["testserver", "shop.example"]
+    settings.CSRF_TRUSTED_ORIGINS = trusted
+    comm, connected = await connect(origin=origin)
+    assert connected is accepted
+    if connected:
+        await comm.disconnect()
+
+
+async def test_a_secure_socket_accepts_only_its_https_origin(catalogue, settings):  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    for origin, accepted in ((b"https://testserver", True), (b"http://testserver", False)):
+        comm = WebsocketClient(app(), "/ws/assistant/", headers=[(b"origin", origin), (b"host", b"testserver")])
+        comm.scope["scheme"] = "wss"
+        connected, _ = await comm.connect()
+        assert connected is accepted
+        if connected:
+            await comm.disconnect()
 
 
 async def test_add_to_cart_needs_a_size_then_fills_the_shared_session_cart(catalogue):  # type: ignore[no-untyped-def]

@@ -228,7 +228,38 @@ def test_same_viewer_same_twin_and_product_inside_the_window_bills_once(grant, p
                                  channel="storefront", at=t0 + timedelta(seconds=1))
 
     assert [first.billable, second.billable, after.billable, other_product.billable] == [True, False, True, True]
-    assert RoyaltyEvent.objects.get(pk=second.royalty_event_id).non_billable_reason == "dedup"
+    # The repeat is recorded by the row of the view it repeats: it writes none of its own.
+    assert second.royalty_event_id == first.royalty_event_id
+    assert RoyaltyEvent.objects.count() == 3
+
+
+def test_repeats_inside_the_window_do_not_grow_the_ledger(grant, product, shopper, settings):
+    # Given a dedup window and a viewer who reloads the same image 50 times, plus a bot doing the same
+    settings.LICENSING_DEDUP_WINDOW_SECONDS = 600
+    bot = Viewer(key="s:crawler", user_agent="Googlebot/2.1")
+    t0 = timezone.now()
+
+    # When
+    views = [license_view(twin=grant.twin, product=product, viewer=v, channel="storefront",
+                          at=t0 + timedelta(seconds=i))
+             for i in range(50) for v in (shopper, bot)]
+
+    # Then one row each: the shopper's billable view and the bot's exempt one
+    assert sum(v.billable for v in views) == 1
+    assert sorted(RoyaltyEvent.objects.values_list("non_billable_reason", flat=True)) == ["", "bot"]
+    grant.refresh_from_db()
+    assert grant.billable_views == 1
+
+
+def test_a_prefetch_does_not_swallow_the_view_it_prefetched(grant, product, settings):
+    settings.LICENSING_DEDUP_WINDOW_SECONDS = 600
+    t0 = timezone.now()
+    prefetch = license_view(twin=grant.twin, product=product, channel="storefront", at=t0,
+                            viewer=Viewer(key="s:tab", is_prefetch=True))
+    shown = license_view(twin=grant.twin, product=product, channel="storefront", at=t0 + timedelta(seconds=2),
+                         viewer=Viewer(key="s:tab"))
+    assert (prefetch.billable, shown.billable) == (False, True)
+    assert RoyaltyEvent.objects.count() == 2
 
 
 def test_dedup_window_zero_disables_dedup(grant, product, shopper, settings):

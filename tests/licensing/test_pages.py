@@ -13,7 +13,9 @@ from django.utils import timezone
 from licensing.models import ConsentGrant, GrantStatus
 from licensing.services import Viewer, license_view
 from tests.factories import (
+    BrandFactory,
     AgencyFactory,
+    BrandFactory,
     ConsentGrantFactory,
     DigitalTwinFactory,
     ProductFactory,
@@ -229,7 +231,8 @@ def test_talents_and_shoppers_have_no_agency_pages(client, world):
 def _proposal(world, **overrides):
     today = timezone.now().date()
     data = {
-        "twin": world["grant_a"].twin_id, "brand": world["grant_a"].brand_id, "agency": world["agency_a"].pk,
+        # a brand the twin has no consent for yet (a second live consent for one brand is refused)
+        "twin": world["grant_a"].twin_id, "brand": BrandFactory(name="Fresh Proposals").pk, "agency": world["agency_a"].pk,
         "purpose": "Show Amara's twin on Twinshop product pages for the spring collection.",
         "channels": ["storefront"], "exclude_innerwear": "on", "territories": "US, gb",
         "valid_from": today.isoformat(), "valid_until": (today + timedelta(days=90)).isoformat(),
@@ -276,6 +279,30 @@ def test_tampered_or_bad_proposals_are_rejected_and_nothing_is_written(client, w
     client.force_login(world["agent_a"])
     before = ConsentGrant.objects.count()
     response = client.post(reverse("licensing:consent_propose"), _proposal(world, **values))
+    assert response.status_code == 400
+    assert ConsentGrant.objects.count() == before
+
+
+def test_agency_proposes_a_shop_wide_consent_for_a_listed_set(client, world):
+    ProductFactory(brand=BrandFactory(name="Puma"))
+    client.force_login(world["agent_a"])
+    response = client.post(reverse("licensing:consent_propose"),
+                           _proposal(world, brand="", brand_scope="shop_listed", listed_brands="Puma"))
+    assert response.status_code == 302
+    grant = ConsentGrant.objects.latest("pk")
+    assert (grant.brand_id, grant.brand_scope, grant.payer_label) == (None, "shop_listed", "Twinshop (for Puma)")
+
+
+@pytest.mark.parametrize("overrides", [
+    {"brand": "", "brand_scope": "shop_listed", "listed_brands": ""},
+    {"brand": "", "brand_scope": "shop_listed", "listed_brands": "Nobody Sells This"},
+    {"brand_scope": "shop_all"},  # a shop-wide consent that also names a brand
+    {"brand": "", "brand_scope": "brand"},
+])
+def test_a_bad_payer_in_the_form_is_refused_and_nothing_is_written(client, world, overrides):
+    client.force_login(world["agent_a"])
+    before = ConsentGrant.objects.count()
+    response = client.post(reverse("licensing:consent_propose"), _proposal(world, **overrides))
     assert response.status_code == 400
     assert ConsentGrant.objects.count() == before
 

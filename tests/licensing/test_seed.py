@@ -18,6 +18,7 @@ from licensing.models import (
     RoyaltyEvent,
     Talent,
 )
+from licensing.demo import demo_coverage
 from tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,22 @@ def test_seed_creates_a_diverse_cast_and_every_consent_state(catalogue):
     assert "twinshop-demo" in output and "northstar" in output
 
 
+def test_seed_puts_the_wearable_catalogue_on_two_matching_twins_with_shop_wide_consents(catalogue):
+    # Given the products of six brands, when the demo is seeded
+    output = seed()
+
+    # Then every twin holds a signed shop-wide consent, one talent a listed set, one a territory limit
+    for twin in DigitalTwin.objects.all():
+        assert twin.grants.filter(brand_scope="shop_all", status=GrantStatus.SIGNED).exists()
+    assert ConsentGrant.objects.filter(brand_scope="shop_listed", status=GrantStatus.SIGNED).exists()
+    assert ConsentGrant.objects.filter(brand_scope="shop_all", status=GrantStatus.PROPOSED).exists()
+    assert ConsentGrant.objects.filter(territories=["DE", "GB", "US"], status=GrantStatus.SIGNED).exists()
+    # And the coverage the command prints is measured, and at least 95%
+    coverage = demo_coverage()
+    assert coverage.wearable > 0 and coverage.share >= 0.95
+    assert f"coverage: {coverage.covered} of {coverage.wearable} wearable products" in output
+
+
 def test_seed_is_idempotent(catalogue):
     seed()
     counts = (Talent.objects.count(), ConsentGrant.objects.count(), ConsentEvent.objects.count(),
@@ -68,3 +85,20 @@ def test_seed_is_idempotent(catalogue):
     seed()
     assert (Talent.objects.count(), ConsentGrant.objects.count(), ConsentEvent.objects.count(),
             RoyaltyEvent.objects.count()) == counts
+
+
+def test_the_demo_reconciles_after_its_amendment_is_signed(catalogue):
+    from licensing.management.commands.reconcile_ledger import ledger_reconcile
+    from licensing.services import grant_sign
+
+    seed()
+    amendment = ConsentGrant.objects.select_related("twin__talent__user").get(
+        previous__isnull=False, status=GrantStatus.PROPOSED)
+    talent = amendment.twin.talent
+    grant_sign(grant=amendment, user=talent.user, typed_name=talent.display_name,
+               shown_terms_sha256=amendment.terms_sha256)
+
+    result = ledger_reconcile()
+
+    assert result.differences == [] and result.grants == ConsentGrant.objects.count()
+    assert ConsentGrant.objects.get(pk=amendment.pk).billable_views == amendment.previous.billable_views

@@ -69,6 +69,7 @@ class G:
 class Model:
     grants: dict[int, G] = field(default_factory=dict)
     last_billed: dict[str, datetime] = field(default_factory=dict)
+    last_exempt: dict[str, datetime] = field(default_factory=dict)  # staff views: their latest non-billable row
     gross: Decimal = Decimal("0")
     commission: Decimal = Decimal("0")
     events: int = 0
@@ -192,10 +193,16 @@ class GateMachine(RuleBasedStateMachine):
             return
         lic = license_view(twin=self.twin, product=self.product, viewer=v, channel=channel, at=at)
         assert lic.grant_id == expected.pk
-        last = self.model.last_billed.get(viewer)
-        billable = viewer != "u:staff" and (last is None or abs(at - last) >= timedelta(seconds=WINDOW))
+        staff = viewer == "u:staff"
+        last = (self.model.last_exempt if staff else self.model.last_billed).get(viewer)
+        # A repeat inside the dedup window writes no row (the row of the view it repeats records it).
+        repeat = last is not None and abs(at - last) < timedelta(seconds=WINDOW)
+        billable = not staff and not repeat
         assert lic.billable == billable
-        self.model.events += 1
+        if not repeat:
+            self.model.events += 1
+            if staff:
+                self.model.last_exempt[viewer] = at
         if billable:
             expected.billable += 1
             self.model.last_billed[viewer] = at

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from licensing.models import ConsentGrant, GrantStatus, RoyaltyEvent
+from tests.factories import BrandFactory
 from tests.reliability.admin_forms import change_form_data
 from tests.reliability.conftest import ROLES, World
 from tests.reliability.wsclient import WsClient
@@ -214,7 +215,8 @@ def test_post_sign_a(world: World, role: str, expected: int) -> None:
 def _proposal(world: World, role: str) -> dict[str, Any]:
     today = timezone.now().date()
     data: dict[str, Any] = {
-        "twin": world.grant_a.twin_id, "brand": world.product.brand_id,
+        # a brand without a live consent for this twin (a second one for the same brand is refused)
+        "twin": world.grant_a.twin_id, "brand": BrandFactory(name="Matrix Proposals").pk,
         "purpose": "Show the twin wearing Acme dresses on Twinshop product pages only.",
         "channels": ["storefront"], "territories": "US", "valid_from": today.isoformat(),
         "valid_until": date(today.year + 1, today.month, 1).isoformat(), "rate_per_view": "0.0200",
@@ -312,21 +314,19 @@ async def test_ws_anonymous_without_cookie_gets_its_own_session(world: World, ws
 
 @pytest.mark.django_db(transaction=True)
 async def test_ws_foreign_origin_is_refused(world: World, settings: Any) -> None:
-    from channels.auth import AuthMiddlewareStack
-    from channels.routing import URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
+    from config.asgi import application
 
-    from assistant.routing import websocket_urlpatterns
-
+    app = application.application_mapping["websocket"]
     settings.ALLOWED_HOSTS = ["testserver", "shop.example"]
-    app = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-    evil = await _connect(app, None, origin=b"https://evil.example")
-    connected, _ = await evil.connect()
-    assert not connected
-    good = await _connect(app, None, origin=b"https://shop.example")
-    connected, _ = await good.connect()
-    assert connected
-    await good.disconnect()
+    settings.CSRF_TRUSTED_ORIGINS = ["https://shop.example"]
+    for origin, accepted in ((b"https://evil.example", False), (b"http://testserver:9999", False),
+                             (b"https://testserver", False), (b"http://shop.example", False),
+                             (b"https://shop.example", True), (b"http://testserver", True)):
+        comm = await _connect(app, None, origin=origin)
+        connected, _ = await comm.connect()
+        assert connected is accepted, origin
+        if connected:
+            await comm.disconnect()
 
 
 # --- whose likeness, whose login: fixed at creation ----------------------------------------------------

@@ -139,7 +139,8 @@ def test_good_arguments_become_uvicorn_settings() -> None:
     options = parse_options(["--host", "0.0.0.0", "--port", "8123", "--workers", "3", "--no-access-log"])
     assert (options.workers, options.port) == (3, 8123)
     assert options.uvicorn_kwargs() == {"host": "0.0.0.0", "port": 8123, "ws_max_size": 65536, "backlog": 2048,
-                                        "access_log": False, "log_level": "info", "timeout_graceful_shutdown": 10.0}
+                                        "access_log": False, "log_level": "info", "timeout_graceful_shutdown": 10.0,
+                                        "proxy_headers": False}
 
 
 def test_readyz_names_the_worker_over_plain_http(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from tests.factories import ProductFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 BUYER = {"full_name": "Ada Lovelace", "email": "ada@example.com", "address": "12 Analytical St, London"}
+CHECKOUT_FORM = {"full_name": "Ada Lovelace", "email": "ada@example.com", "address_line1": "12 Analytical St",
+                 "address_line2": "Flat 3", "city": "London", "postcode": "NW1 2AB", "country": "United Kingdom"}
 
 
 def test_order_is_placed_with_exact_totals_and_stock_taken(small_catalogue):
@@ -94,8 +96,11 @@ def test_logged_in_order_belongs_to_the_user(small_catalogue):
 def test_checkout_flow_through_the_pages(client: Client, small_catalogue):
     client.post("/products/105/add-to-cart/", {"quantity": "2"})
     assert client.get("/checkout/").status_code == 200
-    r = client.post("/checkout/", BUYER)
+    r = client.post("/checkout/", CHECKOUT_FORM)
     order = Order.objects.get()
+    assert (order.address_line1, order.address_line2, order.city, order.postcode, order.country) == (
+        "12 Analytical St", "Flat 3", "London", "NW1 2AB", "United Kingdom")
+    assert order.address == "12 Analytical St\nFlat 3\nNW1 2AB London\nUnited Kingdom"
     assert r["Location"] == f"/orders/{order.number}/"
     page = client.get(r["Location"])
     assert page.status_code == 200
@@ -104,10 +109,11 @@ def test_checkout_flow_through_the_pages(client: Client, small_catalogue):
 
 def test_checkout_form_errors_are_shown_and_nothing_is_written(client: Client, small_catalogue):
     client.post("/products/105/add-to-cart/", {"quantity": "1"})
-    r = client.post("/checkout/", {"full_name": "  ", "email": "not-an-email", "address": "x"})
+    r = client.post("/checkout/", {"full_name": "  ", "email": "not-an-email", "address_line1": "x", "city": " "})
     assert r.status_code == 400
     body = r.content.decode()
-    assert "Enter a valid email address." in body and "Please enter a full delivery address." in body
+    assert "Enter a valid email address." in body
+    assert set(r.context["form"].errors) == {"full_name", "email", "city", "postcode", "country"}
     assert Order.objects.count() == 0
 
 
@@ -117,7 +123,7 @@ def test_checkout_with_empty_cart_redirects_to_cart(client: Client, small_catalo
 
 def test_order_page_is_visible_only_to_whoever_placed_it(client: Client, small_catalogue):
     client.post("/products/105/add-to-cart/", {"quantity": "1"})
-    number = client.post("/checkout/", BUYER)["Location"].split("/")[2]
+    number = client.post("/checkout/", CHECKOUT_FORM)["Location"].split("/")[2]
     assert client.get(f"/orders/{number}/").status_code == 200
     assert Client().get(f"/orders/{number}/").status_code == 404  # another session
     other = Client()
@@ -239,3 +245,19 @@ def test_many_buyers_never_oversell():
     assert sum(r.startswith("TS-") for r in results) == 3, results
     assert results.count("refused") == 5
     assert Variant.objects.get(pk=variant.pk).stock == 0
+
+
+def test_the_checkout_form_asks_for_the_address_field_by_field(client: Client, small_catalogue):
+    client.post("/products/105/add-to-cart/", {"quantity": "1"})
+    body = client.get("/checkout/").content.decode()
+    for name, autocomplete in (("address_line1", "address-line1"), ("address_line2", "address-line2"),
+                               ("city", "address-level2"), ("postcode", "postal-code"), ("country", "country-name")):
+        assert f'name="{name}"' in body and f'autocomplete="{autocomplete}"' in body
+
+
+def test_an_order_without_any_address_is_refused(small_catalogue):
+    session: dict = {}
+    cart_add(session=session, product=small_catalogue["cap"], size="", quantity=1)
+    with pytest.raises(OrderError, match="A delivery address is needed."):
+        order_place(session=session, full_name="A", email="a@b.co", address="  ")
+    assert Order.objects.count() == 0

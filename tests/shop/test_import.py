@@ -91,7 +91,7 @@ def test_rejected_rows_are_reported_with_line_field_reason_and_good_rows_kept(wr
         (6, "id", "not a whole number: 'x5'"),
         (7, "stock", "is negative"),
         (8, "price", "not a number: 'abc'"),
-        (8, "stock", "not a whole number: 'lots'"),
+        (8, "stock", "not a whole number (or whole numbers separated by |): 'lots'"),
         (9, "id", "duplicate id 1 (first on line 2)"),
     ]
     assert report.rejected == 7

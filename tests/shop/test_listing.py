@@ -16,31 +16,69 @@ def ids(response) -> list[int]:
     return [p.catalog_id for p in response.context["products"]]
 
 
-def test_listing_shows_published_products_newest_first(client: Client, small_catalogue):
+def test_listing_leads_with_clothes_in_stock_then_newest(client: Client, small_catalogue):
+    # given clothes (one sold out, one unpublished) and newer shoes
     small_catalogue["cap"].is_published = False
     small_catalogue["cap"].save()
+    # when the listing opens with no search and no sort
     r = client.get(URL)
+    # then clothes come first (in stock, newest first), the sold-out tee after them, shoes after clothes
     assert r.status_code == 200
-    assert ids(r) == [104, 101, 102, 103, 106]
+    assert ids(r) == [101, 102, 103, 106, 104]
+    assert "<h1>All products</h1>" in r.content.decode()
+
+
+def test_cosmetics_and_innerwear_never_open_the_listing(client: Client, small_catalogue):
+    # given the newest products are a lipstick and briefs
+    from tests.factories import ArticleTypeFactory, MasterCategoryFactory, SubCategoryFactory
+
+    care = ArticleTypeFactory(name="Lipstick", sub_category=SubCategoryFactory(
+        master=MasterCategoryFactory(name="Personal Care"), name="Lips"))
+    briefs = ArticleTypeFactory(name="Briefs", sub_category=SubCategoryFactory(
+        master=small_catalogue["blue_tee"].article_type.sub_category.master, name="Innerwear"))
+    ProductFactory(catalog_id=900, name="Lakme Red Lipstick", article_type=care, year=2019)
+    ProductFactory(catalog_id=901, name="Jockey Men Briefs", article_type=briefs, year=2019)
+    # when
+    order = ids(client.get(URL))
+    # then they come after clothes and shoes; "newest" still puts them first
+    assert order.index(104) < order.index(900) and order.index(104) < order.index(901)
+    assert ids(client.get(URL, {"sort": "newest"}))[:2] == [901, 900]
+
+
+@pytest.mark.parametrize(
+    "params, heading",
+    [
+        ({"gender": "Women"}, "Women's products"),
+        ({"gender": "Men", "colour": "black", "article_type": "casual-shoes"}, "Men's Black Casual Shoes"),
+        ({"category": "footwear", "size": "42"}, "Footwear in size 42"),
+        ({"usage": "Casual", "max_price": "50"}, "Casual products up to 50.00 USD"),
+        ({"q": "tee", "gender": "Women"}, "Results for “tee” in Women's products"),
+        ({"min_price": "10"}, "All products from 10.00 USD"),
+    ],
+)
+def test_the_heading_names_the_filters(client: Client, small_catalogue, params, heading):
+    body = client.get(URL, params).content.decode()
+    assert f"<h1>{heading}</h1>".replace("'", "&#x27;") in body
 
 
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({"gender": "Men"}, [104, 101, 103]),
-        ({"gender": "men"}, [104, 101, 103]),
+        # Men admits unisex products (105) too: shop.filters, the same as the chat and its index
+        ({"gender": "Men"}, [101, 105, 103, 104]),  # clothes before shoes
+        ({"gender": "men"}, [101, 105, 103, 104]),
         ({"category": "footwear"}, [104]),
         ({"category": "topwear"}, [101, 102, 105, 106]),
         ({"article_type": "jeans"}, [103]),
         ({"article_type": "Casual Shoes", "colour": "Black"}, [104]),  # catalogue names work as well as slugs
         ({"category": "Footwear"}, [104]),
-        ({"colour": "black"}, [104, 102]),
+        ({"colour": "black"}, [102, 104]),
         ({"usage": "Sports"}, [104]),
         ({"min_price": "20", "max_price": "60"}, [102, 103]),
         ({"size": "M"}, [102]),  # the blue tee has an M, but none in stock
         ({"q": "blue nike"}, [101, 105, 103]),
         ({"q": "BLUE   tee"}, [101, 106]),
-        ({"gender": "Men", "colour": "blue", "sort": "price_desc"}, [103, 101]),
+        ({"gender": "Men", "colour": "blue", "sort": "price_desc"}, [103, 101, 105]),
     ],
 )
 def test_filters(client: Client, small_catalogue, params, expected):
@@ -71,11 +109,13 @@ def test_facets_count_and_ignore_their_own_selection(small_catalogue):
     f = parse_filters({"gender": "Men"}).filters
     facets = product_facets(filters=f)
     assert {(o.value, o.count, o.selected) for o in facets["gender"]} == {
-        ("Men", 3, True), ("Women", 2, False), ("Unisex", 1, False)
+        ("Men", 4, True), ("Women", 3, False), ("Unisex", 1, False)  # Men and Women count the unisex product too
     }
-    assert {(o.value, o.count) for o in facets["colour"]} == {("blue", 2), ("black", 1)}
-    assert {(o.value, o.count) for o in facets["size"]} == {("S", 1), ("L", 1), ("32", 1), ("42", 1), ("43", 1)}
-    assert {(o.label, o.count) for o in facets["category"]} == {("Apparel", 2), ("Footwear", 1)}
+    assert [o.label for o in facets["gender"]] == ["Men (and unisex)", "Women (and unisex)", "Unisex"]
+    assert {(o.value, o.count) for o in facets["colour"]} == {("blue", 3), ("black", 1)}
+    assert {(o.value, o.count) for o in facets["size"]} == {
+        ("S", 1), ("L", 1), ("32", 1), ("42", 1), ("43", 1), ("ONE SIZE", 1)}
+    assert {(o.label, o.count) for o in facets["category"]} == {("Apparel", 3), ("Footwear", 1)}
 
 
 def test_facet_links_toggle_values_and_keep_other_filters(client: Client, small_catalogue):
@@ -152,12 +192,30 @@ def test_listing_renders_in_a_bounded_number_of_queries(client: Client, small_ca
 
 
 def test_home_shows_categories_rows_and_the_twin_line(client: Client, small_catalogue, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    # 8 + the footer's page links (cached in production) + the slug -> catalogue name table (cached)
+    with django_assert_max_num_queries(10):
         r = client.get(reverse("shop:home"))
     body = r.content.decode()
     assert r.status_code == 200
     assert "AI twins" in body and "shopping assistant" in body
     assert "Topwear" in body and "Nike Men Blue Tee" in body
+
+
+def test_home_rows_hold_clothes_not_innerwear(client: Client, small_catalogue):
+    # given women's briefs newer than every women's top
+    from tests.factories import ArticleTypeFactory, SubCategoryFactory
+
+    briefs = ArticleTypeFactory(name="Briefs", sub_category=SubCategoryFactory(
+        master=small_catalogue["blue_tee"].article_type.sub_category.master, name="Innerwear"))
+    ProductFactory(catalog_id=901, name="Amante Women Briefs", gender="Women", article_type=briefs, year=2019)
+    # when the home page renders
+    rows = {title: [p.catalog_id for p in products] for title, _, products in client.get(reverse("shop:home")).context["rows"]}
+    # then the women's row holds the women's tops, newest first, and no briefs anywhere
+    # (the unisex tee, 105, is in both: Men and Women admit unisex products, shop.filters)
+    assert rows["New in women's tops"] == [102, 105, 106]
+    assert rows["New in men's shirts and t-shirts"] == [101, 105]
+    assert rows["Shoes"] == [104]
+    assert all(901 not in ids_ for ids_ in rows.values())
 
 
 def test_cached_facets_refresh_as_soon_as_the_catalogue_changes(client: Client, small_catalogue, write_csv,
@@ -169,11 +227,11 @@ def test_cached_facets_refresh_as_soon_as_the_catalogue_changes(client: Client, 
         facets = {key: opts for key, _, opts in client.get(URL).context["facets"]}
         return next(opt.count for opt, _ in facets["gender"] if opt.value == "Men")
 
-    assert men_count() == 3
-    assert men_count() == 3  # served from the cache
+    assert men_count() == 4  # three men's products and the unisex one
+    assert men_count() == 4  # served from the cache
     with django_capture_on_commit_callbacks(execute=True):
         catalog_import(path=write_csv([row(id="5000")]))
-    assert men_count() == 4
+    assert men_count() == 5
 
 
 @pytest.mark.parametrize("param", ["q", "category", "article_type", "colour", "usage", "size", "gender", "sort"])

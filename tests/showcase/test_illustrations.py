@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.http import http_date
 
-from shop.garments import ARTICLE_FAMILIES, FAMILIES, family_for
+from drawing import ARTICLE_FAMILIES, FAMILIES, family_for
 from shop.illustrations import _svg_for, illustration_svg
 from tests.factories import ArticleTypeFactory, ColourFactory, ProductFactory
 

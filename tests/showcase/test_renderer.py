@@ -18,7 +18,7 @@ from licensing.showcase.renderer import (
     slot_for,
     stamp,
 )
-from shop.garments import ARTICLE_FAMILIES, FAMILIES, Slot
+from drawing import ARTICLE_FAMILIES, FAMILIES, Slot
 
 TWINS = [
     TwinSpec(1, "Amara Okafor", "feminine", 9, 178, "hourglass", "M", "braids", "#1b1412"),

@@ -35,7 +35,8 @@ from licensing.models import (
     RoyaltyEvent,
     Talent,
 )
-from licensing.selectors import monthly_statements
+from licensing.rules import grant_covers_brand
+from licensing.selectors import monthly_statements, with_listed_brand_ids
 
 QUANTUM = Decimal("0.0001")
 
@@ -121,9 +122,9 @@ def _check_against_grant(e: RoyaltyEvent, g: ConsentGrant | None, diff: Callable
     if g is None:
         diff(f"{where}: grant #{e.grant_id} does not exist")
         return
-    if (e.twin_id, e.talent_id, e.brand_id) != (g.twin_id, g.twin.talent_id, g.brand_id):
+    if (e.twin_id, e.talent_id) != (g.twin_id, g.twin.talent_id) or not grant_covers_brand(g, e.brand_id):
         diff(f"{where}: twin/talent/brand {(e.twin_id, e.talent_id, e.brand_id)} disagree with grant "
-             f"#{g.pk} {(g.twin_id, g.twin.talent_id, g.brand_id)}")
+             f"#{g.pk} {(g.twin_id, g.twin.talent_id, g.brand_id or g.brand_scope)}")
     if not (g.valid_from <= e.at < g.valid_until):
         diff(f"{where}: view at {e.at.isoformat()} outside grant #{g.pk}'s window")
     if g.revoked_at is not None and e.at >= g.revoked_at:
@@ -219,7 +220,7 @@ def _check_statements(acc: _Pass, out: Reconciliation) -> None:
 def ledger_reconcile() -> Reconciliation:
     """Recompute everything from the events; never writes."""
     out = Reconciliation()
-    grants = {g.pk: g for g in ConsentGrant.objects.select_related("twin")}
+    grants = {g.pk: g for g in with_listed_brand_ids(list(ConsentGrant.objects.select_related("twin")))}
     acc = _check_rows(grants, out)
     _check_counters(grants, acc, out)
     _check_status_log(grants, out)

@@ -1,7 +1,7 @@
 """Create the demo talents, agency, twins and consents (idempotent: a second run changes nothing)."""
 from django.core.management.base import BaseCommand
 
-from licensing.demo import DEMO_ACCOUNTS, seed
+from licensing.demo import DEMO_ACCOUNTS, demo_coverage, seed
 
 
 class Command(BaseCommand):
@@ -16,4 +16,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if not log:
             self.stdout.write("  licensing demo data already present")
+        self.stdout.write(f"  {demo_coverage()}")
         self.stdout.write(DEMO_ACCOUNTS)
