@@ -239,7 +239,8 @@ def agency_dashboard(request: HttpRequest) -> HttpResponse:
     sections = [
         {"agency": a, "roster": selectors.agency_roster(agency=a),
          "statements": selectors.monthly_statements(agency=a)[:12],
-         "proposals": a.proposed_grants.filter(status=GrantStatus.PROPOSED).select_related("twin__talent", "brand")}
+         "proposals": a.proposed_grants.filter(status=GrantStatus.PROPOSED).select_related("twin__talent", "brand")
+                      .prefetch_related("listed_brands")}
         for a in agencies
     ]
     return render(request, "licensing/agency/dashboard.html", {"sections": sections})

@@ -67,6 +67,8 @@ class RoyaltyEvent(models.Model):
             models.Index(fields=["viewer_key", "twin", "product", "at"], name="royalty_dedup_idx"),
             models.Index(fields=["talent", "at"], name="royalty_talent_at_idx"),
             models.Index(fields=["grant", "at"], name="royalty_grant_at_idx"),
+            # The fair-exposure weights and the concentration page count views per twin over a period.
+            models.Index(fields=["at", "twin"], name="royalty_at_twin_idx"),
         ]
         constraints = [
             # Exact on PostgreSQL (NUMERIC(14,4): any mismatch is at least 0.0001). SQLite stores decimals as

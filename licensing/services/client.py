@@ -33,7 +33,7 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def _is_trusted(addr: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
-    networks = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
     return addr is not None and any(addr in net for net in networks)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shop.models import Brand
+from shop.models import Brand, Product
 
 from ..models import (
     MAX_AGENCY_COMMISSION,
@@ -184,7 +184,8 @@ def _sold_brands(values: Iterable[Brand | int | str]) -> list[Brand]:
     if unknown:
         raise ValidationError({"listed_brands": f"Unknown brands: {', '.join(unknown)}."})
     brands = sorted({b.pk: b for b in found}.values(), key=lambda b: b.name)
-    unsold = [b.name for b in brands if not b.products.exists()]
+    sold = set(Product.objects.filter(brand__in=brands).values_list("brand_id", flat=True).distinct())
+    unsold = [b.name for b in brands if b.pk not in sold]
     if unsold:
         raise ValidationError({"listed_brands": f"The shop does not sell these brands: {', '.join(unsold)}."})
     return brands
