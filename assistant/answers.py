@@ -30,7 +30,7 @@ def session_for(session_key: str | None) -> MutableMapping[str, Any] | None:
 def policy_text() -> str:
     """The return policy as merchandisers set it (setting SHOP_RETURN_POLICY); the shop has no editable
     policy page yet, so the reply says where the text comes from."""
-    text = getattr(settings, "SHOP_RETURN_POLICY", "") or DEFAULT_POLICY
+    text = settings.SHOP_RETURN_POLICY or DEFAULT_POLICY
     return f"Our return policy: {text} (This is the shop's policy as configured; the checkout page shows it too.)"
 
 
