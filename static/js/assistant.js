@@ -29,6 +29,9 @@
     this.form = root.querySelector("[data-assistant-form]");
     this.input = root.querySelector("[data-assistant-input]");
     this.path = root.getAttribute("data-ws-path") || "/ws/assistant/";
+    // On a product page the widget says which product is on screen, so "this in black" means that product.
+    var page = parseInt(root.getAttribute("data-page-product") || "", 10);
+    this.pageProduct = isNaN(page) ? null : page;
     this.ws = null;
     this.attempt = 0;
     this.pending = null;   // the assistant bubble being streamed into
@@ -45,7 +48,9 @@
       var text = self.input.value.trim();
       if (!text) return;
       self.addMessage("shopper", text);
-      self.send({ type: "message", text: text });
+      var msg = { type: "message", text: text };
+      if (self.pageProduct !== null) msg.page_product = self.pageProduct;
+      self.send(msg);
       self.input.value = "";
     });
     var toggle = this.root.querySelector("[data-assistant-toggle]");
