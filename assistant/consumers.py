@@ -300,7 +300,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
     async def twin_revoked(self, event: dict[str, Any]) -> None:
         """Group message {"type": "twin.revoked", "twin_id": N} from the licensing app: drop that twin."""
         twin_id = event.get("twin_id")
-        await self.send_json({"type": "twin_revoked", "twin_id": twin_id})
+        await self.send_json({"type": "twin_revoked", "twin_id": twin_id, "text": services.TWIN_WITHDRAWN})
         group = f"twin-{twin_id}"
         if group in self.twin_groups:
             await self.channel_layer.group_discard(group, self.channel_name)

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 DISCLOSURE = ("You're chatting with Twinshop's AI shopping assistant, not a person. It only shows products from "
               "this shop, and the models wearing them are AI twins: licensed digital replicas of real models.")
+# What an open chat shows instead of a reply that named a model whose twin was just revoked.
+TWIN_WITHDRAWN = "That model's AI twin is no longer available, so these products are shown on their own."
 MAX_TEXT = 1000
 # Control characters and lone surrogates (valid JSON escapes) cannot be stored: SQLite refuses to encode a
 # surrogate and PostgreSQL refuses NUL, which failed the whole turn. They carry no meaning in a shopping query.

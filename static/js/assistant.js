@@ -37,6 +37,7 @@
     this.pending = null;   // the assistant bubble being streamed into
     this.queue = [];       // messages typed while disconnected
     this.compareIds = [];
+    this.twinNames = {};   // twin id -> the model's name, for what a revocation must take back
     this.helloSeen = false;
     this.bind();
   }
@@ -152,7 +153,7 @@
         err.setAttribute("role", "alert");
         break;
       case "twin_revoked":
-        this.dropTwin(msg.twin_id);
+        this.dropTwin(msg.twin_id, msg.text);
         break;
     }
   };
@@ -163,14 +164,24 @@
     if (badge) { badge.textContent = String(count); badge.setAttribute("aria-label", count + " items in cart"); }
   };
 
-  Chat.prototype.dropTwin = function (twinId) {
-    var imgs = this.log.querySelectorAll('img[data-twin-id="' + String(twinId) + '"]');
+  // A twin whose consent ended: its cards show the garment alone, and no text or alt in the chat names the
+  // model any more (the bubble that introduced those cards by the model's name gets the server's wording).
+  Chat.prototype.dropTwin = function (twinId, text) {
+    var key = String(twinId);
+    var name = this.twinNames[key];
+    var imgs = this.log.querySelectorAll('img[data-twin-id="' + key + '"]');
     Array.prototype.forEach.call(imgs, function (img) {
       img.src = img.getAttribute("data-image");
+      img.alt = img.getAttribute("data-product-name") || "";
       img.removeAttribute("data-twin-id");
       var label = img.parentNode.querySelector(".ai-label");
       if (label) label.parentNode.removeChild(label);
     });
+    if (!name) return;
+    Array.prototype.forEach.call(this.log.querySelectorAll(".assistant-msg-assistant"), function (bubble) {
+      if (bubble.textContent.indexOf(name) >= 0) bubble.textContent = text || "";
+    });
+    delete this.twinNames[key];
   };
 
   Chat.prototype.renderCards = function (products, after) {
@@ -181,9 +192,12 @@
       var figure = el("div", { className: "assistant-card-media" });
       var img = el("img", {
         src: p.twin_image || p.image, alt: p.name + (p.twin ? " worn by " + p.twin.name + " (AI twin)" : ""),
-        width: "240", height: "300", loading: "lazy", "data-image": p.image
+        width: "240", height: "300", loading: "lazy", "data-image": p.image, "data-product-name": p.name
       });
-      if (p.twin && p.twin.id !== undefined) img.setAttribute("data-twin-id", String(p.twin.id));
+      if (p.twin && p.twin.id !== undefined) {
+        img.setAttribute("data-twin-id", String(p.twin.id));
+        self.twinNames[String(p.twin.id)] = p.twin.name;
+      }
       figure.appendChild(img);
       if (p.twin) figure.appendChild(el("span", { className: "ai-label" }, p.twin.label));
       card.appendChild(figure);
