@@ -132,7 +132,11 @@
   Chat.prototype.handle = function (msg) {
     switch (msg.type) {
       case "hello":
-        if (!this.helloSeen) { this.addMessage("system", msg.disclosure); this.helloSeen = true; }
+        // The disclosure is shown once, in the chat's own paragraph: the server's wording replaces its text.
+        var disclosure = this.root.querySelector("[data-assistant-disclosure]");
+        if (disclosure) disclosure.textContent = msg.disclosure;
+        else if (!this.helloSeen) this.addMessage("system", msg.disclosure);
+        this.helloSeen = true;
         this.renderChips(msg.filters || {}, msg.chips);
         break;
       case "delta":
