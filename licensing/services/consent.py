@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -56,6 +56,7 @@ def payer_terms(*, brand: Brand | None, brand_scope: str, listed_brands: Sequenc
     if brand_scope == BrandScope.SHOP_LISTED:
         names = ", ".join(sorted(b.name for b in listed_brands))
         return f"Who pays: {settings.SHOP_NAME}, the shop itself. Brands covered: only these brands it sells: {names}."
+    assert brand is not None, "a brand grant names its brand (_validated_payer)"
     return f"Brand (who pays): {brand.name}. Brands covered: {brand.name} only."
 
 
@@ -103,7 +104,7 @@ def render_terms(*, twin: DigitalTwin, brand: Brand | None, version: int, purpos
     return "\n".join(lines) + "\n"
 
 
-def _event(grant: ConsentGrant, *, kind: str, actor: AbstractBaseUser | None, at: datetime,
+def _event(grant: ConsentGrant, *, kind: str, actor: User | None, at: datetime,
            data: dict | None = None, actor_label: str = "") -> ConsentEvent:
     return ConsentEvent.objects.create(
         grant=grant, kind=kind, actor=actor if actor is not None and actor.pk else None,
@@ -119,7 +120,7 @@ def active_representation(*, talent: Talent, on: date) -> Representation | None:
     )
 
 
-def can_propose_for(*, user: AbstractBaseUser, twin: DigitalTwin, agency: Agency | None, on: date) -> bool:
+def can_propose_for(*, user: User, twin: DigitalTwin, agency: Agency | None, on: date) -> bool:
     """Shop staff propose on the brand's behalf; agency staff only for talent the agency represents now."""
     if not user.is_authenticated:
         return False
@@ -256,7 +257,7 @@ def _validated_payer(*, brand: Brand | None, brand_scope: str,
 
 
 def _create_version(*, twin: DigitalTwin, payer: tuple[Brand | None, str, list[Brand]], previous: ConsentGrant | None,
-                    proposed_by: AbstractBaseUser, agency: Agency | None, at: datetime, terms: dict,
+                    proposed_by: User, agency: Agency | None, at: datetime, terms: dict,
                     categories: dict) -> ConsentGrant:
     brand, brand_scope, listed = payer
     version = previous.version + 1 if previous else 1
@@ -276,7 +277,7 @@ def _payer_data(payer: tuple[Brand | None, str, list[Brand]]) -> dict:
     return {"brand": brand.name if brand else "", "brand_scope": brand_scope, "listed_brands": [b.name for b in listed]}
 
 
-def grant_propose(*, twin: DigitalTwin, proposed_by: AbstractBaseUser, purpose: str,
+def grant_propose(*, twin: DigitalTwin, proposed_by: User, purpose: str,
                   channels: Sequence[str], territories: Sequence[str], valid_from: datetime, valid_until: datetime,
                   rate_per_view: Decimal | str, currency: str = "USD", view_cap: int | None = None,
                   allowed_master_categories: Iterable[str] = (), allowed_article_types: Iterable[str] = (),
@@ -307,7 +308,7 @@ def grant_propose(*, twin: DigitalTwin, proposed_by: AbstractBaseUser, purpose: 
     return grant
 
 
-def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: Agency | None = None,
+def grant_amend(*, grant: ConsentGrant, proposed_by: User, agency: Agency | None = None,
                 at: datetime | None = None, **changes) -> ConsentGrant:
     """A new version of signed terms. The current version stays in force until the talent signs the new one."""
     at = at or timezone.now()
@@ -342,7 +343,7 @@ def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: A
     return new
 
 
-def grant_sign(*, grant: ConsentGrant, user: AbstractBaseUser, typed_name: str, shown_terms_sha256: str,
+def grant_sign(*, grant: ConsentGrant, user: User, typed_name: str, shown_terms_sha256: str,
                ip: str | None = None, user_agent: str = "", at: datetime | None = None) -> ConsentGrant:
     """The talent signs exactly the terms they were shown, by typing their name."""
     at = at or timezone.now()
@@ -402,7 +403,7 @@ def _broadcast_revocation(twin_id: int) -> None:
         logging.getLogger(__name__).exception("could not broadcast revocation of twin %s", twin_id)
 
 
-def grant_revoke(*, grant: ConsentGrant, user: AbstractBaseUser, at: datetime | None = None) -> ConsentGrant:
+def grant_revoke(*, grant: ConsentGrant, user: User, at: datetime | None = None) -> ConsentGrant:
     """The talent withdraws consent (or declines a proposal). Effective on the next view."""
     with transaction.atomic():
         current = ConsentGrant.objects.select_for_update().get(pk=grant.pk)
