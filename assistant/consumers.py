@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from licensing.services import meta_from_scope, stored_session_key, viewer_territory
+from licensing.services import client_ip, meta_from_scope, stored_session_key, viewer_territory
 
 from . import selectors, services
 from .models import Conversation
@@ -28,7 +28,7 @@ MAX_FRAME_BYTES = 8 * 1024
 # any person types is a flood, and is closed with CLOSE_RATE_LIMITED.
 MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
 CONNECTION_POLICY = BucketPolicy(rate_per_second=5.0, burst=30)
-# Per client address (the server's view of it: uvicorn resolves X-Forwarded-For from trusted proxies), shared
+# Per client address (licensing.services.client_ip: X-Forwarded-For only from settings.TRUSTED_PROXIES), shared
 # by every socket and session from that address, so opening many sockets or sessions does not multiply the
 # per-session budget: loose enough for an office behind one NAT address.
 CLIENT_POLICY = BucketPolicy(rate_per_second=10.0, burst=60)
@@ -78,12 +78,14 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         # The per-session bucket, shared by a shopper's tabs. A socket without a session cookie gets a session
         # of its own on its first message, so until then (and after) its bucket is the socket's.
         self.rate_key = session.session_key or self.channel_name
-        client = self.scope.get("client")
-        # No address (a server that does not report one): nothing to share a budget by.
-        self.client_key = f"addr:{client[0]}" if client else None
+        meta = meta_from_scope(self.scope)
+        # The client's address (behind settings.TRUSTED_PROXIES, the forwarded one). None when the server
+        # reports no address: nothing to share a budget by.
+        address = client_ip(meta)
+        self.client_key = f"addr:{address}" if address else None
         # The shopper's country, from this connection (trusted proxy header or the offline IP table): the twins
         # offered must cover it, as the gate will check again when each image is fetched.
-        self.territory = viewer_territory(meta_from_scope(self.scope))
+        self.territory = viewer_territory(meta)
         self.twin_groups: set[str] = set()
         self.connection_bucket = MemoryTokenBucket(CONNECTION_POLICY)
         self.last_frame_at = time.monotonic()

@@ -15,21 +15,18 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableSequence
 from langsmith.utils import tracing_is_enabled
 
 from . import llm as llm_mod
+from .outfits import Outfit
 from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
 from .selectors import product_card, product_matches, products_by_catalog_ids, twins_for_products
+from .turn_understand import FACET_LABELS, understand
+from .understanding.dialogue import Wishes
 from .understanding.lexicon import COLOUR_FAMILIES
-from .understanding.parser import _NO_RE, _YES_RE, Understanding, apply_understanding, parse_message
+from .understanding.parser import Understanding
 from .understanding.schema import Filters
-from .understanding.semantic import make_resolver
-from .understanding.vocabulary import Concept, Vocabulary, normalise, vocabulary_from_db
+from .understanding.vocabulary import Vocabulary
 
 PAGE = 10
-FACET_LABELS = {
-    "colours": "colour", "exclude_colours": "colour exclusion", "article_types": "product type",
-    "genders": "who it's for", "usages": "occasion", "price": "price limit", "size": "size", "brands": "brand",
-    "exclude_brands": "brand exclusion",
-}
 
 
 @dataclass
@@ -60,6 +57,11 @@ class TurnContext:
     reply: str = ""
     show_products: bool = True
     twin_id: int | None = None
+    wishes: Wishes = field(default_factory=Wishes)
+    carry: dict[str, Any] = field(default_factory=dict)  # the shopper's own size and budget
+    answer: dict[str, Any] | None = None  # a question or a cart/twin action instead of a search
+    outfit: Outfit | None = None
+    answered: bool = False  # the notes answer the message (e.g. "we don't sell sofas"): no generic prompt
     # True while the turn runs as the LangChain sequence (run_turn): the retriever is then invoked as a
     # runnable too, so a trace shows its documents.
     traced: bool = False
@@ -143,101 +145,14 @@ def chips(public: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _pending_concept(state: dict[str, Any]) -> Concept | None:
-    p = state.get("pending") or {}
-    if p.get("type") == "concept":
-        return Concept(p["kind"], tuple(p["values"]), p["label"])
-    return None
-
-
-def _resolve_refs(refs: list[int], shown: list[int]) -> list[int]:
-    out = []
-    for r in refs:
-        if r == -1 and shown:
-            out.append(shown[-1])
-        elif 1 <= r <= len(shown):
-            out.append(shown[r - 1])
-    return out
-
-
-def _price_of(snap: Snapshot, cid: int) -> Decimal | None:
-    row = snap.row_of.get(int(cid))
-    return None if row is None else Decimal(int(snap.price_cents[row])) / 100
-
-
-def understand(ctx: TurnContext) -> TurnContext:
-    ctx.vocab = vocab = vocabulary_from_db(version=str(get_snapshot().stamp))
-    ctx.snapshot = snap = get_snapshot()
-    state = ctx.state
-    previous = Filters.from_public(state.get("filters"))
-    shown: list[int] = [int(i) for i in state.get("last_shown") or []]
-    pending_concept = _pending_concept(state)
-    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
-    ctx.understanding = u
-    refs = _resolve_refs(u.references, shown)
-    if not refs and u.refers_to_shown and shown and u.intent in ("more_like", "add_to_cart"):
-        refs = shown[:1]
-    referenced_price = _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None
-    shown_prices = [p for p in (_price_of(snap, c) for c in shown) if p is not None]
-
-    filters, notes = apply_understanding(previous, u, pending=pending_concept, shown_prices=shown_prices,
-                                         referenced_price=referenced_price)
-    pending = state.get("pending") or {}
-    if pending.get("type") == "relax" and u.confirm is None:
-        u.confirm = True if _YES_RE.search(normalise(ctx.text)) else False if _NO_RE.search(normalise(ctx.text)) else None
-    if pending.get("type") == "relax" and u.confirm:
-        facet = pending["facet"]
-        if facet == "price":
-            filters.min_price = filters.max_price = None
-        elif facet == "size":
-            filters.size = None
-        else:
-            setattr(filters, facet, [])
-        notes.append(f"Dropped the {FACET_LABELS.get(facet, facet)}.")
-
-    if ctx.chat_model is not None and u.confirm is None:
-        llm_out = llm_mod.llm_understand(ctx.chat_model, text=ctx.text, filters=previous, vocab=vocab)
-        if llm_out is not None:
-            filters = Filters() if llm_out.reset else llm_out.filters
-            # Relative prices and references need the shown products, which only the offline parser sees.
-            if u.intent in ("cheaper", "pricier") and filters.max_price == previous.max_price:
-                filters.max_price, filters.min_price = apply_understanding(previous, u, shown_prices=shown_prices,
-                                                                          referenced_price=referenced_price)[0].max_price, filters.min_price
-            if llm_out.clarifying_question:
-                notes.append(llm_mod.clean_model_text(llm_out.clarifying_question))
-            u.query_terms = llm_out.query.split()[:12] or u.query_terms
-
-    ctx.intent = u.intent
-    if u.intent == "more_like" and refs:
-        ctx.anchor_id = refs[0]
-        facets = snap.facets_of(refs[0])
-        if facets and not filters.article_types:
-            filters.article_types = [facets["article_type"]]
-        if facets and not filters.genders and facets["gender"] in ("Men", "Women", "Boys", "Girls"):
-            filters.genders = [facets["gender"]]
-    if u.intent == "compare":
-        ctx.compare_ids = refs[:3] if len(refs) >= 2 else shown[:2] if not refs else (refs + [s for s in shown if s not in refs])[:2]
-
-    for word, concept, _score in u.semantic:
-        notes.append(f'I read "{word}" as {concept.label}.')
-    ctx.pending = None
-    if u.clarify is not None:
-        c = u.clarify.concept
-        ctx.pending = {"type": "concept", "kind": c.kind, "values": list(c.values), "label": c.label}
-        notes.append(u.clarify.question)
-    ctx.filters = filters
-    ctx.notes = notes
-    ctx.query_terms = u.query_terms if (u.query_terms or u.reset) else list(state.get("query_terms") or [])
-    ctx.query_text = (describe(semantic_part(filters)) + " " + " ".join(ctx.query_terms)).strip()
-    if filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids:
-        ctx.show_products = False
-    return ctx
-
-
 def retrieve(ctx: TurnContext) -> TurnContext:
     snap = ctx.snapshot or get_snapshot()
     if ctx.compare_ids:
         ctx.hits = list(ctx.compare_ids)
+        ctx.count = len(ctx.hits)
+        return ctx
+    if ctx.outfit is not None:
+        ctx.hits = list(ctx.outfit.hits)
         ctx.count = len(ctx.hits)
         return ctx
     if not ctx.show_products:
@@ -245,7 +160,8 @@ def retrieve(ctx: TurnContext) -> TurnContext:
     mask = snap.mask(ctx.filters)
     ctx.count = snap.count(mask)
     if ctx.count:
-        retriever = CatalogRetriever(filters=ctx.filters, k=PAGE, anchor_id=ctx.anchor_id,
+        boost = snap.wish_boost(usages=ctx.wishes.usages, seasons=ctx.wishes.seasons)
+        retriever = CatalogRetriever(filters=ctx.filters, k=PAGE, anchor_id=ctx.anchor_id, boost=boost,
                                      exclude=[ctx.anchor_id] if ctx.anchor_id is not None else [])
         query = ctx.query_text or ctx.text
         if ctx.traced:
@@ -273,7 +189,7 @@ def retrieve(ctx: TurnContext) -> TurnContext:
 
 def cards(ctx: TurnContext) -> TurnContext:
     products = products_by_catalog_ids(ctx.hits)
-    if not ctx.compare_ids:
+    if not ctx.compare_ids and ctx.outfit is None:
         # Belt and braces: the index is a fast path; the database row is the truth.
         products = [p for p in products if product_matches(p, ctx.filters)]
     ctx.hits = [p.catalog_id for p in products]
@@ -301,11 +217,28 @@ def _compare_text(cards_: list[dict[str, Any]]) -> str:
     return " ".join(lines)
 
 
+def _outfit_text(outfit: Outfit, cards_: list[dict[str, Any]]) -> str:
+    anchor = cards_[0]
+    kinds = sorted({c["article_type"] for c in cards_[1:]})
+    colour = ("any colour goes with it" if outfit.colours is None
+              else f"in neutrals and {anchor['colour'].lower()} tones, which go with it")
+    return (f"To wear with {anchor['name']} (first): {', '.join(kinds) or 'nothing in stock'}, {colour}.")
+
+
 def reply(ctx: TurnContext) -> TurnContext:
     f = ctx.filters
     u = ctx.understanding
     parts: list[str] = []
-    if ctx.compare_ids:
+    if ctx.answer is not None:
+        ctx.reply = ""  # the service answers (it holds the shopper's session)
+        return ctx
+    if ctx.outfit is not None and ctx.cards:
+        parts.append(_outfit_text(ctx.outfit, ctx.cards))
+    elif ctx.compare_ids and len(ctx.compare_ids) == 1 and ctx.cards:
+        c = ctx.cards[0]
+        parts.append(f"The {'cheapest' if u is not None and u.superlative == 'cheapest' else 'priciest'} one shown "
+                     f"is {c['name']} at {c['currency']} {c['price']}.")
+    elif ctx.compare_ids:
         parts.append(_compare_text(ctx.cards))
     elif u is not None and u.intent == "greeting" and f.is_empty():
         parts.append("Hi! Tell me what you're looking for, for example \"white sneakers for men under $60\" "
@@ -313,7 +246,7 @@ def reply(ctx: TurnContext) -> TurnContext:
     elif not ctx.show_products:
         if u is not None and u.reset:
             parts.append("Starting over. What are you looking for?")
-        elif ctx.pending and ctx.pending.get("type") == "concept":
+        elif (ctx.pending and ctx.pending.get("type") == "concept") or ctx.answered:
             pass
         else:
             parts.append("Tell me what you're looking for: a kind of product, who it's for, a colour, a budget "

@@ -16,6 +16,7 @@ from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .models import Conversation
 from .understanding.schema import Filters
+from .understanding.vocabulary import tokens
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def product_matches(product: Product, f: Filters) -> bool:
     path); what each filter means is shop.filters'."""
     if not product.is_published:
         return False
+    if f.exclude_words and set(tokens(product.name.lower())) & {w.lower() for w in f.exclude_words}:
+        return False  # name words are no catalogue attribute (shop.filters has no field for them yet)
     return f.to_catalog().matches(ProductFacts.of(product, variants=variants_of(product)))
 
 

@@ -94,6 +94,39 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
     return True
 
 
+def _answer(answer: dict[str, Any], *, convo: Conversation, session_key: str | None,
+            viewer_anonymous: bool) -> tuple[str, list[dict[str, Any]], list[int]]:
+    """A turn that is no search: a question answered, or a cart or twin action done on the shopper's session."""
+    from . import answers
+
+    kind = answer["type"]
+    if kind == "question":
+        return answers.answer_question(answer["kind"], session_key=session_key), [], []
+    if kind == "cart_add":
+        text = answers.cart_add_words(session_key=session_key, catalog_id=answer["product"], size=answer["size"])
+        return text, [], []
+    if kind == "cart_remove":
+        return answers.cart_remove_words(session_key=session_key, catalog_id=answer["product"]), [], []
+    if answer.get("product") is None:
+        return "Show me some products first, then ask to see one on another model.", [], []
+    # "show it on a taller model": the next licensed twin of that product (the twin choice lives in
+    # show_on_twin and the licensing gate; this only asks it for a different twin).
+    result = twin_for_words(conversation=convo, product_id=answer["product"], request=answer.get("request") or "",
+                            session_key=session_key, viewer_anonymous=viewer_anonymous)
+    return result.text, result.products, [p["id"] for p in result.products]
+
+
+def twin_for_words(*, conversation: Conversation, product_id: Any, request: str, session_key: str | None,
+                   viewer_anonymous: bool = False) -> TurnResult:
+    """A twin asked for by name ("on Priya") or, for any other request, the next covering twin."""
+    product = _product(product_id)
+    candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
+    named = [t for t in candidates if request and request.lower() in str(getattr(t, "name", "")).lower().split()]
+    return show_on_twin(conversation=conversation, product_id=product.catalog_id,
+                        twin_id=named[0].pk if named else None, session_key=session_key,
+                        viewer_anonymous=viewer_anonymous)
+
+
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
                          viewer_anonymous: bool = False, territory: str | None = None,
                          on_delta: Callable[[str], None] | None = None) -> TurnResult:
@@ -116,13 +149,21 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
                           viewer_anonymous=viewer_anonymous, territory=territory, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = run_turn(ctx)
+        if ctx.answer is not None:
+            ctx.reply, ctx.cards, ctx.hits = _answer(ctx.answer, convo=convo, session_key=session_key,
+                                                     viewer_anonymous=viewer_anonymous)
         filters = ctx.filters.to_public()
         state = {
             "filters": filters,
             "last_shown": ctx.hits if ctx.hits else list(convo.state.get("last_shown") or []),
             "pending": ctx.pending,
             "query_terms": ctx.query_terms,
+            "wishes": ctx.wishes.to_public(),
+            "carry": ctx.carry,
         }
+        for key in ("twin_shown", "page_product"):
+            if key in (convo.state or {}):
+                state[key] = convo.state[key]
         ok = _record(convo, expected_turns=convo.turn_count, state=state, turns=[
             (TurnRole.SHOPPER, text, [], {}),
             (TurnRole.ASSISTANT, ctx.reply, ctx.hits, filters),

@@ -41,8 +41,6 @@ import logging  # noqa: E402
 
 from bench._live import load_average, machine  # noqa: E402
 
-logging.getLogger("django.request").setLevel(logging.ERROR)  # the refusals are the point, not news
-
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0"
 ATTACKER_IP = "203.0.113.7"
 CAP = 150
@@ -65,6 +63,7 @@ def setup():
     import django
 
     django.setup()
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the refusals are the point, not news
     from django.core.cache import cache
     from django.core.management import call_command
 

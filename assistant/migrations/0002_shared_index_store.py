@@ -3,6 +3,15 @@
 from django.db import migrations, models
 
 
+def payloads_uncompressed(apps, schema_editor):
+    """Index payloads are float32 vectors, which pglz cannot shrink: PostgreSQL would spend most of a version's
+    INSERT trying (44k products, 68 MB: 7.5 s compressed vs 2.0 s with STORAGE EXTERNAL, out of line, uncompressed)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in ("data", "hnsw"):
+        schema_editor.execute(f"ALTER TABLE assistant_indexversion ALTER COLUMN {column} SET STORAGE EXTERNAL")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -52,4 +61,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('sha256', ''), _negated=True), name='assistant_indexversion_has_checksum'), models.CheckConstraint(condition=models.Q(('data__isnull', False), models.Q(('blob_name', ''), _negated=True), _connector='OR'), name='assistant_indexversion_has_payload')],
             },
         ),
+        migrations.RunPython(payloads_uncompressed, migrations.RunPython.noop),
     ]

@@ -44,6 +44,10 @@ INDEX_FORMAT = 1
 # An exact scan of every vector costs ~5-9 ms at 44k products and grows linearly. From this many products on,
 # the unfiltered search goes through an HNSW graph built once per index version (bench/index_build_bench.py
 # measures the recall kept); filtered searches always stay exact over the filtered rows.
+# Wishes rank: a product meeting the occasion outranks any that doesn't (cosines differ by well under 0.5
+# within a filtered set); the season orders within that.
+WISH_USAGE_BONUS = 0.5
+WISH_SEASON_BONUS = 0.2
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 128
@@ -226,7 +230,8 @@ class Snapshot:
             Product.objects.filter(is_published=True)
             .order_by("catalog_id")
             .values_list("catalog_id", "gender", "article_type__name", "colour__name", "usage", "brand__name", "price",
-                         "article_type__sub_category__name", "article_type__sub_category__master__name")
+                         "article_type__sub_category__name", "article_type__sub_category__master__name",
+                         "season", "name")
         )
         n = len(rows)
         self.size = n
@@ -255,6 +260,10 @@ class Snapshot:
             "brand": (self.brand, self.brand_codes), "sub_category": (self.sub_category, self.sub_codes),
             "master_category": (self.master_category, self.master_codes),
         }
+        self.season, self.season_codes = codes(9)
+        self._names = [r[10] for r in rows]
+        self._word_rows: dict[str, np.ndarray] | None = None
+        self._centroids: tuple[list[str], np.ndarray] | None = None
 
         self.sizes: dict[str, np.ndarray] = {}
         in_stock = Variant.objects.filter(product__is_published=True, stock__gt=0).values_list("product__catalog_id", "size")
@@ -322,7 +331,11 @@ class Snapshot:
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
         """Rows that meet the chat's filters; `without` drops one filter by its name (a Filters field, or "price")."""
-        return self.mask_catalog(f.to_catalog(), without=without)
+        m = self.mask_catalog(f.to_catalog(), without=without)
+        if f.exclude_words and without != "exclude_words":
+            for word in f.exclude_words:  # name words are no catalogue attribute: shop.filters has no field for them
+                m = m & ~self.name_has(word)
+        return m
 
     def mask_catalog(self, cf: CatalogFilters, *, without: str | None = None) -> np.ndarray:
         """Rows that meet the filters as shop.filters defines them (the listing and the chat's row check agree)."""
@@ -347,7 +360,46 @@ class Snapshot:
             m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
         return m
 
-    def rank(self, mask: np.ndarray, query: np.ndarray, *, k: int, exclude: Iterable[int] = ()) -> list[tuple[int, float]]:
+    def name_has(self, word: str) -> np.ndarray:
+        """Rows whose product name contains the word (an inverted index built at the first exclusion)."""
+        if self._word_rows is None:
+            from ..understanding.vocabulary import tokens
+
+            rows_of: dict[str, list[int]] = {}
+            for row, name in enumerate(self._names):
+                for tok in set(tokens(name.lower())):
+                    rows_of.setdefault(tok, []).append(row)
+            self._word_rows = {w: np.array(r, dtype=np.int64) for w, r in rows_of.items()}
+        out = np.zeros(self.size, dtype=bool)
+        rows = self._word_rows.get(word.lower())
+        if rows is not None:
+            out[rows] = True
+        return out
+
+    def wish_boost(self, *, usages: list[str], seasons: list[str]) -> np.ndarray | None:
+        """A score bonus per row for products that meet the shopper's wishes (occasion, season)."""
+        if not usages and not seasons:
+            return None
+        boost = np.zeros(self.size, dtype=np.float32)
+        if usages:
+            boost += WISH_USAGE_BONUS * self._isin(self.usage, self.usage_codes, usages)
+        if seasons:
+            boost += WISH_SEASON_BONUS * self._isin(self.season, self.season_codes, seasons)
+        return boost
+
+    def type_centroids(self) -> tuple[list[str], np.ndarray]:
+        """Each article type's mean product vector (normalised): what the shop sells, as points to compare a
+        request with. Computed once per snapshot."""
+        if self._centroids is None:
+            names = sorted(self.type_codes, key=self.type_codes.__getitem__)
+            sums = np.zeros((len(names), DIMENSION), dtype=np.float32)
+            np.add.at(sums, self.article_type[self.has_vector], self.vectors[self.has_vector])
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self._centroids = (names, sums / np.where(norms == 0, 1, norms))
+        return self._centroids
+
+    def rank(self, mask: np.ndarray, query: np.ndarray, *, k: int, exclude: Iterable[int] = (),
+             boost: np.ndarray | None = None) -> list[tuple[int, float]]:
         m = mask.copy()
         for cid in exclude:
             row = self.row_of.get(int(cid))
@@ -356,7 +408,7 @@ class Snapshot:
         rows = np.flatnonzero(m)
         if rows.size == 0:
             return []
-        if rows.size == self.size:
+        if rows.size == self.size and boost is None:
             index, ids = self.faiss_index()
             scores_all, idx = index.search(query.reshape(1, -1).astype(np.float32), min(k * 4, rows.size))
             # An HNSW graph is per build: products unpublished since then are dropped here.
@@ -364,6 +416,8 @@ class Snapshot:
                      if i >= 0 and int(ids[i]) in self.row_of]
         else:
             scores = self.vectors[rows] @ query
+            if boost is not None:
+                scores = scores + boost[rows]
             if rows.size > k * 4:
                 top = np.argpartition(-scores, k * 4 - 1)[: k * 4]
             else:
@@ -385,7 +439,8 @@ class Snapshot:
         if row is None:
             return None
         inv = lambda codes, arr: next(k for k, v in codes.items() if v == arr[row])  # noqa: E731
-        return {"gender": inv(self.gender_codes, self.gender), "article_type": inv(self.type_codes, self.article_type)}
+        return {"gender": inv(self.gender_codes, self.gender), "article_type": inv(self.type_codes, self.article_type),
+                "colour": inv(self.colour_codes, self.colour), "usage": inv(self.usage_codes, self.usage)}
 
 
 _snapshot: Snapshot | None = None

@@ -23,6 +23,7 @@ class CatalogRetriever(BaseRetriever):
     k: int = 10
     exclude: list[int] = Field(default_factory=list)
     anchor_id: int | None = None
+    boost: Any = None  # per-row score bonus for wishes (Snapshot.wish_boost)
 
     def search(self, query: str, *, snapshot: Snapshot | None = None, mask: Any = None) -> list[tuple[int, float]]:
         """(catalog id, score) of the top k, best first; `mask` is `snapshot.mask(self.filters)` if the caller
@@ -33,7 +34,7 @@ class CatalogRetriever(BaseRetriever):
         vector: Any = snap.vector_of(self.anchor_id) if self.anchor_id is not None else None
         if vector is None:
             vector = query_encoder(query or "fashion")
-        return snap.rank(mask, vector, k=self.k, exclude=self.exclude)
+        return snap.rank(mask, vector, k=self.k, exclude=self.exclude, boost=self.boost)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

@@ -103,46 +103,11 @@ MULTI_TYPE_SYNONYMS: dict[str, list[str]] = {
     "hat": ["Caps", "Hat"], "hats": ["Caps", "Hat"],
 }
 
-# Colour words -> a catalogue colour. A family head (see COLOUR_FAMILIES) stands for its whole family.
+# Colour words that name no single colour value, so the published colour names (colours.py) can't ground
+# them. Every other colour word is resolved there, by perceptual distance, not listed here.
 COLOUR_SYNONYMS: dict[str, str] = {
-    "gray": "Grey", "greys": "Grey", "grays": "Grey", "ash": "Grey", "slate": "Grey", "graphite": "Grey",
-    "heather grey": "Grey", "melange": "Grey Melange", "gunmetal": "Grey", "smoke": "Grey", "pewter": "Grey",
-    "dove grey": "Grey", "steel grey": "Grey", "greyish": "Grey", "grayish": "Grey", "silver grey": "Grey",
-    "navy": "Navy Blue", "dark blue": "Navy Blue", "midnight blue": "Navy Blue",
-    "sky blue": "Blue", "light blue": "Blue", "baby blue": "Blue", "royal blue": "Blue", "cobalt": "Blue",
-    "azure": "Blue", "indigo": "Blue", "denim blue": "Blue", "powder blue": "Blue", "sapphire": "Blue",
-    "cerulean": "Blue", "ocean blue": "Blue", "electric blue": "Blue", "cornflower": "Blue", "bluish": "Blue",
-    "aqua": "Turquoise Blue", "turquoise": "Turquoise Blue", "cyan": "Turquoise Blue",
-    "crimson": "Red", "scarlet": "Red", "cherry": "Red", "ruby": "Red", "vermilion": "Red", "brick red": "Red",
-    "blood red": "Red", "fire engine red": "Red", "reddish": "Red",
-    "wine": "Red", "oxblood": "Red", "claret": "Red", "bordeaux": "Red", "merlot": "Red", "rosso": "Red",
-    "carmine": "Red", "cardinal": "Red", "garnet": "Red", "tomato red": "Red",
-    "ivory": "White", "eggshell": "White", "ecru": "White", "offwhite": "Off White", "snow white": "White",
-    "pearl": "White", "whitish": "White", "chalk": "White", "milky": "White", "bone": "White", "alabaster": "White",
-    "jet black": "Black", "ebony": "Black", "onyx": "Black", "jet": "Black", "blackish": "Black", "noir": "Black",
-    "pitch black": "Black", "inky": "Black", "raven": "Black", "obsidian": "Black", "coal": "Black",
-    "chocolate": "Brown", "camel": "Brown", "cognac": "Brown", "coffee": "Brown", "mocha": "Brown", "espresso": "Brown",
-    "caramel": "Brown", "mahogany": "Brown", "umber": "Brown", "tobacco": "Brown", "cinnamon": "Brown",
-    "chestnut": "Brown", "walnut": "Brown", "hazel": "Brown", "brownish": "Brown",
-    "sand": "Beige", "stone": "Beige", "oatmeal": "Beige", "fawn": "Beige", "buff": "Beige", "neutral": "Beige",
-    "biscuit": "Beige", "champagne": "Beige", "latte": "Beige",
-    "blush": "Pink", "baby pink": "Pink", "salmon": "Pink", "coral": "Pink", "pinkish": "Pink", "dusty pink": "Pink",
-    "bubblegum": "Pink", "rosy": "Pink", "pastel pink": "Pink", "candy pink": "Pink",
-    "hot pink": "Pink", "fuchsia": "Pink", "fuschia": "Pink",
-    "violet": "Purple", "plum": "Purple", "lilac": "Purple", "amethyst": "Purple", "aubergine": "Purple",
-    "grape": "Purple", "mulberry": "Purple", "wisteria": "Purple", "periwinkle": "Purple",
-    "eggplant": "Purple", "orchid": "Purple", "purplish": "Purple",
-    "emerald": "Green", "forest green": "Green", "bottle green": "Green", "mint": "Green", "jade": "Green",
-    "sage": "Green", "lime": "Lime Green", "army green": "Green", "khaki green": "Green", "greenish": "Green",
-    "pistachio": "Green", "moss": "Green", "hunter green": "Green", "kelly green": "Green", "mint green": "Green",
-    "neon green": "Fluorescent Green",
-    "lemon": "Yellow", "canary": "Yellow", "golden yellow": "Yellow", "ochre": "Yellow", "yellowish": "Yellow",
-    "sunflower": "Yellow", "butter": "Yellow", "saffron": "Yellow",
-    "golden": "Gold", "rose gold": "Gold",
-    "silvery": "Silver", "chrome": "Silver", "platinum": "Silver", "stainless steel": "Silver", "metallic silver": "Silver",
-    "tangerine": "Orange", "amber": "Orange", "burnt orange": "Rust", "terracotta": "Rust",
     "multicolour": "Multi", "multicolor": "Multi", "multicoloured": "Multi", "multicolored": "Multi",
-    "colourful": "Multi", "colorful": "Multi",
+    "colourful": "Multi", "colorful": "Multi", "melange": "Grey Melange",
 }
 
 # A shopper saying the family word ("blue") means any shade the catalogue files under it; a shopper

@@ -1,8 +1,12 @@
-"""Rule-based understanding of one shopper message against the dialogue state.
+"""Rule-based understanding of one shopper message, in stages a reader can follow one at a time.
 
-Pipeline: normalise -> prices, sizes, reset/relax/intent phrases -> longest-match phrase table (catalogue
-vocabulary + fashion lexicon) with negation scope -> embedding fallback for leftover words -> an
-`Understanding` that `apply_understanding` folds into the state.
+    control (yes/no, reset, relax, new topic, non-search questions) -> intent (add, compare, outfit, ...)
+    -> prices -> size -> references to shown products -> concepts (longest match against the catalogue
+    vocabulary and published colour names, with negation scope) -> limits (exact) -> wishes (ranking only)
+    -> leftovers (ranking words, name-word exclusions, the embedding fallback for kinds of product)
+
+Each stage reads the text left by the one before and writes into one `Understanding`; `dialogue.py` then
+folds it into the conversation's state.
 """
 from __future__ import annotations
 
@@ -12,85 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import lexicon
-from .schema import Filters
+from .patterns import (
+    _ADD_MODE_RE, _ADD_RE, _AROUND, _BARE_MONEY, _CHEAPER_RE, _COMPARE_RE, _FACETS, _MAX_PATTERNS, _MIN_PATTERNS,
+    _MORE_LIKE_RE, _NO_RE, _PRICIER_RE, _RANGE_PATTERNS, _REF_NUM_RE, _REF_WORD_RE, _RESET_RE, _SIZE_PATTERNS,
+    _THAT_RE, _YES_RE, MONEY, NEGATION_CARRY, NEGATION_CUES, NEW_TOPIC_RE, ORDINALS, OUTFIT_RE, OWN_BUDGET_RE,
+    OWN_SIZE_RE, QUESTION_RES, REMOVE_RE, TWIN_RE,
+)
 from .vocabulary import Concept, Vocabulary, normalise, tokens
 
-MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:\$|usd|dollars?|bucks)?"
-_MAX_PATTERNS = [
-    rf"\b(?:no pricier than|not pricier than|no more expensive than|not more expensive than|less expensive than|"
-    rf"keep it (?:under|below)|stay(?:ing)? (?:under|below)|sub|shy of|"
-    rf"nothing (?:over|above|more than|pricier than|higher than|costlier than)|none over|not costing more than|"
-    rf"under|below|beneath|less than(?: or equal to)?|lower than|cheaper than|up to|upto|max(?:imum)?(?: of)?|at most|"
-    rf"no more than|not more than|not over|not above|no higher than|within(?: a budget of)?|budget(?: of| is)?|"
-    rf"for less than|for under|tops|capped at|limit(?: of| is)?)\s*(?:of\s*)?{MONEY}",
-    rf"(?:<=|<|≤)\s*{MONEY}",
-    rf"{MONEY}\s*(?:or less|or under|or below|or cheaper|and under|and below|max(?:imum)?|tops|at most|limit)\b",
-]
-_MIN_PATTERNS = [
-    rf"\b(?:over|above|more than|at least|min(?:imum)?(?: of)?|starting (?:at|from)|greater than|upwards of|"
-    rf"no less than|not less than|higher than|pricier than)\s*{MONEY}",
-    rf"(?:>=|>|≥)\s*{MONEY}",
-    rf"{MONEY}\s*(?:or more|and up|and above|or above|plus|\+)",
-]
-_RANGE_PATTERNS = [
-    rf"\bbetween\s*{MONEY}\s*(?:and|to|-|–)\s*{MONEY}",
-    rf"\bfrom\s*{MONEY}\s*(?:to|-|–|and)\s*{MONEY}",
-    rf"\$\s*(\d+(?:\.\d{{1,2}})?)\s*(?:-|–|to)\s*\$?\s*(\d+(?:\.\d{{1,2}})?)",
-    rf"\b(\d+(?:\.\d{{1,2}})?)\s*(?:-|–|to)\s*(\d+(?:\.\d{{1,2}})?)\s*(?:\$|usd|dollars?|bucks)",
-]
-_AROUND = rf"\b(?:around|about|roughly|approximately|approx|near|close to|~)\s*{MONEY}"
-_BARE_MONEY = r"(?:\$\s*(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(?:usd|dollars?|bucks)\b)"
-
-SIZE_TOKEN = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}(?:\.5)?|\d{1,2}-\d{1,2}y|extra small|small|medium|large|extra large)"
-_SIZE_PATTERNS = [
-    rf"\bsize\s*(?:is\s*|of\s*|:\s*)?(?:uk\s*|eu\s*|us\s*)?{SIZE_TOKEN}\b",
-    rf"\b(?:uk|eu|us)\s*(?:size\s*)?(\d{{1,2}})\b",
-    r"\b(?:in|wear|wears|need|needs|take|takes)\s+(?:an?\s+|size\s+)?(xxs|xs|xl|xxl|xxxl|2xl|3xl|extra small|small|medium|large|extra large)\b",
-    r"\b(xxs|xs|xl|xxl|xxxl|2xl|3xl)\b",
-]
-
-_FACETS: dict[str, str] = {
-    "colours": r"colou?rs?|shades?|tones?",
-    "price": r"prices?|budget|cost|money|spend(?:ing)?|price range|price limit",
-    "size": r"sizes?|sizing",
-    "brands": r"brands?|labels?|makers?",
-    "genders": r"genders?",
-    "usages": r"occasions?|usages?|uses?|purposes?|events?",
-    "article_types": r"types?|kinds?|categor(?:y|ies)|products?|items?",
-}
-_RESET_RE = re.compile(
-    r"\b(start (?:over|again|afresh|fresh|from scratch)|reset|new search|clear (?:all|everything|(?:the |my |all )?filters)"
-    r"|forget (?:it|that|everything|all (?:of )?that|what i said)|from scratch|begin again|start a new search"
-    r"|let ?s start again|never ?mind)\b"
-)
-_YES_RE = re.compile(r"^\s*(yes|yeah|yep|yup|sure|correct|right|exactly|thats right|that is right|y|ok|okay|please do|indeed|affirmative)\b")
-_NO_RE = re.compile(r"^\s*(no|nope|nah|not really|wrong|incorrect|neither)\b\s*[,.!]?\s*$")
-_COMPARE_RE = re.compile(r"\b(compare|comparison|vs|versus|difference between|differences between|which is better|side by side)\b")
-_MORE_LIKE_RE = re.compile(r"\b(more like|similar(?: to)?|something like|others like|ones like|alternatives? (?:to|for)|same style as|like the)\b")
-_CHEAPER_RE = re.compile(r"\b(cheaper|less expensive|more affordable|lower price[d]?|budget friendly|inexpensive|cheapest|lower priced)\b")
-_PRICIER_RE = re.compile(r"\b(pricier|more expensive|higher end|fancier|more premium|luxury|upscale|premium)\b")
-_ADD_RE = re.compile(r"\b(add|put|throw)\b.*\b(cart|bag|basket|trolley)\b")
-_ADD_MODE_RE = re.compile(r"\b(also|too|as well|and also|in addition|plus|or)\b")
-
-ORDINALS: dict[str, int] = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
-    "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10,
-    "10th": 10, "last": -1, "final": -1, "latter": 2, "former": 1,
-}
-_REF_NUM_RE = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*|\bproduct\s*|\bcard\s*)(\d{1,2})\b")
-_REF_WORD_RE = re.compile(r"\b(?:the\s+)?(" + "|".join(ORDINALS) + r")\b(?:\s+(?:one|item|pair|option|product|card|watch|shoe|shoes))?")
-_THAT_RE = re.compile(r"\b(that one|this one|that|those|these|it)\b")
-
-NEGATION_CUES = frozenset({"not", "no", "non", "without", "except", "excluding", "exclude", "avoid", "hate", "dont",
-                           "nothing", "never", "minus", "but", "nor", "neither", "skip", "dislike", "isnt", "arent",
-                           "apart", "aside", "besides", "nix", "ditch", "lose", "wont", "cant", "doesnt"})
-NEGATION_CARRY = frozenset({"or", "and", "nor", ",", "any", "in", "want", "like", "the", "colou", "colour", "color",
-                            "colours", "colors", "shade", "shades", "too", "please", "a", "anything", "stuff", "from",
-                            "by", "made", "ones", "one", "items", "really", "do", "wanna", "need", "brand",
-                            "brands", "either", "more", "of", "that", "is", "are", "thing", "things", "something",
-                            "have", "get", "go", "with", "for", "see", "show", "wear", "much", "fan", "big", "keen",
-                            "into", "liking", "coloured", "colored", "stay", "away", "steer", "clear", "at", "all",
-                            "anymore", "again", "so", "an", "them", "me", "those", "these"})
+__all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
 
 
 @dataclass
@@ -105,26 +39,40 @@ class Understanding:
 
     reset: bool = False
     confirm: bool | None = None  # answer to a pending clarifying question
-    set_values: dict[str, list[str]] = field(default_factory=dict)  # genders/article_types/colours/usages/brands
+    set_values: dict[str, list[str]] = field(default_factory=dict)  # limits: genders/article_types/colours/brands
     add_mode: bool = False  # "also red" adds to the colours instead of replacing them
     exclude_colours: list[str] = field(default_factory=list)
     exclude_brands: list[str] = field(default_factory=list)
+    exclude_words: list[str] = field(default_factory=list)  # "not leather": words of product names
+    contradictions: list[str] = field(default_factory=list)  # "red but not red"
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     size: str | None = None
+    own_size: bool = False  # "my size is 38": it carries over to a new topic
+    own_budget: bool = False
     relax: set[str] = field(default_factory=set)
-    intent: str = "search"  # search | more_like | compare | cheaper | pricier | add_to_cart | greeting
+    # search | more_like | compare | cheaper | pricier | add_to_cart | remove_from_cart | outfit | twin | greeting
+    # | question
+    intent: str = "search"
+    question: str | None = None  # identity | cart | policy
+    twin_request: str | None = None  # "taller", a twin's name, ...
+    new_topic: bool = False  # "something else", "a gift for ..."
     references: list[int] = field(default_factory=list)  # 1-based positions in the last shown list, -1 = last
     refers_to_shown: bool = False
+    superlative: str | None = None  # "the two cheapest": cheapest | priciest
     clarify: Clarification | None = None
     query_terms: list[str] = field(default_factory=list)
+    wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
+    seasons: list[str] = field(default_factory=list)  # catalogue seasons, ranking only
+    wish_words: list[str] = field(default_factory=list)  # how the shopper said the wishes, for the reply
+    unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.set_values or self.exclude_colours or self.exclude_brands or self.min_price is not None
-                    or self.max_price is not None or self.size)
+        return bool(self.set_values or self.exclude_colours or self.exclude_brands or self.exclude_words
+                    or self.min_price is not None or self.max_price is not None or self.size)
 
 
 Resolver = Callable[[str, set[str]], tuple[Concept, float] | None]
@@ -133,6 +81,8 @@ Resolver = Callable[[str, set[str]], tuple[Concept, float] | None]
 # near-certain matches are applied; the band below them earns a clarifying question instead.
 ACCEPT_SIMILARITY = 0.80
 ASK_SIMILARITY = 0.70
+COLOUR_CONTEXT = frozenset({"colour", "color", "coloured", "colored", "tone", "toned", "shade", "one", "ones"})
+MAX_TEXT = 1000
 
 
 def _money(value: str) -> Decimal:
@@ -158,50 +108,89 @@ def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
 
 
-def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = None,
-                  pending: Concept | None = None) -> Understanding:
-    u = Understanding()
-    raw = normalise(text)[:1000]
-    work = _numbers_to_digits(raw)
+# --- stage 1: control --------------------------------------------------------------------------------
 
+
+def _relax_patterns(words: str) -> list[str]:
+    return [
+        rf"\b(?:any|all|whatever|every|any old|other)\s+(?:{words})\b(?:\s+(?:is|are)\s+(?:fine|ok|okay|good))?",
+        rf"\b(?:{words})\s+(?:is\s+|are\s+)?(?:doesnt|does not|dont|do not|wont|will not|isnt|is not)\s+(?:really\s+)?(?:matter|important|an issue)\b",
+        rf"\b(?:dont|do not|doesnt|does not)\s+(?:really\s+)?care\s+(?:about|for|what|which|much about)\s+(?:the\s+)?(?:{words})\b",
+        rf"\bno\s+(?:{words})\s+(?:preference|limit|restriction|requirement)s?\b",
+        rf"\b(?:regardless of|ignore|forget(?: about)?|drop|remove|clear|lose|scrap|without)\s+(?:the\s+|a\s+|any\s+|my\s+)?(?:{words})(?:\s+(?:filter|limit|cap|restriction|preference))?\b",
+        rf"\b(?:{words})\s+(?:is\s+|are\s+)?(?:flexible|open|not important|whatever|fine either way)\b",
+    ]
+
+
+_RELAX = {facet: [re.compile(p) for p in _relax_patterns(words)] for facet, words in _FACETS.items()}
+_NO_BUDGET = re.compile(r"\b(no budget|no (?:price )?limit|money is no object|any budget|sky is the limit)\b")
+
+
+def read_control(work: str, u: Understanding, pending: Concept | None) -> str:
+    """Yes/no to a pending question, start over, relax a facet, a new topic, a question that is no search."""
     if pending is not None:
-        if _YES_RE.search(work):
-            u.confirm = True
-        elif _NO_RE.search(work):
-            u.confirm = False
-
+        u.confirm = True if _YES_RE.search(work) else False if _NO_RE.search(work) else None
     if _RESET_RE.search(work):
         u.reset = True
         work = _RESET_RE.sub(" ", work)
-
-    # Relaxing a facet ("any colour is fine", "price doesn't matter").
-    for facet, words in _FACETS.items():
-        patterns = [
-            rf"\b(?:any|all|whatever|every|any old|other)\s+(?:{words})\b(?:\s+(?:is|are)\s+(?:fine|ok|okay|good))?",
-            rf"\b(?:{words})\s+(?:is\s+|are\s+)?(?:doesnt|does not|dont|do not|wont|will not|isnt|is not)\s+(?:really\s+)?(?:matter|important|an issue)\b",
-            rf"\b(?:dont|do not|doesnt|does not)\s+(?:really\s+)?care\s+(?:about|for|what|which|much about)\s+(?:the\s+)?(?:{words})\b",
-            rf"\bno\s+(?:{words})\s+(?:preference|limit|restriction|requirement)s?\b",
-            rf"\b(?:regardless of|ignore|forget(?: about)?|drop|remove|clear|lose|scrap|without)\s+(?:the\s+|a\s+|any\s+|my\s+)?(?:{words})(?:\s+(?:filter|limit|cap|restriction|preference))?\b",
-            rf"\b(?:{words})\s+(?:is\s+|are\s+)?(?:flexible|open|not important|whatever|fine either way)\b",
-        ]
-        for pat in patterns:
-            m = re.search(pat, work)
+    for facet, patterns in _RELAX.items():
+        for pattern in patterns:
+            m = pattern.search(work)
             if m:
                 u.relax.add(facet)
                 work = _blank(work, m.span())
-    if re.search(r"\b(no budget|no (?:price )?limit|money is no object|any budget|sky is the limit)\b", work):
+    if _NO_BUDGET.search(work):
         u.relax.add("price")
-        work = re.sub(r"\b(no budget|no (?:price )?limit|money is no object|any budget|sky is the limit)\b", " ", work)
+        work = _NO_BUDGET.sub(" ", work)
     if re.search(r"\b(for anyone|any gender|for everyone|for all genders)\b", work):
         u.relax.add("genders")
+    m = NEW_TOPIC_RE.search(work)
+    if m:
+        u.new_topic = True
+        work = _blank(work, m.span())
+    for name, pattern in QUESTION_RES.items():
+        if pattern.search(work):
+            u.intent, u.question = "question", name
+            break
+    return work
 
-    # Intent phrases.
-    if _ADD_RE.search(work):
-        u.intent = "add_to_cart"
-    elif _COMPARE_RE.search(work):
-        u.intent = "compare"
-    elif _MORE_LIKE_RE.search(work):
-        u.intent = "more_like"
+
+# --- stage 2: intent ---------------------------------------------------------------------------------
+
+
+_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?:(\d|two|three)\s+)?(cheapest|least expensive|most expensive|priciest)\b")
+_ACTIONS = ((_ADD_RE, "add_to_cart"), (REMOVE_RE, "remove_from_cart"), (_COMPARE_RE, "compare"), (OUTFIT_RE, "outfit"),
+            (_MORE_LIKE_RE, "more_like"))
+
+
+def _read_superlative(work: str, u: Understanding) -> str | None:
+    """"Which one is cheapest", "compare the two cheapest": positions among the shown products (the pipeline
+    resolves them by price), never a price filter."""
+    m = _SUPERLATIVE.search(work)
+    if not m or not (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
+        return None
+    u.superlative = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
+    said = m.group(1) or "1"
+    count = {"two": 2, "three": 3}.get(said) or int(said)
+    u.references = [0] * max(1, min(count, 3))
+    if u.intent == "search":
+        u.intent = "compare" if count > 1 else "pick"
+    return _blank(work, m.span())
+
+
+def read_intent(work: str, u: Understanding) -> str:
+    if u.intent == "question":
+        return work
+    twin = TWIN_RE.search(work)
+    if twin:
+        u.intent, u.twin_request = "twin", (twin.group(1) or twin.group(2) or "another")
+        return _blank(work, twin.span())
+    u.intent = next((intent for pattern, intent in _ACTIONS if pattern.search(work)), "search")
+    if u.intent == "outfit":
+        work = OUTFIT_RE.sub(" ", work)
+    rest = _read_superlative(work, u)
+    if rest is not None:
+        return rest
     if _CHEAPER_RE.search(work) and not re.search(MONEY.replace(r"\$?\s*", r"\$\s*"), work):
         u.intent = "cheaper" if u.intent == "search" else u.intent
         u.understood.append("cheaper")
@@ -209,248 +198,298 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     elif _PRICIER_RE.search(work) and not re.search(r"\d", work):
         u.intent = "pricier" if u.intent == "search" else u.intent
         work = _PRICIER_RE.sub(" ", work)
+    return work
 
-    # Prices: ranges first, then caps and floors, then "around", then a bare amount as a budget.
-    for pat in _RANGE_PATTERNS:
-        m = re.search(pat, work)
+
+# --- stage 3: prices and size ------------------------------------------------------------------------
+
+
+def _first(patterns: list[str], work: str) -> re.Match[str] | None:
+    for pattern in patterns:
+        m = re.search(pattern, work)
         if m:
-            lo, hi = sorted((_money(m.group(1)), _money(m.group(2))))
-            u.min_price, u.max_price = lo, hi
-            work = _blank(work, m.span())
-            break
-    if u.max_price is None:
-        for pat in _MAX_PATTERNS:
-            m = re.search(pat, work)
-            if m:
-                u.max_price = _money(m.group(1))
-                work = _blank(work, m.span())
-                break
-    if u.min_price is None:
-        for pat in _MIN_PATTERNS:
-            m = re.search(pat, work)
-            if m:
-                u.min_price = _money(m.group(1))
-                work = _blank(work, m.span())
-                break
-    if u.min_price is None and u.max_price is None:
-        m = re.search(_AROUND, work)
-        if m and (("$" in m.group(0)) or re.search(r"dollar|buck|usd|price|cost|spend|budget", work)):
-            centre = _money(m.group(1))
-            u.min_price, u.max_price = (centre * Decimal("0.8")).quantize(Decimal("0.01")), (centre * Decimal("1.2")).quantize(Decimal("0.01"))
-            work = _blank(work, m.span())
-        else:
-            m = re.search(_BARE_MONEY, work)
-            if m:
-                u.max_price = _money(m.group(1) or m.group(2))
-                work = _blank(work, m.span())
+            return m
+    return None
 
-    # Sizes.
-    for pat in _SIZE_PATTERNS:
-        m = re.search(pat, work)
-        if m:
-            word = m.group(1).strip()
-            size = lexicon.SIZE_WORDS.get(word, word.upper())
-            if vocab.sizes and size not in vocab.sizes and size.upper() in vocab.sizes:
-                size = size.upper()
-            u.size = size
-            work = _blank(work, m.span())
-            break
 
-    # References to shown products.
+def read_prices(work: str, u: Understanding) -> str:
+    """Ranges first, then caps and floors, then "around", then a bare amount as a budget."""
+    u.own_budget = bool(OWN_BUDGET_RE.search(work))
+    m = _first(_RANGE_PATTERNS, work)
+    if m:
+        u.min_price, u.max_price = sorted((_money(m.group(1)), _money(m.group(2))))
+        return _blank(work, m.span())
+    m = _first(_MAX_PATTERNS, work)
+    if m:
+        u.max_price = _money(m.group(1))
+        work = _blank(work, m.span())
+    m = _first(_MIN_PATTERNS, work)
+    if m:
+        u.min_price = _money(m.group(1))
+        work = _blank(work, m.span())
+    if u.min_price is not None or u.max_price is not None:
+        return work
+    m = re.search(_AROUND, work)
+    if m and (("$" in m.group(0)) or re.search(r"dollar|buck|usd|price|cost|spend|budget", work)):
+        centre = _money(m.group(1))
+        u.min_price = (centre * Decimal("0.8")).quantize(Decimal("0.01"))
+        u.max_price = (centre * Decimal("1.2")).quantize(Decimal("0.01"))
+        return _blank(work, m.span())
+    m = re.search(_BARE_MONEY, work)
+    if m:
+        u.max_price = _money(m.group(1) or m.group(2))
+        work = _blank(work, m.span())
+    return work
+
+
+def read_size(work: str, u: Understanding, vocab: Vocabulary) -> str:
+    u.own_size = bool(OWN_SIZE_RE.search(work))
+    m = _first(_SIZE_PATTERNS, work)
+    if not m:
+        return work
+    word = m.group(1).strip()
+    size = lexicon.SIZE_WORDS.get(word, word.upper())
+    if vocab.sizes and size not in vocab.sizes and size.upper() in vocab.sizes:
+        size = size.upper()
+    u.size = size
+    return _blank(work, m.span())
+
+
+# --- stage 4: references -----------------------------------------------------------------------------
+
+
+def read_references(work: str, u: Understanding) -> str:
     for m in _REF_NUM_RE.finditer(work):
         u.references.append(int(m.group(1)))
         work = _blank(work, m.span())
     for m in _REF_WORD_RE.finditer(work):
         u.references.append(ORDINALS[m.group(1)])
         work = _blank(work, m.span())
-    if _THAT_RE.search(work) and u.intent in ("cheaper", "pricier", "more_like", "add_to_cart", "compare"):
+    if _THAT_RE.search(work) and u.intent in ("cheaper", "pricier", "more_like", "add_to_cart", "compare",
+                                               "remove_from_cart", "outfit", "twin"):
         u.refers_to_shown = True
+    return work
 
+
+# --- stage 5: concepts -------------------------------------------------------------------------------
+
+
+@dataclass
+class Scan:
+    toks: list[str]
+    consumed: list[bool]
+    found: list[tuple[int, Concept, bool]] = field(default_factory=list)  # (position, concept, negated)
+    negated_words: list[str] = field(default_factory=list)  # unmatched words inside a negation's scope
+
+
+def _negation_starts(toks: list[str], i: int) -> bool | None:
+    """True/False when toks[i] opens/closes a negation scope, None when it is no cue."""
+    tok = toks[i]
+    if tok not in NEGATION_CUES:
+        return None
+    if tok == "but":  # "anything but" negates; "red but not blue" only separates
+        return i > 0 and toks[i - 1] in ("anything", "everything", "all", "nothing")
+    if tok == "no" and i + 1 < len(toks) and toks[i + 1] in ",.;!?":
+        return False
+    return True
+
+
+def _colour_context(scan: Scan, i: int, n: int, vocab: Vocabulary) -> bool:
+    """A one-word survey colour name ("sand", "coral") is a colour next to a product or colour word."""
+    toks = scan.toks
+    after = toks[i + n] if i + n < len(toks) else ""
+    before = toks[i - 1] if i > 0 else ""
+    if after in COLOUR_CONTEXT or before == "in" or before in NEGATION_CUES:
+        return True
+    content = [t for t in toks if t.isalpha() and t not in lexicon.STOPWORDS]
+    if len(content) == n:  # the whole message is the colour ("scarlet?")
+        return True
+    for word in (after, " ".join(toks[i + n:i + n + 2])):
+        hit = vocab.lookup(word.split()) if word else None
+        if hit and hit[0].kind in ("article_type", "category", "colour") and not hit[0].weak:
+            return True
+    return bool(scan.found and scan.found[-1][1].kind == "colour" and before in ("and", "or", ","))
+
+
+def _match_at(scan: Scan, i: int, vocab: Vocabulary) -> tuple[int, list[Concept]] | None:
+    toks = scan.toks
+    for n in range(min(vocab.max_ngram, len(toks) - i), 0, -1):
+        words = toks[i: i + n]
+        if any(w in ",.;!?" for w in words):
+            continue
+        concepts = vocab.lookup(words)
+        if concepts and concepts[0].weak and not _colour_context(scan, i, n, vocab):
+            continue
+        if concepts:
+            return n, concepts
+    return None
+
+
+def read_concepts(work: str, vocab: Vocabulary) -> Scan:
+    """Longest match of the catalogue's phrases; a negation cue scopes over what follows."""
     work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
                   r"not a fan of|not into|not keen on|no more)\b", " not ", work)
     toks = tokens(work)
-    consumed = [False] * len(toks)
-    found: list[tuple[int, Concept, bool]] = []  # (position, concept, negated)
+    scan = Scan(toks=toks, consumed=[False] * len(toks))
     negating = False
     i = 0
     while i < len(toks):
-        tok = toks[i]
-        if tok in NEGATION_CUES:
-            # "anything but", "other than", "no" -> what follows is excluded
-            if tok == "but" and not (i > 0 and toks[i - 1] in ("anything", "everything", "all", "nothing")):
-                negating = False
-            elif tok == "no" and i + 1 < len(toks) and toks[i + 1] in ",.;!?":
-                negating = False
-            else:
-                negating = True
-            consumed[i] = True
+        cue = _negation_starts(toks, i)
+        if cue is not None:
+            negating = cue
+            scan.consumed[i] = True
             i += 1
             continue
-        if tok == "other" and i + 1 < len(toks) and toks[i + 1] == "than":
+        if toks[i] == "other" and i + 1 < len(toks) and toks[i + 1] == "than":
             negating = True
-            consumed[i] = consumed[i + 1] = True
+            scan.consumed[i] = scan.consumed[i + 1] = True
             i += 2
             continue
-        matched = False
-        for n in range(min(vocab.max_ngram, len(toks) - i), 0, -1):
-            words = toks[i : i + n]
-            if any(w in ",.;!?" for w in words):
-                continue
-            concepts = vocab.lookup(words)
-            if concepts:
-                if negating and concepts[0].kind not in ("colour", "brand") and found and found[-1][2]:
-                    # "not black tees": the garment after a negated colour is still wanted
-                    negating = False
-                for c in concepts:
-                    found.append((i, c, negating))
-                for k in range(i, i + n):
-                    consumed[k] = True
-                i += n
-                matched = True
-                break
-        if matched:
+        hit = _match_at(scan, i, vocab)
+        if hit is None:
+            if negating and toks[i].isalpha() and toks[i] not in NEGATION_CARRY and toks[i] not in lexicon.STOPWORDS:
+                scan.negated_words.append(toks[i])
+                scan.consumed[i] = True
+            elif negating and toks[i] not in NEGATION_CARRY:
+                negating = False
+            i += 1
             continue
-        if negating and tok not in NEGATION_CARRY:
-            negating = False
-        i += 1
+        n, concepts = hit
+        if negating and concepts[0].kind not in ("colour", "brand") and scan.found and scan.found[-1][2]:
+            negating = False  # "not black tees": the garment after a negated colour is still wanted
+        scan.found.extend((i, c, negating) for c in concepts)
+        for k in range(i, i + n):
+            scan.consumed[k] = True
+        i += n
+    return scan
 
-    # "non-black", "no red": negated colours and brands are exclusions; anything else negated is dropped.
-    new_values: dict[str, list[str]] = {}
-    for _pos, c, neg in found:
-        if neg:
-            if c.kind == "colour":
-                u.exclude_colours.extend(v for v in c.values if v not in u.exclude_colours)
-                u.understood.append(f"not {c.label}")
-            elif c.kind == "brand":
-                u.exclude_brands.extend(v for v in c.values if v not in u.exclude_brands)
-                u.understood.append(f"not {c.label}")
+
+# --- stage 6: limits ---------------------------------------------------------------------------------
+
+
+def _exclude(u: Understanding, concept: Concept) -> None:
+    target = u.exclude_colours if concept.kind == "colour" else u.exclude_brands
+    target.extend(v for v in concept.values if v not in target)
+    u.understood.append(f"not {concept.label}")
+
+
+def _limit_values(scan: Scan, u: Understanding) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for _pos, c, neg in scan.found:
+        if c.kind in ("usage", "season"):
             continue
-        key = {"category": "article_types"}.get(c.kind, c.kind + "s")
-        bucket = new_values.setdefault(key, [])
+        if neg:
+            if c.kind in ("colour", "brand"):
+                _exclude(u, c)
+            continue
+        bucket = values.setdefault({"category": "article_types"}.get(c.kind, c.kind + "s"), [])
         bucket.extend(v for v in c.values if v not in bucket)
         u.understood.append(c.label)
+    return values
 
-    # "shoes for the office": a broad category plus an occasion names one article type when the
-    # catalogue has "<occasion> <category>" (Formal Shoes, Sports Shoes, Casual Shoes).
-    cat_concepts = [c for _p, c, neg in found if c.kind == "category" and not neg]
-    if cat_concepts and "usages" in new_values and not any(c.kind == "article_type" for _p, c, _n in found):
-        specific = []
-        for usage in new_values["usages"]:
-            for cat in cat_concepts:
-                name = f"{usage} {cat.label}"
-                if name in vocab.article_types:
-                    specific.append(name)
-        if specific:
-            new_values["article_types"] = specific
-            del new_values["usages"]
-    # An explicit article type beats a broad category in the same message ("sports shoes" + "footwear").
-    if any(c.kind == "article_type" for _p, c, n in found if not n) and cat_concepts:
-        new_values["article_types"] = [v for _p, c, n in found if c.kind == "article_type" and not n for v in c.values]
-    # "denim" names the cloth, but on its own ("a denim for him") shoppers mean jeans.
-    if "article_types" not in new_values and "denim" in toks and "Jeans" in vocab.article_types:
-        new_values["article_types"] = ["Jeans"]
-        consumed[toks.index("denim")] = True
-    u.set_values = new_values
-    if _ADD_MODE_RE.search(work) and found:
-        u.add_mode = True
 
-    # Leftover words: descriptive words go to ranking; unknown content words go to the embedding resolver.
-    leftovers = [t for t, used in zip(toks, consumed) if not used and t.isalpha() and t not in lexicon.STOPWORDS]
+def _named_types(scan: Scan, vocab: Vocabulary) -> list[str] | None:
+    """The article types a category narrows to: "shoes for the office" names Formal Shoes (the catalogue sells
+    that kind), and an explicit type beats a broad category in the same message ("sports shoes" + "footwear")."""
+    wanted = [c for _p, c, neg in scan.found if not neg]
+    types = [v for c in wanted if c.kind == "article_type" for v in c.values]
+    categories = [c.label for c in wanted if c.kind == "category"]
+    if types:
+        return types if categories else None
+    usages = [v for c in wanted if c.kind == "usage" for v in c.values]
+    specific = [f"{u} {c}" for u in usages for c in categories if f"{u} {c}" in vocab.article_types]
+    return specific or None
+
+
+def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
+    """Kinds of product, who it is for, colours, brands: exact. Negated colours and brands are exclusions."""
+    values = _limit_values(scan, u)
+    named = _named_types(scan, vocab)
+    if named:
+        values["article_types"] = named
+    if "article_types" not in values and "denim" in scan.toks and "Jeans" in vocab.article_types:
+        values["article_types"] = ["Jeans"]  # "a denim for him": the cloth alone means jeans
+        scan.consumed[scan.toks.index("denim")] = True
+    clash = [c for c in values.get("colours", []) if c in u.exclude_colours]
+    if clash:  # "red but not red": the exclusion holds, and the reply says so
+        u.contradictions.extend(clash)
+        values["colours"] = [c for c in values["colours"] if c not in clash]
+        if not values["colours"]:
+            del values["colours"]
+    u.set_values = values
+    u.add_mode = bool(scan.found and _ADD_MODE_RE.search(" ".join(scan.toks)))
+
+
+# --- stage 7: wishes ---------------------------------------------------------------------------------
+
+
+def read_wishes(scan: Scan, u: Understanding) -> None:
+    """Occasion and season: they order the results, never filter them."""
+    for pos, c, neg in scan.found:
+        if neg or c.kind not in ("usage", "season"):
+            continue
+        target = u.wishes if c.kind == "usage" else u.seasons
+        target.extend(v for v in c.values if v not in target)
+        word = scan.toks[pos]
+        if word not in u.wish_words:
+            u.wish_words.append(word)
+
+
+# --- stage 8: leftovers ------------------------------------------------------------------------------
+
+
+def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
+    already = set(u.set_values)
+    candidates = ([" ".join(unknown)] if 1 < len(unknown) <= 3 else []) + unknown
+    best: tuple[str, Concept, float] | None = None
+    for cand in candidates:
+        hit = resolver(cand, already)
+        if hit and (best is None or hit[1] > best[2]):
+            best = (cand, hit[0], hit[1])
+    if best is None:
+        return
+    word, concept, score = best
+    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
+    if score >= ACCEPT_SIMILARITY:
+        bucket = u.set_values.setdefault(key, [])
+        bucket.extend(v for v in concept.values if v not in bucket)
+        u.semantic.append((word, concept, score))
+        u.understood.append(concept.label)
+        u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+    elif score >= ASK_SIMILARITY:
+        u.clarify = Clarification(question=f'By "{word}", did you mean {concept.label}?', concept=concept)
+
+
+def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Resolver | None) -> None:
+    """Descriptive words rank; negated product-name words exclude; a word naming nothing the catalogue knows
+    may still name a kind of product (embedding fallback), or something the shop does not sell."""
+    for word in scan.negated_words:
+        if word in vocab.name_words and word not in u.exclude_words:
+            u.exclude_words.append(word)
+            u.understood.append(f"not {word}")
+    leftovers = [t for t, used in zip(scan.toks, scan.consumed) if not used and t.isalpha()
+                 and t not in lexicon.STOPWORDS]
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]
-    if resolver is not None and unknown:
-        already = {k for k in new_values}
-        candidates = [" ".join(unknown)] if 1 < len(unknown) <= 3 else []
-        candidates += unknown
-        best: tuple[str, Concept, float] | None = None
-        for cand in candidates:
-            hit = resolver(cand, already)
-            if hit and (best is None or hit[1] > best[2]):
-                best = (cand, hit[0], hit[1])
-        if best is not None:
-            word, concept, score = best
-            key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
-            if score >= ACCEPT_SIMILARITY:
-                u.set_values.setdefault(key, []).extend(v for v in concept.values if v not in u.set_values.get(key, []))
-                u.semantic.append((word, concept, score))
-                u.understood.append(concept.label)
-            elif score >= ASK_SIMILARITY:
-                u.clarify = Clarification(question=f'By "{word}", did you mean {concept.label}?', concept=concept)
-    if not found and not u.has_filters and re.fullmatch(r"\s*(hi|hello|hey|good (?:morning|evening|afternoon)|yo)\b.*", work):
+    u.unknown_words = unknown
+    if resolver is not None and unknown and "article_types" not in u.set_values:
+        _resolve(u, unknown, resolver)
+
+
+def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = None,
+                  pending: Concept | None = None) -> Understanding:
+    u = Understanding()
+    work = _numbers_to_digits(normalise(text)[:MAX_TEXT])
+    work = read_control(work, u, pending)
+    work = read_intent(work, u)
+    work = read_prices(work, u)
+    work = read_size(work, u, vocab)
+    work = read_references(work, u)
+    scan = read_concepts(work, vocab)
+    read_limits(scan, u, vocab)
+    read_wishes(scan, u)
+    read_leftovers(scan, u, vocab, resolver)
+    if not scan.found and not u.has_filters and re.fullmatch(
+            r"\s*(hi|hello|hey|good (?:morning|evening|afternoon)|yo)\b.*", work):
         u.intent = "greeting"
     return u
-
-
-def apply_understanding(filters: Filters, u: Understanding, *, pending: Concept | None = None,
-                        shown_prices: list[Decimal] | None = None,
-                        referenced_price: Decimal | None = None) -> tuple[Filters, list[str]]:
-    """Fold a message into the filters. Returns the new filters and notes about what changed."""
-    notes: list[str] = []
-    new_types = u.set_values.get("article_types")
-    # "a timepiece for dad" after sneakers for her: a different kind of product *and* who it's for is a new
-    # request, not a refinement, so the old colour, price and size don't follow it. Naming only the type
-    # ("show me jackets instead") keeps the other filters.
-    fresh = bool(new_types and "genders" in u.set_values and not u.add_mode and filters.article_types
-                 and set(new_types) != set(filters.article_types))
-    f = Filters() if (u.reset or fresh) else filters.model_copy(deep=True)
-    if u.reset:
-        notes.append("Starting over.")
-    if pending is not None and u.confirm:
-        key = {"category": "article_types"}.get(pending.kind, pending.kind + "s")
-        setattr(f, key, list(pending.values))
-    for facet in u.relax:
-        if facet == "price":
-            f.min_price = f.max_price = None
-        elif facet == "size":
-            f.size = None
-        elif facet == "brands":
-            f.brands, f.exclude_brands = [], []
-        elif facet == "colours":
-            f.colours = []
-        else:
-            setattr(f, facet, [])
-        notes.append(f"any {facet.rstrip('s').replace('_', ' ')}")
-    for key, values in u.set_values.items():
-        current = getattr(f, key)
-        if u.add_mode and current:
-            setattr(f, key, current + [v for v in values if v not in current])
-        else:
-            setattr(f, key, list(values))
-        if key == "colours":
-            f.exclude_colours = [c for c in f.exclude_colours if c not in values]
-    for c in u.exclude_colours:
-        if c not in f.exclude_colours:
-            f.exclude_colours.append(c)
-    f.colours = [c for c in f.colours if c not in f.exclude_colours]
-    for b in u.exclude_brands:
-        if b not in f.exclude_brands:
-            f.exclude_brands.append(b)
-    f.brands = [b for b in f.brands if b not in f.exclude_brands]
-    if u.min_price is not None or u.max_price is not None:
-        f.min_price, f.max_price = u.min_price, u.max_price
-        if u.min_price is None and filters.min_price is not None and not u.reset and (u.max_price or 0) > filters.min_price:
-            f.min_price = filters.min_price
-        if u.max_price is None and filters.max_price is not None and not u.reset and filters.max_price > (u.min_price or 0):
-            f.max_price = filters.max_price
-    if u.intent == "cheaper" and u.max_price is None:
-        base = referenced_price
-        if base is None and shown_prices:
-            ordered = sorted(shown_prices)
-            base = ordered[len(ordered) // 2]
-        if base is not None:
-            f.max_price = (base - Decimal("0.01")).quantize(Decimal("0.01"))
-            if f.min_price is not None and f.min_price > f.max_price:
-                f.min_price = None
-            notes.append(f"under ${base}")
-    if u.intent == "pricier" and u.min_price is None:
-        base = referenced_price
-        if base is None and shown_prices:
-            ordered = sorted(shown_prices)
-            base = ordered[len(ordered) // 2]
-        if base is not None:
-            f.min_price = (base + Decimal("0.01")).quantize(Decimal("0.01"))
-            if f.max_price is not None and f.max_price < f.min_price:
-                f.max_price = None
-    if u.size:
-        f.size = u.size
-    return f, notes

@@ -8,11 +8,15 @@ from pydantic import BaseModel, Field, field_validator
 
 from shop.filters import CatalogFilters, admitted_genders
 
-LIST_FIELDS = ("genders", "article_types", "colours", "usages", "brands", "exclude_colours", "exclude_brands")
+LIST_FIELDS = ("genders", "article_types", "colours", "usages", "brands", "exclude_colours", "exclude_brands",
+               "exclude_words")
+
 
 
 class Filters(BaseModel):
-    """What the shopper has asked for. Every field is a hard filter: retrieval never loosens it silently."""
+    """What the shopper requires (limits). Every field is a hard filter: retrieval never loosens it silently.
+    Occasions the understanding reads are wishes (dialogue.Wishes) and rank instead; `usages` stays a limit for
+    a chip or a chat model that sets it explicitly."""
 
     genders: list[str] = Field(default_factory=list, description="Men, Women, Boys, Girls or Unisex")
     article_types: list[str] = Field(default_factory=list, description="catalogue article types, e.g. Tshirts")
@@ -24,6 +28,7 @@ class Filters(BaseModel):
     size: str | None = Field(default=None, description="a size the product must be in stock in, e.g. M or 42")
     exclude_colours: list[str] = Field(default_factory=list)
     exclude_brands: list[str] = Field(default_factory=list)
+    exclude_words: list[str] = Field(default_factory=list, description="words no product name may contain, e.g. leather")
 
     @field_validator("min_price", "max_price")
     @classmethod

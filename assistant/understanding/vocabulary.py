@@ -1,12 +1,17 @@
 """The catalogue's own vocabulary, read from the database, merged with the fashion lexicon into one phrase table."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import colours as colour_names
 from . import lexicon
 
 # Catalogue words that are ordinary adjectives on their own ("a compact wallet", "flat shoes").
@@ -15,7 +20,9 @@ NOT_STANDALONE = frozenset({"compact", "flat", "short", "free", "travel", "home"
 PLURALIA = frozenset({"shorts", "jeans", "trousers", "leggings", "tights", "briefs", "boxers", "capris", "pants",
                       "flats", "sunglasses", "jeggings", "glasses", "dungarees"})
 
-KIND_PRIORITY = {"article_type": 6, "colour": 5, "gender": 5, "usage": 4, "category": 3, "brand": 1}
+KIND_PRIORITY = {"article_type": 6, "colour": 5, "gender": 5, "usage": 4, "season": 4, "category": 3, "brand": 1}
+# Catalogue season labels shoppers say as wishes ("a summer dress", "for winter").
+SEASON_WORDS = {"summer": "Summer", "winter": "Winter", "spring": "Spring", "fall": "Fall", "autumn": "Fall"}
 
 TOKEN_RE = re.compile(r"\$?\d+(?:\.\d+)?|[a-z0-9]+|[,.;!?]")
 
@@ -59,9 +66,10 @@ def inflections(phrase: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Concept:
-    kind: str  # gender | article_type | colour | usage | category | brand
+    kind: str  # gender | article_type | colour | usage | season | category | brand
     values: tuple[str, ...]  # catalogue labels this concept stands for
     label: str  # what to call it back to the shopper
+    weak: bool = False  # a one-word survey colour name: a colour only next to a product or colour word
 
     @property
     def priority(self) -> int:
@@ -80,6 +88,11 @@ class Vocabulary:
     compact: dict[str, str] = field(default_factory=dict)  # "tshirt" -> "t shirt" style joins
     max_ngram: int = 1
     anchors: list[tuple[str, Concept]] = field(default_factory=list)
+    type_group: dict[str, str] = field(default_factory=dict)  # article type -> the group a new topic changes
+    type_rows: list[tuple[str, str, str]] = field(default_factory=list)  # (type, sub-category, master)
+    name_words: frozenset[str] = frozenset()  # every word of a product name (exclusions such as "not leather")
+    seasons: list[str] = field(default_factory=list)
+    colour_space: colour_names.ColourSpace | None = None
 
     def lookup(self, words: list[str]) -> list[Concept] | None:
         spaced = " ".join(words)
@@ -98,6 +111,25 @@ class Vocabulary:
         return set(self.colours)
 
 
+def colour_readings(colours: list[str]) -> dict[str, list[str]]:
+    """Every published colour name -> the catalogue colours it stands for (perceptual distance, colours.py)."""
+    families = dict(lexicon.COLOUR_FAMILIES)
+    for label in colours:
+        if not any(label in members for members in families.values()):
+            families[label] = [label]
+    space = colour_names.ColourSpace(catalogue_colours=colours, families=families)
+    names = colour_names.phrase_names()
+    return {name: list(r.labels) for name, r in zip(names, space.read_many(names), strict=True) if r is not None}
+
+
+def _add_published_colours(vocab: Vocabulary, readings: dict[str, list[str]], add) -> None:  # type: ignore[no-untyped-def]
+    """Every published colour name the catalogue's own labels don't spell: they were added first and win."""
+    for name, labels in readings.items():
+        key = _phrase_key(name)
+        if key and key not in vocab.phrases and key not in lexicon.STOPWORDS:
+            add(name, Concept("colour", tuple(labels), name, weak=colour_names.is_weak(name)))
+
+
 def _phrase_key(phrase: str) -> str:
     return " ".join(tokens(normalise(phrase)))
 
@@ -110,6 +142,10 @@ def build_vocabulary(
     genders: Iterable[str],
     brands: Iterable[str] = (),
     sizes: Iterable[str] = (),
+    brand_names: dict[str, str] | None = None,  # brand -> the words every one of its product names starts with
+    name_words: Iterable[str] = (),
+    seasons: Iterable[str] = (),
+    readings: dict[str, list[str]] | None = None,  # colour_readings(colours), when the caller cached it
 ) -> Vocabulary:
     types = sorted({t[0] for t in article_types})
     type_rows = list({(t[0], t[1], t[2]) for t in article_types})
@@ -120,7 +156,13 @@ def build_vocabulary(
         genders=sorted(set(genders)),
         brands=sorted(set(brands)),
         sizes=sorted(set(sizes)),
+        name_words=frozenset(name_words),
+        seasons=sorted({s for s in seasons if s}),
     )
+    # Footwear is one kind of product to a shopper (heels -> flats is a change of mind); elsewhere the
+    # sub-category is (a watch after a bag is a new topic).
+    vocab.type_group = {name: (master if master == "Footwear" else sub) for name, sub, master in type_rows}
+    vocab.type_rows = sorted(type_rows)
     table: dict[str, list[Concept]] = {}
 
     def add(phrase: str, concept: Concept, *, standalone_check: bool = True) -> None:
@@ -143,6 +185,8 @@ def build_vocabulary(
             add(form, concept)
         if " and " in name.lower():  # "Perfume and Body Mist" -> "perfume"
             for part in name.lower().split(" and "):
+                if colour_names.canonical_name(part):  # "Highlighter and Blush": blush is a colour word
+                    continue
                 for form in inflections(part):
                     if _phrase_key(form) not in table:
                         add(form, concept)
@@ -162,6 +206,11 @@ def build_vocabulary(
     for word, target in lexicon.COLOUR_SYNONYMS.items():
         if target in colour_set:
             add(word, vocab.colour_concept(target))
+    vocab.phrases = table
+    _add_published_colours(vocab, readings if readings is not None else colour_readings(vocab.colours), add)
+    for word, season in SEASON_WORDS.items():
+        if season in vocab.seasons:
+            add(word, Concept("season", (season,), word))
 
     usage_set = set(vocab.usages)
     for name in vocab.usages:
@@ -194,17 +243,74 @@ def build_vocabulary(
             add(word, Concept("category", tuple(sorted(subs[target])), target))
 
     for name in vocab.brands:
-        key = _phrase_key(name)
-        if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS:
+        # The brand as its products spell it: the label "Delhi" is sold as "Delhi Daredevils", "Red" as "Red
+        # Rose". A city, colour or season word alone is not a brand.
+        surface = (brand_names or {}).get(name, name)
+        key = _phrase_key(surface)
+        if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS or key in lexicon.STOPWORDS:
             continue
-        add(name, Concept("brand", (name,), name))
+        if " " not in key and (colour_names.canonical_name(key) or key in SEASON_WORDS):
+            continue
+        add(surface, Concept("brand", (name,), surface))
 
     vocab.phrases = table
     vocab.compact = {k.replace(" ", ""): k for k in table if " " in k}
     vocab.max_ngram = max((len(k.split()) for k in table), default=1)
-    # Anchors for the embedding fallback: every non-brand phrase names its concept.
-    vocab.anchors = [(k, cs[0]) for k, cs in table.items() if cs[0].kind not in ("brand",)]
+    # Anchors for the embedding fallback: it only guesses kinds of product (a colour is grounded in colour
+    # values, a brand must be named, an occasion is a wish).
+    vocab.anchors = [(k, cs[0]) for k, cs in table.items() if cs[0].kind in ("article_type", "category")]
     return vocab
+
+
+def _index_digest() -> str | None:
+    from ..retrieval.index import read_manifest
+
+    return (read_manifest() or {}).get("digest")
+
+
+def _cached(name: str, key: str | None, compute):  # type: ignore[no-untyped-def]
+    """What the vocabulary derives from the whole catalogue, computed once per index build (or colour list)
+    and kept next to the index: every worker would otherwise spend seconds on it at its first turn."""
+    from django.conf import settings
+
+    if key is None:
+        return compute()
+    path = Path(settings.ASSISTANT_INDEX_DIR) / f"vocab-{name}-{key}.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value))
+        os.replace(tmp, path)
+    except OSError:  # a read-only data directory still answers, only slower
+        pass
+    return json.loads(json.dumps(value))
+
+
+def _names_by_brand(rows: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """(brand -> the words all its product names start with, every word of every name)."""
+    prefixes: dict[str, list[str]] = {}
+    words: set[str] = set()
+    for brand, name in rows:
+        toks = tokens(name.lower().replace("'", ""))  # catalogue names are plain ASCII: no accent folding
+        words.update(t for t in toks if t.isalpha())
+        current = prefixes.get(brand)
+        if current is None:
+            prefixes[brand] = toks[:4]
+        else:
+            n = 0
+            while n < len(current) and n < len(toks) and current[n] == toks[n]:
+                n += 1
+            prefixes[brand] = current[:n]
+    surfaces = {}
+    for brand, prefix in prefixes.items():
+        label = tokens(normalise(brand))
+        surfaces[brand] = " ".join(prefix) if prefix[: len(label)] == label and len(prefix) > len(label) else brand
+    return surfaces, sorted(words)
 
 
 _cache: dict[str, Vocabulary] = {}
@@ -229,9 +335,16 @@ def vocabulary_from_db(*, version: str = "") -> Vocabulary:
     usages = list(published.order_by().values_list("usage", flat=True).distinct())
     brands = list(Brand.objects.filter(products__is_published=True).distinct().values_list("name", flat=True))
     sizes = list(Variant.objects.order_by().values_list("size", flat=True).distinct())
+    seasons = list(published.order_by().values_list("season", flat=True).distinct())
+    names = _cached("names", _index_digest(), lambda: _names_by_brand(
+        published.values_list("brand__name", "name").iterator(chunk_size=5000)))
+    labels = sorted({c for c in colours if c and c != "NA"})
+    readings = _cached("colours", hashlib.blake2b(json.dumps(
+        [labels, lexicon.COLOUR_FAMILIES, colour_names.DATA_VERSION]).encode(), digest_size=8).hexdigest(),
+        lambda: colour_readings(labels))
     vocab = build_vocabulary(
         article_types=article_types, colours=colours, usages=usages, genders=[g.value for g in Gender],
-        brands=brands, sizes=sizes,
+        brands=brands, sizes=sizes, brand_names=names[0], name_words=names[1], seasons=seasons, readings=readings,
     )
     with _lock:
         _cache.clear()

@@ -205,6 +205,8 @@ SHOP_CURRENCY = "USD"
 SHOP_DEFAULT_BRAND = env("SHOP_DEFAULT_BRAND", default="Twinshop")
 SHOP_PAGE_SIZE = 24
 SHOP_MAX_LINE_QUANTITY = 10
+# The return policy the assistant quotes ("what is your return policy?"); empty: assistant.answers.DEFAULT_POLICY.
+SHOP_RETURN_POLICY = env("SHOP_RETURN_POLICY", default="")
 # Facet counts / home aggregates cache (shop.caching); catalogue changes invalidate at once, stock moves within this.
 SHOP_FACET_CACHE_SECONDS = env.int("SHOP_FACET_CACHE_SECONDS", default=300)
 DEMO_CATALOG_PATH = BASE_DIR / "data" / "demo" / "fashion-catalog.csv.gz"

@@ -33,7 +33,7 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def _is_trusted(addr: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
-    networks = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
     return addr is not None and any(addr in net for net in networks)
 
 
@@ -57,7 +57,7 @@ def client_ip(meta: dict) -> str:
 
 
 def _header_country(meta: dict) -> str | None:
-    for header in getattr(settings, "TRUSTED_COUNTRY_HEADERS", ()) or ():
+    for header in settings.TRUSTED_COUNTRY_HEADERS or ():
         value = str(meta.get("HTTP_" + header.upper().replace("-", "_"), "")).strip().upper()
         if value:
             return value if len(value) == 2 and value.isascii() and value.isalpha() else None
@@ -71,7 +71,7 @@ def _table_country(ip: str) -> str | None:
     if not addr.is_global:
         # Loopback and private networks have no country; a deployment may name one (a shop's own office, a demo
         # on localhost) with LICENSING_PRIVATE_NETWORK_TERRITORY.
-        return str(getattr(settings, "LICENSING_PRIVATE_NETWORK_TERRITORY", "") or "").upper() or None
+        return str(settings.LICENSING_PRIVATE_NETWORK_TERRITORY or "").upper() or None
     return iptocc.country_code(str(addr))
 
 

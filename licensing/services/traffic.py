@@ -35,8 +35,8 @@ def _take(key: str) -> int:
 def client_budget_take(*, ip: str, viewer_key: str, grant_id: int, view_cap: int | None, at: datetime) -> bool:
     """Take one billable view from the client's budgets; False when one of them is spent (the view is then
     served as invalid traffic, not billed). Called only for a view that would otherwise be billed."""
-    per_client = int(getattr(settings, "LICENSING_BILLABLE_VIEWS_PER_CLIENT_HOUR", 0) or 0)
-    cap_percent = int(getattr(settings, "LICENSING_CAP_PERCENT_PER_CLIENT_HOUR", 0) or 0)
+    per_client = int(settings.LICENSING_BILLABLE_VIEWS_PER_CLIENT_HOUR or 0)
+    cap_percent = int(settings.LICENSING_CAP_PERCENT_PER_CLIENT_HOUR or 0)
     bucket = int(at.timestamp()) // BUCKET_SECONDS
     if per_client > 0:
         if _take(_key(bucket, "v", viewer_key)) > per_client:

@@ -41,7 +41,10 @@ def test_replace_relax_exclude_and_reset(catalogue):  # type: ignore[no-untyped-
     convo = Conversation.objects.create(session_key="s2")
     conversation_message(conversation=convo, text="black shirts for men")
     r = conversation_message(conversation=convo, text="show me watches instead")
-    assert {p.name for p in products(r)} == {"Fossil Men Black Chronograph Watch", "Unisex Black Digital Watch"}
+    # a new kind of product is a new request: the person stays, the shirts' colour doesn't
+    assert {p.name for p in products(r)} == {"Fossil Men Black Chronograph Watch", "Unisex Black Digital Watch",
+                                             "Titan Men Steel Analog Watch"}
+    assert "New search" in r.text and r.filters["colours"] == []
     r = conversation_message(conversation=convo, text="any colour is fine")
     assert len(r.products) == 3  # men's and unisex watches, every colour
     r = conversation_message(conversation=convo, text="not black")

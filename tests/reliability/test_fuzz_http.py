@@ -68,6 +68,29 @@ def test_product_page_parameters(world: World, params: dict[str, str], which: bo
     assert RoyaltyEvent.objects.count() == before  # a page view mints image URLs; it never bills
 
 
+# Cookie values a client may send: printable, no separators the cookie parser would split on.
+_COOKIE_TEXT = st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters=';,"\\ '),
+                       min_size=0, max_size=60)
+
+
+@FUZZ
+@given(cookie=_COOKIE_TEXT)
+def test_forged_session_cookies_never_bill(world: World, cookie: str) -> None:
+    # A made-up sessionid on the product page, kept for the image fetch (issue 20, item 2)
+    tally("fuzz:http forged session cookie")
+    before = RoyaltyEvent.objects.filter(billable=True).count()
+    client = Client()
+    client.cookies["sessionid"] = cookie
+    page = client.get(f"/products/{world.product.catalog_id}/")
+    assert page.status_code == 200
+    urls = [u for u in page.content.decode().split('"') if u.startswith("/showcase/") and u.endswith(".png")]
+    assert urls, "the page offers a twin image"
+    client.cookies["sessionid"] = cookie
+    for url in urls[:1]:
+        assert client.get(url).status_code == 403  # bound to the session the server issued, not the forged one
+    assert RoyaltyEvent.objects.filter(billable=True).count() == before
+
+
 @FUZZ
 @given(segment=st.one_of(hostile_text, st.integers(min_value=-(10**25), max_value=10**25).map(str)),
        kind=st.sampled_from(["/products/{}/", "/products/{}/illustration.svg", "/orders/{}/", "/showcase/{}.png",

@@ -23,6 +23,13 @@ IMPORT_URL = "/admin/shop/product/import/"
 STATS_URL = "/admin/render-statistics/"
 
 
+def session_queries() -> int:
+    """1 when sessions live in the database; 0 with Redis (cached_db sessions read from the cache)."""
+    from django.conf import settings
+
+    return 1 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
+
+
 def change_url(product: Product) -> str:
     return f"/admin/shop/product/{product.pk}/change/"
 
@@ -62,7 +69,7 @@ def test_changelist_queries_do_not_grow_with_the_page(admin_client: Client, djan
     # given 5 products, then 45
     products_with_sizes(5, sizes=1)
     admin_client.get(CHANGELIST)
-    with django_assert_num_queries(7) as small:  # session, user, count, page, 3 filter lists
+    with django_assert_num_queries(6 + session_queries()) as small:  # (session), user, count, page, 3 filter lists
         r = admin_client.get(CHANGELIST)
     assert r.status_code == 200
     products_with_sizes(40, sizes=1, first_id=30_000)
@@ -79,13 +86,13 @@ def test_change_page_and_save_queries_do_not_grow_with_sizes(admin_client: Clien
     for pos in range(6):
         VariantFactory(product=six, size=f"S{pos}", position=pos, stock=1)
     admin_client.get(change_url(one))
-    with django_assert_num_queries(7) as page_one:  # session, user, product, sizes, 3 choices
+    with django_assert_num_queries(6 + session_queries()) as page_one:  # (session), user, product, sizes, 3 choices
         admin_client.get(change_url(one))
     # then opening the product with six sizes costs the same (no query per size row)
     with django_assert_num_queries(len(page_one.captured_queries)):
         assert admin_client.get(change_url(six)).status_code == 200
     # and saving: a fixed cost plus what Django's formset needs per size (a lookup and a stock check)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25 + session_queries()):
         r = admin_client.post(change_url(one), form_data(one, price="12.34"))
     assert r.status_code == 302
     assert Product.objects.get(pk=one.pk).price == Decimal("12.34")
@@ -192,8 +199,8 @@ def test_per_size_stock_with_the_wrong_count_is_rejected_and_said_so(admin_clien
 
 
 def test_render_statistics_count_views_billable_and_denied_per_twin_brand_and_day(admin_client: Client, client: Client):
-    # given one twin with a grant: two views by one shopper (one billable, one repeat), one by staff,
-    # and one refused view (a channel the grant does not cover)
+    # given one twin with a grant: two views by one shopper (billable; the repeat inside the dedup window is
+    # recorded by the same ledger row), one by staff (not billable), one refused (a channel not covered)
     grant = ConsentGrantFactory()
     product = ProductFactory(brand=grant.brand)
     shopper = Viewer(key="s:one", user_agent="Mozilla/5.0 Firefox/140.0")
@@ -208,9 +215,9 @@ def test_render_statistics_count_views_billable_and_denied_per_twin_brand_and_da
     # then
     assert r.status_code == 200
     stats = r.context["stats"]
-    assert (stats.total.views, stats.total.billable, stats.total.denied) == (3, 1, 1)
-    assert [(x.label, x.views, x.billable, x.denied) for x in stats.by_twin] == [(grant.twin.name, 3, 1, 1)]
-    assert [(x.label, x.views, x.billable, x.denied) for x in stats.by_brand] == [(grant.brand.name, 3, 1, 1)]
+    assert (stats.total.views, stats.total.billable, stats.total.denied) == (2, 1, 1)
+    assert [(x.label, x.views, x.billable, x.denied) for x in stats.by_twin] == [(grant.twin.name, 2, 1, 1)]
+    assert [(x.label, x.views, x.billable, x.denied) for x in stats.by_brand] == [(grant.brand.name, 2, 1, 1)]
     assert len(stats.by_day) == 1 and len(stats.detail) == 1
     assert "<title>Render statistics" in r.content.decode()
     # and shoppers are sent to the login

@@ -1,0 +1,322 @@
+"""The pipeline's first step: one message against the conversation's state, in stages.
+
+    parse (understanding/parser.py) -> references (positions, "the two cheapest") -> a turn that is no search
+    (question, cart action, twin request) -> limits (understanding/dialogue.py) -> a kept person the new kind
+    of product isn't sold for -> wishes -> anchors (more like, compare, outfit) -> out of catalogue
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import llm as llm_mod
+from .outfits import OUTER, complete, types_by_role
+from .retrieval.index import Snapshot, get_snapshot
+from .understanding import lexicon
+from .understanding.lexicon import COLOUR_FAMILIES
+from .understanding.dialogue import Wishes, apply_understanding, fold_carry, fold_wishes, is_new_topic
+from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
+from .understanding.schema import Filters
+from .understanding.semantic import make_resolver
+from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
+
+if TYPE_CHECKING:
+    from .pipeline import TurnContext
+
+# A request for something the shop doesn't sell ("a laptop") is compared with every article type's mean
+# product vector: at or above NEAR_SIMILARITY that type is offered as the nearest thing; below it, nothing.
+NEAR_SIMILARITY = 0.40
+_REQUEST_RE = r"\b(?:a|an|some|any|sell|selling|buy|need|want|have|looking for|get)\s+(?:new\s+)?{word}\b"
+FACET_LABELS = {
+    "colours": "colour", "exclude_colours": "colour exclusion", "article_types": "product type",
+    "genders": "who it's for", "usages": "occasion", "price": "price limit", "size": "size", "brands": "brand",
+    "exclude_brands": "brand exclusion", "exclude_words": "word exclusion",
+}
+
+
+def _pending_concept(state: dict[str, Any]) -> Concept | None:
+    p = state.get("pending") or {}
+    if p.get("type") == "concept":
+        return Concept(p["kind"], tuple(p["values"]), p["label"])
+    return None
+
+
+def _price_of(snap: Snapshot, cid: int) -> Decimal | None:
+    row = snap.row_of.get(int(cid))
+    return None if row is None else Decimal(int(snap.price_cents[row])) / 100
+
+
+def resolve_refs(u: Understanding, shown: list[int], snap: Snapshot) -> list[int]:
+    """Catalogue ids the message points at: "the first", "#3", "the two cheapest", "it"."""
+    if u.superlative and shown:
+        priced = sorted((p, i, c) for i, c in enumerate(shown) if (p := _price_of(snap, c)) is not None)
+        if u.superlative == "priciest":
+            priced.reverse()
+        return [c for _p, _i, c in priced[:len(u.references) or 1]]
+    out = []
+    for r in u.references:
+        if r == -1 and shown:
+            out.append(shown[-1])
+        elif 1 <= r <= len(shown):
+            out.append(shown[r - 1])
+    if not out and u.refers_to_shown and shown and u.intent in ("more_like", "add_to_cart", "outfit", "twin"):
+        out = shown[:1]
+    return out
+
+
+def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
+    """Questions and actions: the reply is an answer or an action for the service, not a product list."""
+    if u.intent == "question":
+        ctx.answer = {"type": "question", "kind": u.question or ""}
+    elif u.intent == "add_to_cart" and refs:
+        ctx.answer = {"type": "cart_add", "product": refs[0], "size": u.size}
+    elif u.intent == "remove_from_cart":
+        ctx.answer = {"type": "cart_remove", "product": refs[0] if refs else None}
+    elif u.intent == "twin":
+        shown = [int(i) for i in ctx.state.get("last_shown") or []]
+        ctx.answer = {"type": "twin", "product": (refs or shown[:1] or [None])[0], "request": u.twin_request}
+    elif u.intent == "pick" and refs:
+        ctx.compare_ids = refs[:1]
+        return False
+    else:
+        return False
+    ctx.filters = Filters.from_public(ctx.state.get("filters"))
+    ctx.show_products = False
+    return True
+
+
+def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
+    """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
+    read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
+            or u.confirm is not None or u.clarify is not None or u.semantic)
+    if read:
+        return False
+    text = normalise(ctx.text)
+    words = re.findall(r"[a-z]+", text)
+    known = [w for w in words if w in lexicon.STOPWORDS or w in lexicon.DESCRIPTIVE_WORDS]
+    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2):
+        return False  # "show me", "something nice", "a laptop": ordinary words or one thing to look up
+    shown = f' ("{" ".join(u.unknown_words[:4])}")' if u.unknown_words else ""
+    ctx.notes = [f"Sorry, I didn't understand that{shown}. I understand English shopping requests, for example "
+                 "\"black sneakers for men under $60\"."]
+    ctx.filters = Filters.from_public(ctx.state.get("filters"))
+    ctx.show_products, ctx.answered = False, True
+    return True
+
+
+def _confirm_relax(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str]) -> None:
+    pending = ctx.state.get("pending") or {}
+    if pending.get("type") != "relax":
+        return
+    if u.confirm is None:
+        text = normalise(ctx.text)
+        u.confirm = True if _YES_RE.search(text) else False if _NO_RE.search(text) else None
+    if u.confirm:
+        facet = pending["facet"]
+        if facet == "price":
+            filters.min_price = filters.max_price = None
+        elif facet == "size":
+            filters.size = None
+        else:
+            setattr(filters, facet, [])
+        notes.append(f"Dropped the {FACET_LABELS.get(facet, facet)}.")
+
+
+def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Filters, notes: list[str],
+              relative: dict[str, Any]) -> Filters:
+    if ctx.chat_model is None or u.confirm is not None:
+        return filters
+    llm_out = llm_mod.llm_understand(ctx.chat_model, text=ctx.text, filters=previous, vocab=ctx.vocab)
+    if llm_out is None:
+        return filters
+    out = Filters() if llm_out.reset else llm_out.filters
+    # Relative prices and references need the shown products, which only the offline parser sees.
+    if u.intent in ("cheaper", "pricier") and out.max_price == previous.max_price:
+        out.max_price = apply_understanding(previous, u, **relative)[0].max_price
+    if llm_out.clarifying_question:
+        notes.append(llm_mod.clean_model_text(llm_out.clarifying_question))
+    u.query_terms = llm_out.query.split()[:12] or u.query_terms
+    return out
+
+
+def _person_fits(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A person kept from the last topic ("for men") whom the new kind of product isn't sold for is dropped,
+    not turned into a dead end ("a summer dress" after a gift for dad)."""
+    if not filters.genders or not filters.article_types or u.set_values.get("genders"):
+        return
+    kind = Filters(genders=filters.genders, article_types=filters.article_types)
+    if snap.count(snap.mask(kind)) == 0 and snap.count(snap.mask(kind, without="genders")):
+        notes.append(f"{' or '.join(filters.article_types)} aren't sold for "
+                     f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range.")
+        filters.genders = []
+
+
+def _widen_shade(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A shade the shopper named ("off-white", "tan") that no product of the kind carries widens to its colour
+    family, and the reply says so: the shade was our reading of a colour word, the family is what they said."""
+    if not filters.colours or snap.count(snap.mask(filters)):
+        return
+    family = next((members for members in COLOUR_FAMILIES.values() if set(filters.colours) < set(members)), None)
+    if family is None:
+        return
+    wider = filters.model_copy(update={"colours": [c for c in family if c not in filters.exclude_colours]})
+    if snap.count(snap.mask(wider)):
+        notes.append(f"No {' or '.join(c.lower() for c in filters.colours)} ones, so here are the closest "
+                     f"shades ({', '.join(c.lower() for c in wider.colours)}).")
+        filters.colours = wider.colours
+
+
+def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
+    snap = ctx.snapshot
+    assert snap is not None
+    if u.intent == "more_like" and refs:
+        ctx.anchor_id = refs[0]
+        facets = snap.facets_of(refs[0])
+        if facets and not filters.article_types:
+            filters.article_types = [facets["article_type"]]
+        if facets and not filters.genders and facets["gender"] in ("Men", "Women", "Boys", "Girls"):
+            filters.genders = [facets["gender"]]
+    elif u.intent == "compare":
+        ctx.compare_ids = (refs[:3] if len(refs) >= 2 else shown[:2] if not refs
+                           else (refs + [s for s in shown if s not in refs])[:2])
+    elif u.intent == "outfit":
+        _outfit(ctx, u, refs, filters)
+
+
+def _outfit(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters) -> None:
+    """"What goes with X": X is a shown product, the product page's, or the best match of its description."""
+    snap, vocab = ctx.snapshot, ctx.vocab
+    assert snap is not None and vocab is not None
+    anchor = refs[0] if refs else ctx.state.get("page_product")
+    genders = u.set_values.get("genders", []) or filters.genders or ["Men", "Women"]  # adults unless told
+    types = u.set_values.get("article_types", [])
+    if not types and anchor is None:
+        # "an outfit for a job interview": build it around the best top for the person and the occasion
+        types = [t for t, sub, _m in vocab.type_rows if sub == "Topwear" and t not in OUTER]
+    described = Filters(article_types=types, colours=u.set_values.get("colours", []), genders=genders)
+    if types:
+        from .retrieval.embeddings import query_encoder
+
+        boost = snap.wish_boost(usages=u.wishes or ctx.wishes.usages, seasons=[])
+        query = query_encoder(" ".join([*u.query_terms, *described.colours, *types[:3]]))
+        # the closest piece the shop has: the colour, then the audience give way (the reply names the piece)
+        for loosen in ({}, {"colours": []}, {"colours": [], "genders": []}):
+            ranked = snap.rank(snap.mask(described.model_copy(update=loosen)), query, k=1, boost=boost)
+            if ranked:
+                anchor = ranked[0][0]
+                break
+    facets = snap.facets_of(int(anchor)) if anchor is not None else None
+    if facets is None:
+        ctx.notes.append("Tell me which piece to build the look around (for example \"what goes with the first one\").")
+        ctx.show_products = False
+        ctx.answered = True
+        return
+    subs = {name: sub for name, sub, _m in vocab.type_rows}
+    gender = [facets["gender"]] if facets["gender"] in ("Men", "Women", "Boys", "Girls") else filters.genders
+    base = snap.mask(Filters(genders=gender, max_price=filters.max_price, size=filters.size,
+                             exclude_colours=filters.exclude_colours, exclude_words=filters.exclude_words))
+    ctx.outfit = complete(snap, anchor_id=int(anchor), base=base, roles=types_by_role(vocab.type_rows),
+                          anchor_type=facets["article_type"], anchor_sub=subs.get(facets["article_type"], ""),
+                          anchor_colour=facets["colour"], anchor_usage=facets["usage"])
+    filters.genders = gender
+
+
+def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> None:
+    """"A laptop": a thing asked for that no catalogue word names. Say so; offer the nearest kind, if any."""
+    snap = ctx.snapshot
+    assert snap is not None
+    if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
+        return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
+    text = normalise(ctx.text)
+    asked = [w for w in u.unknown_words if re.search(_REQUEST_RE.format(word=re.escape(w)), text)]
+    if not asked:
+        return
+    from .retrieval.embeddings import query_encoder
+
+    names, centroids = snap.type_centroids()
+    if not names:
+        return
+    scores = centroids @ query_encoder(" ".join(asked))
+    best = int(np.argmax(scores))
+    thing = " ".join(asked)
+    if float(scores[best]) >= NEAR_SIMILARITY:
+        filters.article_types = [names[best]]
+        filters.colours, filters.brands = [], []
+        ctx.notes.insert(0, f"We don't sell {thing}; the nearest thing we have is {names[best]}.")
+    else:
+        ctx.notes.insert(0, f"We don't sell {thing}: Twinshop sells clothes, shoes, bags, accessories and "
+                            "personal care. Tell me what else you're looking for.")
+        ctx.show_products = False
+        ctx.answered = True
+
+
+def _wish_note(wishes: Wishes, u: Understanding) -> str:
+    if not (u.wishes or u.seasons):
+        return ""
+    what = " and ".join(w.lower() for w in [*wishes.usages, *wishes.seasons])
+    said = " ".join(u.wish_words)
+    return f'For "{said}": {what} styles first (a wish, so nothing is filtered out).'
+
+
+def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str], *, fresh: bool) -> None:
+    """Notes for words read by similarity, a clarifying question, and the text the ranking embeds."""
+    vocab = ctx.vocab
+    assert vocab is not None
+    state = ctx.state
+    for word, concept, _score in u.semantic:
+        notes.append(f'I read "{word}" as {concept.label}.')
+    ctx.pending = None
+    if u.clarify is not None:
+        c = u.clarify.concept
+        ctx.pending = {"type": "concept", "kind": c.kind, "values": list(c.values), "label": c.label}
+        notes.append(u.clarify.question)
+    ctx.filters = filters
+    keep_terms = u.query_terms or u.reset or fresh
+    ctx.query_terms = u.query_terms if keep_terms else list(state.get("query_terms") or [])
+    from .pipeline import describe, semantic_part
+
+    # "comfortable shoes": with many types the description says "products"; the category word keeps the
+    # ranking on shoes
+    subs = {sub for _t, sub, _m in vocab.type_rows}
+    named = [c for c in u.understood if c in subs] if len(filters.article_types) > 3 else []
+    ctx.query_text = " ".join([describe(semantic_part(filters)), *named, *ctx.query_terms]).strip()
+    if (filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids
+            and ctx.outfit is None and not ctx.wishes):
+        ctx.show_products = False
+
+
+def understand(ctx: TurnContext) -> TurnContext:
+    ctx.snapshot = snap = get_snapshot()
+    ctx.vocab = vocab = vocabulary_from_db(version=str(snap.stamp))
+    state = ctx.state
+    previous = Filters.from_public(state.get("filters"))
+    shown: list[int] = [int(i) for i in state.get("last_shown") or []]
+    pending_concept = _pending_concept(state)
+    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
+    ctx.understanding = u
+    ctx.intent = u.intent
+    refs = resolve_refs(u, shown, snap)
+    ctx.carry = fold_carry(state.get("carry"), u)
+    ctx.wishes = Wishes.from_public(state.get("wishes"))
+    if _non_search(ctx, u, refs) or _unreadable(ctx, u):
+        return ctx
+    relative = {"shown_prices": [p for p in (_price_of(snap, c) for c in shown) if p is not None],
+                "referenced_price": _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None}
+    fresh = u.reset or is_new_topic(previous, u, vocab) is not None
+    filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
+                                         **relative)
+    ctx.notes = notes
+    _confirm_relax(ctx, u, filters, notes)
+    filters = _with_llm(ctx, u, previous, filters, notes, relative)
+    _person_fits(snap, filters, u, notes)
+    _widen_shade(snap, filters, u, notes)
+    ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
+    if note := _wish_note(ctx.wishes, u):
+        notes.append(note)
+    _anchors(ctx, u, refs, filters, shown)
+    _out_of_catalogue(ctx, u, filters)
+    _finish(ctx, u, filters, notes, fresh=fresh)
+    return ctx
