@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shop import selectors
-from shop.merchandising import listing_heading
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
+from shop.merchandising import listing_heading
 from shop.models import InfoPage, Order, Variant
 from shop.pages import product_page_context, with_card_images
 from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
