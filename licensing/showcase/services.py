@@ -158,7 +158,9 @@ def _licensed_png(licence: RenderLicense, *, twin, product, pose: str, size: str
         return cached, True
     composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
                                    captures=twin_captures(twin, backend))
-    png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
+    # The label goes on the side away from the product (a card framed on the feet carries it at the top).
+    side = renderer.layout(tw, ps, pose=pose, size=size, label=licence.label).label_side
+    png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance, side=side), provenance)
     _cache_put(spath, png)
     return png, hit
 
