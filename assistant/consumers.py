@@ -227,7 +227,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
                 if not isinstance(text, str):
                     await self.error("bad_message", "A message needs \"text\" (a string).")
                     return None
-                return await self._message(text)
+                return await self._message(text, content.get("page_product"))
             action = content.get("action")
             if action not in ACTIONS:
                 await self.error("unknown_action", f"Unknown action; use one of: {', '.join(ACTIONS)}.")
@@ -237,7 +237,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             await self.error(exc.code, exc.message)
             return None
 
-    async def _message(self, text: str) -> TurnResult:
+    async def _message(self, text: str, page_product: Any) -> TurnResult:
         # Deltas go to the event loop without blocking the turn's thread: a blocking async_to_sync hop per
         # sentence kept the worker's one sync thread waiting on a busy loop (15% of a loaded worker in py-spy).
         # One drainer task sends them in order, and the reply frame goes out only after the last of them.
@@ -255,7 +255,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             return services.conversation_message(conversation=self._conversation(), text=text,
                                                  session_key=self.scope["session"].session_key,
                                                  viewer_anonymous=self.user_id is None, territory=self.territory,
-                                                 on_delta=on_delta)
+                                                 on_delta=on_delta, page_product=page_product)
 
         drainer = asyncio.ensure_future(drain())
         try:
@@ -300,7 +300,7 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
     async def twin_revoked(self, event: dict[str, Any]) -> None:
         """Group message {"type": "twin.revoked", "twin_id": N} from the licensing app: drop that twin."""
         twin_id = event.get("twin_id")
-        await self.send_json({"type": "twin_revoked", "twin_id": twin_id})
+        await self.send_json({"type": "twin_revoked", "twin_id": twin_id, "text": services.TWIN_WITHDRAWN})
         group = f"twin-{twin_id}"
         if group in self.twin_groups:
             await self.channel_layer.group_discard(group, self.channel_name)

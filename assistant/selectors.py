@@ -14,7 +14,7 @@ from shop.filters import ProductFacts
 from shop.models import Product, Variant
 from shop.selectors import VARIANTS_ATTR, variants_of
 
-from .models import Conversation
+from .models import Conversation, Turn, TurnRole
 from .understanding.schema import Filters
 from .understanding.vocabulary import tokens
 
@@ -102,3 +102,14 @@ def has_real_sizes(product: Product) -> bool:
 
 def currency() -> str:
     return settings.SHOP_CURRENCY
+
+
+def transcript(*, conversation: Conversation, limit: int = 12) -> list[dict[str, Any]]:
+    """The conversation's last `limit` turns, oldest first, as a transcript shows them: who spoke, when, what,
+    and the products the assistant showed (published ones, as links), in two queries."""
+    turns = list(Turn.objects.filter(conversation=conversation).order_by("-position")[:limit])[::-1]
+    ids = [cid for t in turns for cid in (t.product_ids or []) if isinstance(cid, int)]
+    by_id = {p.catalog_id: p for p in products_by_catalog_ids(ids)}
+    speakers = {TurnRole.SHOPPER: "You", TurnRole.ASSISTANT: "Assistant", TurnRole.ACTION: "You (action)"}
+    return [{"role": t.role, "speaker": speakers.get(t.role, t.role), "at": t.created_at, "text": t.text,
+             "products": [by_id[c] for c in (t.product_ids or []) if c in by_id]} for t in turns]

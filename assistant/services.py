@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 DISCLOSURE = ("You're chatting with Twinshop's AI shopping assistant, not a person. It only shows products from "
               "this shop, and the models wearing them are AI twins: licensed digital replicas of real models.")
+# What an open chat shows instead of a reply that named a model whose twin was just revoked.
+TWIN_WITHDRAWN = "That model's AI twin is no longer available, so these products are shown on their own."
 MAX_TEXT = 1000
 # Control characters and lone surrogates (valid JSON escapes) cannot be stored: SQLite refuses to encode a
 # surrogate and PostgreSQL refuses NUL, which failed the whole turn. They carry no meaning in a shopping query.
@@ -130,23 +132,27 @@ def twin_for_words(*, conversation: Conversation, product_id: Any, request: str,
 
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
                          viewer_anonymous: bool = False, territory: str | None = None,
-                         on_delta: Callable[[str], None] | None = None) -> TurnResult:
+                         on_delta: Callable[[str], None] | None = None, page_product: Any = None) -> TurnResult:
     """Run one shopper message through the pipeline and persist the turn and the new dialogue state.
 
     `session_key` is whose twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it;
     `territory` the shopper's country (licensing.services.client.viewer_territory), which the twins offered
-    must cover."""
+    must cover; `page_product` the catalogue id of the product page the widget is on, as the client sent it
+    (anything but a published product's id is ignored: "this" then means what the chat showed)."""
     text = _UNSTORABLE.sub(" ", text or "").strip()
     if not text:
         raise AssistantError("empty_message", "Type something to search for.")
     if len(text) > MAX_TEXT:
         raise AssistantError("message_too_long", f"Messages are limited to {MAX_TEXT} characters.")
+    page = page_product_id(page_product)
     convo = conversation
     for attempt in range(3):
         if attempt:
             # The compare-and-swap lost: another tab wrote a turn meanwhile. Start again from the stored state.
             convo = Conversation.objects.get(pk=conversation.pk)
-        ctx = TurnContext(text=text, state=dict(convo.state or {}), session_key=session_key,
+        # The page is this message's, not the conversation's: never stored, so another page's product can't linger.
+        turn_state = {**(convo.state or {}), "page_product": page}
+        ctx = TurnContext(text=text, state=turn_state, session_key=session_key,
                           viewer_anonymous=viewer_anonymous, territory=territory, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = run_turn(ctx)
@@ -162,7 +168,7 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
             "wishes": ctx.wishes.to_public(),
             "carry": ctx.carry,
         }
-        for key in ("twin_shown", "page_product"):
+        for key in ("twin_shown",):
             if key in (convo.state or {}):
                 state[key] = convo.state[key]
         ok = _record(convo, expected_turns=convo.turn_count, state=state, turns=[
@@ -179,6 +185,14 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
 # Product.catalog_id is a PositiveIntegerField; a larger number can't name a product, and SQLite raises
 # OverflowError on one that doesn't fit 64 bits.
 MAX_CATALOG_ID = 2**31 - 1
+
+
+def page_product_id(value: Any) -> int | None:
+    """The product page's catalogue id as a client sent it: a JSON integer naming a published product, else
+    None. A hint about the page, not a request: a bad one is ignored, never an error."""
+    if type(value) is not int or not 0 <= value <= MAX_CATALOG_ID:  # bool is an int subclass: refused too
+        return None
+    return value if Product.objects.filter(catalog_id=value, is_published=True).exists() else None
 
 
 def _product(catalog_id: Any) -> Product:

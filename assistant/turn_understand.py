@@ -67,6 +67,31 @@ def resolve_refs(u: Understanding, shown: list[int], snap: Snapshot) -> list[int
     return out
 
 
+_THIS_RE = re.compile(r"\b(?:this|it)\b")
+
+
+def page_refs(ctx: TurnContext, u: Understanding, refs: list[int]) -> list[int]:
+    """On a product page, "this" or "it" without a position ("do you have this in black?", "something to wear
+    with this") is the product on screen, not the chat's first card."""
+    page = ctx.state.get("page_product")
+    if page is None or u.references or u.superlative or not _THIS_RE.search(normalise(ctx.text)):
+        return refs
+    return [int(page)]
+
+
+def page_kind(snap: Snapshot, u: Understanding, refs: list[int], page: Any) -> Filters | None:
+    """"Do you have this in black?" on a product page: a fresh search for the page product's kind and audience,
+    whatever the chat searched before; the message's own limits (the colour) apply on top."""
+    if page is None or u.intent != "search" or refs != [page] or "article_types" in u.set_values:
+        return None
+    facets = snap.facets_of(int(page))
+    if facets is None:
+        return None
+    gender = facets["gender"]
+    return Filters(article_types=[facets["article_type"]],
+                   genders=[gender] if gender in ("Men", "Women", "Boys", "Girls") else [])
+
+
 def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
     """Questions and actions: the reply is an answer or an action for the service, not a product list."""
     if u.intent == "question":
@@ -298,14 +323,16 @@ def understand(ctx: TurnContext) -> TurnContext:
     u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
     ctx.understanding = u
     ctx.intent = u.intent
-    refs = resolve_refs(u, shown, snap)
+    refs = page_refs(ctx, u, resolve_refs(u, shown, snap))
     ctx.carry = fold_carry(state.get("carry"), u)
     ctx.wishes = Wishes.from_public(state.get("wishes"))
     if _non_search(ctx, u, refs) or _unreadable(ctx, u):
         return ctx
     relative = {"shown_prices": [p for p in (_price_of(snap, c) for c in shown) if p is not None],
                 "referenced_price": _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None}
-    fresh = u.reset or is_new_topic(previous, u, vocab) is not None
+    on_page = page_kind(snap, u, refs, state.get("page_product"))
+    previous = on_page or previous
+    fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None
     filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
                                          **relative)
     ctx.notes = notes

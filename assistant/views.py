@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from licensing.services import stored_session_key, viewer_territory
 
-from . import services
-from .models import Turn
+from . import selectors, services
+from .pipeline import chips
 from .services import AssistantError, DISCLOSURE
 
 
@@ -27,7 +27,11 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
                                                    territory=viewer_territory(request.META))
         except AssistantError as exc:
             error, status = exc.message, 400
-    turns = list(Turn.objects.filter(conversation=convo).order_by("-position")[:12])[::-1]
+    turns = selectors.transcript(conversation=convo)
+    if result is not None:
+        turns = turns[:-1]  # the reply just posted is shown with its cards below, not twice
+    # The filters the chat still searches with are said, never silently kept ("start over" clears them).
+    kept = [chip["label"] for chip in chips((convo.state or {}).get("filters") or {})]
     return render(request, "assistant/page.html", {
-        "disclosure": DISCLOSURE, "result": result, "error": error, "turns": turns,
+        "disclosure": DISCLOSURE, "result": result, "error": error, "turns": turns, "kept_filters": kept,
     }, status=status)

@@ -29,11 +29,15 @@
     this.form = root.querySelector("[data-assistant-form]");
     this.input = root.querySelector("[data-assistant-input]");
     this.path = root.getAttribute("data-ws-path") || "/ws/assistant/";
+    // On a product page the widget says which product is on screen, so "this in black" means that product.
+    var page = parseInt(root.getAttribute("data-page-product") || "", 10);
+    this.pageProduct = isNaN(page) ? null : page;
     this.ws = null;
     this.attempt = 0;
     this.pending = null;   // the assistant bubble being streamed into
     this.queue = [];       // messages typed while disconnected
     this.compareIds = [];
+    this.twinNames = {};   // twin id -> the model's name, for what a revocation must take back
     this.helloSeen = false;
     this.bind();
   }
@@ -45,7 +49,9 @@
       var text = self.input.value.trim();
       if (!text) return;
       self.addMessage("shopper", text);
-      self.send({ type: "message", text: text });
+      var msg = { type: "message", text: text };
+      if (self.pageProduct !== null) msg.page_product = self.pageProduct;
+      self.send(msg);
       self.input.value = "";
     });
     var toggle = this.root.querySelector("[data-assistant-toggle]");
@@ -126,7 +132,11 @@
   Chat.prototype.handle = function (msg) {
     switch (msg.type) {
       case "hello":
-        if (!this.helloSeen) { this.addMessage("system", msg.disclosure); this.helloSeen = true; }
+        // The disclosure is shown once, in the chat's own paragraph: the server's wording replaces its text.
+        var disclosure = this.root.querySelector("[data-assistant-disclosure]");
+        if (disclosure) disclosure.textContent = msg.disclosure;
+        else if (!this.helloSeen) this.addMessage("system", msg.disclosure);
+        this.helloSeen = true;
         this.renderChips(msg.filters || {}, msg.chips);
         break;
       case "delta":
@@ -147,7 +157,7 @@
         err.setAttribute("role", "alert");
         break;
       case "twin_revoked":
-        this.dropTwin(msg.twin_id);
+        this.dropTwin(msg.twin_id, msg.text);
         break;
     }
   };
@@ -158,14 +168,24 @@
     if (badge) { badge.textContent = String(count); badge.setAttribute("aria-label", count + " items in cart"); }
   };
 
-  Chat.prototype.dropTwin = function (twinId) {
-    var imgs = this.log.querySelectorAll('img[data-twin-id="' + String(twinId) + '"]');
+  // A twin whose consent ended: its cards show the garment alone, and no text or alt in the chat names the
+  // model any more (the bubble that introduced those cards by the model's name gets the server's wording).
+  Chat.prototype.dropTwin = function (twinId, text) {
+    var key = String(twinId);
+    var name = this.twinNames[key];
+    var imgs = this.log.querySelectorAll('img[data-twin-id="' + key + '"]');
     Array.prototype.forEach.call(imgs, function (img) {
       img.src = img.getAttribute("data-image");
+      img.alt = img.getAttribute("data-product-name") || "";
       img.removeAttribute("data-twin-id");
       var label = img.parentNode.querySelector(".ai-label");
       if (label) label.parentNode.removeChild(label);
     });
+    if (!name) return;
+    Array.prototype.forEach.call(this.log.querySelectorAll(".assistant-msg-assistant"), function (bubble) {
+      if (bubble.textContent.indexOf(name) >= 0) bubble.textContent = text || "";
+    });
+    delete this.twinNames[key];
   };
 
   Chat.prototype.renderCards = function (products, after) {
@@ -176,9 +196,12 @@
       var figure = el("div", { className: "assistant-card-media" });
       var img = el("img", {
         src: p.twin_image || p.image, alt: p.name + (p.twin ? " worn by " + p.twin.name + " (AI twin)" : ""),
-        width: "240", height: "300", loading: "lazy", "data-image": p.image
+        width: "240", height: "300", loading: "lazy", "data-image": p.image, "data-product-name": p.name
       });
-      if (p.twin && p.twin.id !== undefined) img.setAttribute("data-twin-id", String(p.twin.id));
+      if (p.twin && p.twin.id !== undefined) {
+        img.setAttribute("data-twin-id", String(p.twin.id));
+        self.twinNames[String(p.twin.id)] = p.twin.name;
+      }
       figure.appendChild(img);
       if (p.twin) figure.appendChild(el("span", { className: "ai-label" }, p.twin.label));
       card.appendChild(figure);

@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from assistant.routing import websocket_urlpatterns
 from assistant.models import Conversation
-from assistant.services import DISCLOSURE
+from assistant.services import DISCLOSURE, TWIN_WITHDRAWN
 from config.ws_origin import SameOriginValidator
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -232,7 +232,9 @@ async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch)
 
     await get_channel_layer().group_send("twin-7", {"type": "twin.revoked", "twin_id": 7})
     frame = await comm.receive_json_from(timeout=10)
-    assert frame == {"type": "twin_revoked", "twin_id": 7}
+    # the frame says what the chat shows instead of a reply that named the model (issue 16)
+    assert frame == {"type": "twin_revoked", "twin_id": 7, "text": TWIN_WITHDRAWN}
+    assert "Ada" not in frame["text"]
     await comm.disconnect()
 
 

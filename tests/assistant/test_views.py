@@ -32,3 +32,23 @@ def test_the_widget_is_on_other_pages(client, catalogue):  # type: ignore[no-unt
     html = client.get("/").content.decode()
     assert "assistant-widget" in html and "js/assistant.js" in html
     assert 'aria-controls="assistant-panel"' in html
+
+
+def test_an_old_conversation_is_a_transcript_with_speakers_times_and_product_links(client, catalogue):  # type: ignore[no-untyped-def]
+    # given a conversation from an earlier visit (issue 16: shown as bare text, its filters silently on)
+    client.post(reverse("assistant:page"), {"text": "women's dresses under $40"})
+    # when the shopper comes back to /assistant/
+    html = client.get(reverse("assistant:page")).content.decode()
+    # then each turn says who spoke and when, and the products shown are links to their pages
+    assert html.count("<strong>You</strong>") == 1 and html.count("<strong>Assistant</strong>") == 1
+    assert html.count("<time datetime=") == 2
+    assert '<a href="/products/500014/">Mango Women Blue Summer Dress</a>' in html
+    # and the filters the chat still searches with are said, with how to clear them
+    assert "Still searching with: For: Women, Type: Dresses, Up to $40.00." in html
+    assert "start over" in html
+
+
+def test_the_disclosure_is_rendered_once_and_a_fresh_page_has_no_transcript(client, catalogue):  # type: ignore[no-untyped-def]
+    html = client.get(reverse("assistant:page")).content.decode()
+    assert html.count("AI shopping assistant, not a person") == 1
+    assert "data-assistant-transcript" not in html and "Still searching with" not in html
