@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
@@ -29,7 +30,13 @@ from .services import can_propose_for, grant_amend, grant_propose, grant_revoke,
 from .services.withdrawal import grant_withdraw
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _user(request: HttpRequest) -> User:
+    """Every view that acts for someone requires a login (its decorator); narrowed here for the type checker."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
     """A service's ValidationError onto the form: field errors where the form has that field, else general."""
     if hasattr(exc, "error_dict"):
         for field, errs in exc.message_dict.items():
@@ -120,7 +127,7 @@ async def _in_batches(lines: Iterator[str], size: int = 500) -> AsyncIterator[st
 
 
 @login_required
-def talent_earnings_csv(request: HttpRequest) -> HttpResponse:
+def talent_earnings_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     talent = _talent_or_404(request)
     form = StatementMonthForm(request.GET)
     if not form.is_valid():
@@ -183,7 +190,7 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
         form = ConsentSignForm(request.POST)
         if form.is_valid():
             try:
-                grant_sign(grant=grant, user=request.user, typed_name=form.cleaned_data["typed_name"],
+                grant_sign(grant=grant, user=_user(request), typed_name=form.cleaned_data["typed_name"],
                            shown_terms_sha256=form.cleaned_data["terms_sha256"],
                            ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""))
             except PermissionError:
@@ -210,7 +217,7 @@ def talent_consent_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         return redirect("licensing:talent_consent_detail", grant_id=grant.pk)
     if request.method == "POST":
         try:
-            grant_revoke(grant=grant, user=request.user)
+            grant_revoke(grant=grant, user=_user(request))
         except PermissionError:
             raise Http404("No such consent.") from None
         except ValidationError as exc:
@@ -290,7 +297,7 @@ def consent_propose(request: HttpRequest) -> HttpResponse:
         form = ConsentProposalForm(request.POST, twins=twins, agencies=agency_qs, allow_shop=allow_shop)
         if form.is_valid():
             try:
-                grant = grant_propose(proposed_by=request.user, **form.service_kwargs())
+                grant = grant_propose(proposed_by=_user(request), **form.service_kwargs())
             except PermissionError:
                 form.add_error("twin", "You may not propose consents for this talent.")
             except ValidationError as exc:
@@ -312,7 +319,7 @@ def _proposable_grant_or_404(request: HttpRequest, grant_id: int) -> tuple[Conse
     grant = ConsentGrant.objects.filter(pk=grant_id).select_related("twin__talent", "brand").first()
     today = timezone.now().date()
     if grant is None or not (request.user.is_staff or grant.proposed_by_id == request.user.pk or any(
-            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=today) for a in agencies)):
+            can_propose_for(user=_user(request), twin=grant.twin, agency=a, on=today) for a in agencies)):
         raise Http404("No such consent.")
     return grant, agencies
 
@@ -332,7 +339,7 @@ def consent_proposal(request: HttpRequest, grant_id: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant, _ = _proposable_grant_or_404(request, grant_id)
     try:
-        grant_withdraw(grant=grant, user=request.user)
+        grant_withdraw(grant=grant, user=_user(request))
     except PermissionError:
         raise Http404("No such consent.") from None
     except ValidationError as exc:
@@ -349,7 +356,7 @@ def consent_amend(request: HttpRequest, grant_id: int) -> HttpResponse:
     """New terms for a signed consent. The talent must sign them; the current version stays until then."""
     grant, agencies = _proposable_grant_or_404(request, grant_id)
     if grant.proposed_by_id == request.user.pk and not request.user.is_staff and not any(
-            can_propose_for(user=request.user, twin=grant.twin, agency=a, on=timezone.now().date()) for a in agencies):
+            can_propose_for(user=_user(request), twin=grant.twin, agency=a, on=timezone.now().date()) for a in agencies):
         raise Http404("No such consent.")  # a former proposer who may no longer propose for this talent
     if grant.status != GrantStatus.SIGNED:
         messages.info(request, "Only a signed consent can be amended.")
@@ -364,7 +371,7 @@ def consent_amend(request: HttpRequest, grant_id: int) -> HttpResponse:
             terms = form.service_kwargs()
             agency = terms.pop("agency")
             try:
-                new = grant_amend(grant=grant, proposed_by=request.user, agency=agency, **terms)
+                new = grant_amend(grant=grant, proposed_by=_user(request), agency=agency, **terms)
             except PermissionError:
                 form.add_error("agency", "You may not propose consents for this talent.")
             except ValidationError as exc:

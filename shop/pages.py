@@ -31,3 +31,37 @@ def product_page_context(*, request: HttpRequest, product: Any) -> dict[str, Any
     for provider in _providers:
         context.update(provider(request=request, product=product))
     return context
+
+
+# --- product cards (listings, the home page's rows, related products) ---------------------------------
+# A card may show the product on a licensed AI twin instead of the plain picture. Licensing registers one
+# provider that answers for a whole page of cards at once (one batch, so a listing's query count does not
+# grow with its page size): provider(request=..., products=[...]) -> {catalog_id: card image}, where a card
+# image has `url`, `twin_name` and `label` (the visible "AI twin of ... · licensed" line). Products it leaves
+# out keep their plain illustration.
+
+
+class ProductCardImages(Protocol):
+    def __call__(self, *, request: HttpRequest, products: list[Any]) -> dict[int, Any]: ...
+
+
+_card_providers: list[ProductCardImages] = []
+
+
+def on_product_cards(provider: ProductCardImages) -> ProductCardImages:
+    """Register `provider(request=..., products=[...]) -> {catalog_id: card image}`; twice is a no-op."""
+    if provider not in _card_providers:
+        _card_providers.append(provider)
+    return provider
+
+
+def with_card_images(*, request: HttpRequest, products: Any) -> list[Any]:
+    """The products as a list, each with `card_twin` set: the card image a provider gave it, else None."""
+    products = list(products)
+    images: dict[int, Any] = {}
+    for provider in _card_providers:
+        if products:
+            images.update(provider(request=request, products=products))
+    for product in products:
+        product.card_twin = images.get(product.catalog_id)
+    return products

@@ -228,7 +228,9 @@ def published_products() -> QuerySet[Product]:
 
 def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
     """Published products matching `filters`, in the requested order, ready for a listing card."""
-    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related("brand", "colour", "article_type")
+    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related(
+        # the whole category chain: a card's twin image needs it (shop.pages.with_card_images), joined, not queried
+        "brand", "colour", "article_type__sub_category__master")
     qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
     if filters.sort == Sort.RELEVANCE:
         if filters.words:
@@ -377,7 +379,7 @@ def product_related(*, product: Product, limit: int = 8) -> list[Product]:
         published_products()
         .filter(article_type_id=product.article_type_id)
         .exclude(pk=product.pk)
-        .select_related("brand", "colour", "article_type")
+        .select_related("brand", "colour", "article_type__sub_category__master")
         .annotate(
             _gender_rank=Case(When(gender__in=[product.gender, Gender.UNISEX], then=Value(0)), default=Value(1),
                               output_field=IntegerField()),

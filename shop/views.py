@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shop import selectors
-from shop.merchandising import listing_heading
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
+from shop.merchandising import listing_heading
 from shop.models import InfoPage, Order, Variant
-from shop.pages import product_page_context
+from shop.pages import product_page_context, with_card_images
 from shop.services import CartError, OrderError, cart_add, cart_get, cart_remove, cart_update, order_place
 from shop.services.orders import ORDERS_SESSION_KEY
 
@@ -28,10 +28,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "shop/home.html",
         {
             "categories": selectors.home_categories(limit=8),
-            "rows": [(title, urlencode(params), products) for title, params, products in selectors.home_rows()],
+            "rows": _rows_with_card_images(request, selectors.home_rows()),
             "stats": selectors.catalogue_stats(),
         },
     )
+
+
+def _rows_with_card_images(request: HttpRequest, rows) -> list[tuple[str, str, list]]:
+    """The home page's rows, their cards' twin images asked for in one batch (the first rows are clothes)."""
+    products = with_card_images(request=request, products=[p for _, _, row in rows for p in row])
+    out, start = [], 0
+    for title, params, row in rows:
+        out.append((title, urlencode(params), products[start:start + len(row)]))
+        start += len(row)
+    return out
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
@@ -74,7 +84,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "currency": settings.SHOP_CURRENCY,
             "notes": notes,
             "page": page,
-            "products": page.object_list,
+            "products": with_card_images(request=request, products=page.object_list),  # twins on cards (licensing)
             "paginator": paginator,
             "facets": [
                 (key, title, [(opt, link(**{key: "" if opt.selected else opt.value}, page="")) for opt in facets[key]])
@@ -103,7 +113,7 @@ def product_detail(request: HttpRequest, catalog_id: int) -> HttpResponse:
         "variants": variants,
         "has_sizes": has_sizes,
         "stock_total": sum(v.stock for v in variants),
-        "related": selectors.product_related(product=product, limit=8),
+        "related": with_card_images(request=request, products=selectors.product_related(product=product, limit=8)),
         "max_quantity": settings.SHOP_MAX_LINE_QUANTITY,
         "form_error": None,
     }

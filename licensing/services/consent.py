@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from ..models import (
     Talent,
     add_years,
 )
+from ..rules import territory_is_valid
 
 MAX_RATE_PER_VIEW = Decimal("100.0000")
 MAX_LISTED_BRANDS = 1000
@@ -55,6 +56,7 @@ def payer_terms(*, brand: Brand | None, brand_scope: str, listed_brands: Sequenc
     if brand_scope == BrandScope.SHOP_LISTED:
         names = ", ".join(sorted(b.name for b in listed_brands))
         return f"Who pays: {settings.SHOP_NAME}, the shop itself. Brands covered: only these brands it sells: {names}."
+    assert brand is not None, "a brand grant names its brand (_validated_payer)"
     return f"Brand (who pays): {brand.name}. Brands covered: {brand.name} only."
 
 
@@ -102,7 +104,7 @@ def render_terms(*, twin: DigitalTwin, brand: Brand | None, version: int, purpos
     return "\n".join(lines) + "\n"
 
 
-def _event(grant: ConsentGrant, *, kind: str, actor: AbstractBaseUser | None, at: datetime,
+def _event(grant: ConsentGrant, *, kind: str, actor: User | None, at: datetime,
            data: dict | None = None, actor_label: str = "") -> ConsentEvent:
     return ConsentEvent.objects.create(
         grant=grant, kind=kind, actor=actor if actor is not None and actor.pk else None,
@@ -118,7 +120,7 @@ def active_representation(*, talent: Talent, on: date) -> Representation | None:
     )
 
 
-def can_propose_for(*, user: AbstractBaseUser, twin: DigitalTwin, agency: Agency | None, on: date) -> bool:
+def can_propose_for(*, user: User, twin: DigitalTwin, agency: Agency | None, on: date) -> bool:
     """Shop staff propose on the brand's behalf; agency staff only for talent the agency represents now."""
     if not user.is_authenticated:
         return False
@@ -130,44 +132,85 @@ def can_propose_for(*, user: AbstractBaseUser, twin: DigitalTwin, agency: Agency
     return rep is not None and rep.agency_id == agency.pk
 
 
+class _TermError(ValueError):
+    """One field's refusal, gathered by _validated_terms so the proposer sees every problem at once."""
+
+
+def _clean_purpose(purpose: str) -> str:
+    purpose = (purpose or "").strip()
+    if len(purpose) < MIN_PURPOSE_LENGTH:
+        raise _TermError(f"Describe the intended use specifically (at least {MIN_PURPOSE_LENGTH} characters): "
+                         "a vague replica clause is void.")
+    return purpose
+
+
+def _clean_channels(channels: Sequence[str]) -> list[str]:
+    channels = sorted(set(channels or []))
+    if not channels or any(c not in Channel.values for c in channels):
+        raise _TermError("Choose at least one of: storefront, assistant, marketing.")
+    return channels
+
+
+def _clean_territories(territories: Sequence[str]) -> list[str]:
+    codes = [t.strip().upper() for t in (territories or []) if t and t.strip()]
+    if not codes or any(not (t == "*" or territory_is_valid(t)) for t in codes):
+        raise _TermError("Give two-letter ISO country codes, or * for worldwide.")
+    return ["*"] if "*" in codes else sorted(set(codes))
+
+
+def _clean_window(valid_from: datetime, valid_until: datetime) -> datetime:
+    if valid_from is None or valid_until is None or valid_until <= valid_from:
+        raise _TermError("The consent must end after it starts.")
+    return valid_until
+
+
+def _clean_rate(rate_per_view: Decimal | str) -> Decimal:
+    try:
+        rate = Decimal(str(rate_per_view))
+    except (InvalidOperation, ValueError):
+        rate = Decimal("NaN")
+    exponent = rate.as_tuple().exponent
+    if not rate.is_finite() or rate <= 0 or rate > MAX_RATE_PER_VIEW or (isinstance(exponent, int) and exponent < -4):
+        raise _TermError(f"A positive rate with at most 4 decimal places, up to {MAX_RATE_PER_VIEW}.")
+    return rate.quantize(Decimal("0.0001"))
+
+
+def _clean_currency(currency: str) -> str:
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        raise _TermError("A three-letter ISO currency code.")
+    return currency
+
+
+def _clean_view_cap(view_cap: int | None) -> int | None:
+    if view_cap is not None and (not isinstance(view_cap, int) or view_cap < 1):
+        raise _TermError("A positive whole number, or empty for no cap.")
+    return view_cap
+
+
 def _validated_terms(*, purpose: str, channels: Sequence[str], territories: Sequence[str], valid_from: datetime,
                      valid_until: datetime, rate_per_view: Decimal | str, currency: str,
                      view_cap: int | None) -> dict:
+    """The terms as they will be stored, or a ValidationError naming every field that is wrong."""
+    checks = {
+        "purpose": lambda: _clean_purpose(purpose),
+        "channels": lambda: _clean_channels(channels),
+        "territories": lambda: _clean_territories(territories),
+        "valid_until": lambda: _clean_window(valid_from, valid_until),
+        "rate_per_view": lambda: _clean_rate(rate_per_view),
+        "currency": lambda: _clean_currency(currency),
+        "view_cap": lambda: _clean_view_cap(view_cap),
+    }
+    terms: dict = {"valid_from": valid_from}
     errors: dict[str, str] = {}
-    purpose = (purpose or "").strip()
-    if len(purpose) < MIN_PURPOSE_LENGTH:
-        errors["purpose"] = (
-            f"Describe the intended use specifically (at least {MIN_PURPOSE_LENGTH} characters): "
-            "a vague replica clause is void."
-        )
-    channels = sorted(set(channels or []))
-    if not channels or any(c not in Channel.values for c in channels):
-        errors["channels"] = "Choose at least one of: storefront, assistant, marketing."
-    territories = [t.strip().upper() for t in (territories or []) if t and t.strip()]
-    if not territories or any(not (t == "*" or (len(t) == 2 and t.isalpha() and t.isascii())) for t in territories):
-        errors["territories"] = "Give two-letter ISO country codes, or * for worldwide."
-    territories = ["*"] if "*" in territories else sorted(set(territories))
-    if valid_from is None or valid_until is None or valid_until <= valid_from:
-        errors["valid_until"] = "The consent must end after it starts."
-    try:
-        rate = Decimal(str(rate_per_view))
-        if not rate.is_finite() or rate <= 0 or rate > MAX_RATE_PER_VIEW or rate.as_tuple().exponent < -4:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["rate_per_view"] = f"A positive rate with at most 4 decimal places, up to {MAX_RATE_PER_VIEW}."
-        rate = Decimal("0")
-    currency = (currency or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-        errors["currency"] = "A three-letter ISO currency code."
-    if view_cap is not None and (not isinstance(view_cap, int) or view_cap < 1):
-        errors["view_cap"] = "A positive whole number, or empty for no cap."
+    for field, check in checks.items():
+        try:
+            terms[field] = check()
+        except _TermError as e:
+            errors[field] = str(e)
     if errors:
         raise ValidationError(errors)
-    return {
-        "purpose": purpose, "channels": channels, "territories": territories, "valid_from": valid_from,
-        "valid_until": valid_until, "rate_per_view": rate.quantize(Decimal("0.0001")), "currency": currency,
-        "view_cap": view_cap,
-    }
+    return terms
 
 
 def _sold_brands(values: Iterable[Brand | int | str]) -> list[Brand]:
@@ -214,7 +257,7 @@ def _validated_payer(*, brand: Brand | None, brand_scope: str,
 
 
 def _create_version(*, twin: DigitalTwin, payer: tuple[Brand | None, str, list[Brand]], previous: ConsentGrant | None,
-                    proposed_by: AbstractBaseUser, agency: Agency | None, at: datetime, terms: dict,
+                    proposed_by: User, agency: Agency | None, at: datetime, terms: dict,
                     categories: dict) -> ConsentGrant:
     brand, brand_scope, listed = payer
     version = previous.version + 1 if previous else 1
@@ -234,7 +277,7 @@ def _payer_data(payer: tuple[Brand | None, str, list[Brand]]) -> dict:
     return {"brand": brand.name if brand else "", "brand_scope": brand_scope, "listed_brands": [b.name for b in listed]}
 
 
-def grant_propose(*, twin: DigitalTwin, proposed_by: AbstractBaseUser, purpose: str,
+def grant_propose(*, twin: DigitalTwin, proposed_by: User, purpose: str,
                   channels: Sequence[str], territories: Sequence[str], valid_from: datetime, valid_until: datetime,
                   rate_per_view: Decimal | str, currency: str = "USD", view_cap: int | None = None,
                   allowed_master_categories: Iterable[str] = (), allowed_article_types: Iterable[str] = (),
@@ -265,7 +308,7 @@ def grant_propose(*, twin: DigitalTwin, proposed_by: AbstractBaseUser, purpose: 
     return grant
 
 
-def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: Agency | None = None,
+def grant_amend(*, grant: ConsentGrant, proposed_by: User, agency: Agency | None = None,
                 at: datetime | None = None, **changes) -> ConsentGrant:
     """A new version of signed terms. The current version stays in force until the talent signs the new one."""
     at = at or timezone.now()
@@ -300,7 +343,7 @@ def grant_amend(*, grant: ConsentGrant, proposed_by: AbstractBaseUser, agency: A
     return new
 
 
-def grant_sign(*, grant: ConsentGrant, user: AbstractBaseUser, typed_name: str, shown_terms_sha256: str,
+def grant_sign(*, grant: ConsentGrant, user: User, typed_name: str, shown_terms_sha256: str,
                ip: str | None = None, user_agent: str = "", at: datetime | None = None) -> ConsentGrant:
     """The talent signs exactly the terms they were shown, by typing their name."""
     at = at or timezone.now()
@@ -360,7 +403,7 @@ def _broadcast_revocation(twin_id: int) -> None:
         logging.getLogger(__name__).exception("could not broadcast revocation of twin %s", twin_id)
 
 
-def grant_revoke(*, grant: ConsentGrant, user: AbstractBaseUser, at: datetime | None = None) -> ConsentGrant:
+def grant_revoke(*, grant: ConsentGrant, user: User, at: datetime | None = None) -> ConsentGrant:
     """The talent withdraws consent (or declines a proposal). Effective on the next view."""
     with transaction.atomic():
         current = ConsentGrant.objects.select_for_update().get(pk=grant.pk)

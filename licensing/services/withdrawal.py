@@ -1,7 +1,7 @@
 """A proposer takes back a proposal the talent has not signed yet."""
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +11,7 @@ from licensing.models import ConsentEventKind, ConsentGrant, GrantStatus
 from .consent import _event
 
 
-def grant_withdraw(*, grant: ConsentGrant, user: AbstractBaseUser) -> ConsentGrant:
+def grant_withdraw(*, grant: ConsentGrant, user: User) -> ConsentGrant:
     """Withdraw a proposal: only its proposer, only while it awaits the signature (a compare-and-swap
     on the status, so a signature that lands first wins). Recorded as a revocation by the proposer."""
     at = timezone.now()

@@ -22,6 +22,7 @@ from drawing import (
     FAMILIES,
     MULTI,
     MULTI_STRIPES,
+    Affine,
     Family,
     Frame,
     Shape,
@@ -30,6 +31,7 @@ from drawing import (
     family_for,
     palette_for,
     place,
+    transform,
 )
 
 from ..rules import twin_slot
@@ -37,7 +39,7 @@ from . import figures
 from .figures import TwinSpec
 
 RENDERER_NAME = "twinshop-local-compositor"
-RENDERER_VERSION = "1.0.2"
+RENDERER_VERSION = "1.1.0"  # 1.1: a card frames the product's slot (crop_box); cached cards are redrawn
 SIZES: dict[str, tuple[int, int]] = {"card": (320, 400), "page": (640, 800)}
 SUPERSAMPLE = 2
 BACKGROUND_TOP = (243, 240, 235)
@@ -177,8 +179,8 @@ class PillowPainter:
         pad = 4
         ox, oy = int(x0 * k) - pad, int(y0 * k) - pad
         w, h = int(x1 * k) - ox + pad * 2, int(y1 * k) - oy + pad * 2
-        if w <= 0 or h <= 0:
-            return
+        if w <= 0 or h <= 0 or ox + w <= 0 or oy + h <= 0 or ox >= self.img.width or oy >= self.img.height:
+            return  # nothing of it in the image (a card's window leaves most of the figure out)
         layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         sub = PillowPainter(layer, 1.0)
         from dataclasses import replace
@@ -320,21 +322,95 @@ def _scene_layers(twin: TwinSpec, product: ProductSpec | None, pose: str, w: flo
     return layers
 
 
-def compose(twin: TwinSpec, product: ProductSpec | None, *, pose: str = "front", size: str = "card") -> Image.Image:
-    """The twin wearing (or holding) the product, as an RGB image, without label or metadata."""
+Box = tuple[float, float, float, float]
+# A card frames the product's slot (shoes at the feet, a watch at the wrist, a top at the torso ...) instead of
+# the full figure, so the product stays visible at thumbnail size. The product page ("page") shows the full figure.
+FRAMED_SIZES = frozenset({"card"})
+CROP_MIN_HEIGHT = 0.36  # of the full figure's canvas: a card zooms at most ~2.8x, the product keeps its body round it
+CROP_MARGIN = 0.3  # room around the product, as a share of its larger side, on each side
+CROP_SLOT_AT = 0.42  # where the product's centre sits in the crop, from the top: more room below, for the label
+
+
+def slot_box(product: ProductSpec, fr: Frame) -> Box | None:
+    """Where the product is drawn on the figure (the bounding box of its layer, in the frame's pixels), or None
+    when it goes on no twin."""
+    family = product.family
+    if slot_for(product) is None:
+        return None
+    if family.obj is not None and family.placement:
+        shapes = object_on_body(family, fr)
+    elif family.body is not None:
+        shapes = family.body(fr)
+    else:
+        return None
+    return bbox(shapes) if shapes else None
+
+
+def crop_box(slot: Box, *, width: float, height: float) -> Box:
+    """The card's window on a (width x height) canvas: the card's aspect ratio, the slot with a margin round
+    it, inside the canvas (at most the whole canvas)."""
+    x0, y0, x1, y1 = slot
+    pad = CROP_MARGIN * max(x1 - x0, y1 - y0)
+    aspect = width / height
+    ch = min(height, max(CROP_MIN_HEIGHT * height, (y1 - y0) + 2 * pad, ((x1 - x0) + 2 * pad) / aspect))
+    cw = ch * aspect
+    left = min(max((x0 + x1) / 2 - cw / 2, 0.0), width - cw)
+    top = min(max((y0 + y1) / 2 - ch * CROP_SLOT_AT, 0.0), height - ch)
+    return (left, top, left + cw, top + ch)
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """What a drawn image shows where, in its own pixels: the window on the figure, the product, the label."""
+
+    crop: Box  # on the full figure's canvas (the whole canvas when the image is not framed)
+    slot: Box | None  # the product, in the image's pixels
+    label_side: str  # "bottom" or "top": the side whose label band does not cover the product
+
+
+def layout(twin: TwinSpec, product: ProductSpec | None, *, pose: str = "front", size: str = "card",
+           label: str = "AI twin of a model · licensed") -> CardLayout:
     w, h = SIZES[size]
+    fr = figures.twin_frame(twin, pose=pose, width=w, height=h)
+    slot = slot_box(product, fr) if product is not None else None
+    crop: Box = (0.0, 0.0, float(w), float(h))
+    if slot is not None and size in FRAMED_SIZES:
+        crop = crop_box(slot, width=w, height=h)
+    z = w / (crop[2] - crop[0])
+    shown = None if slot is None else (
+        (slot[0] - crop[0]) * z, (slot[1] - crop[1]) * z, (slot[2] - crop[0]) * z, (slot[3] - crop[1]) * z)
+    side = "bottom"
+    if shown is not None and _overlaps(label_box(w, h, label, "bottom"), shown) \
+            and not _overlaps(label_box(w, h, label, "top"), shown):
+        side = "top"
+    return CardLayout(crop=crop, slot=shown, label_side=side)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def compose(twin: TwinSpec, product: ProductSpec | None, *, pose: str = "front", size: str = "card") -> Image.Image:
+    """The twin wearing (or holding) the product, as an RGB image, without label or metadata. A card is
+    framed on the product's slot (layout().crop): the scene is drawn through that window, not cropped from a
+    larger image, so it costs what the full figure costs."""
+    w, h = SIZES[size]
+    crop = layout(twin, product, pose=pose, size=size).crop
+    z = w / (crop[2] - crop[0])
+    view = Affine(z, z, -crop[0] * z, -crop[1] * z)
     big_w, big_h = w * SUPERSAMPLE, h * SUPERSAMPLE
     img = Image.new("RGBA", (big_w, big_h), BACKGROUND_TOP + (255,))
     d = ImageDraw.Draw(img)
-    floor_y = int(big_h * 0.86)
-    d.rectangle([0, floor_y, big_w, big_h], fill=BACKGROUND_FLOOR)
+    floor_y = int(max(0.0, (h * 0.86 - crop[1]) * z) * SUPERSAMPLE)
+    if floor_y < big_h:  # a window above the floor shows none of it
+        d.rectangle([0, floor_y, big_w, big_h], fill=BACKGROUND_FLOOR)
     painter = PillowPainter(img, SUPERSAMPLE)
     fr = figures.twin_frame(twin, pose=pose, width=w, height=h)
     shadow = Shape("ellipse", ((fr.cx, fr.ground + 0.004 * h), (fr.S * 0.17, fr.S * 0.018)), "shadow", outline=False, opacity=0.12)
-    painter.paint([shadow], {"shadow": "#000000", "base": "#000000"})
-    outline = 1.1 if size == "card" else 1.3
+    painter.paint(transform([shadow], view), {"shadow": "#000000", "base": "#000000"})
+    outline = (1.1 if size == "card" else 1.3) * z
     for shapes, palette in _scene_layers(twin, product, pose, w, h):
-        painter.paint(shapes, palette, outline_px=outline)
+        painter.paint(transform(shapes, view) if z != 1.0 else shapes, palette, outline_px=outline)
     return img.convert("RGB").resize((w, h), Image.Resampling.LANCZOS)
 
 
@@ -381,19 +457,31 @@ def xmp_packet(provenance: dict[str, str]) -> str:
     )
 
 
-def stamp(composite: bytes, *, label: str, provenance: dict[str, str]) -> bytes:
-    """Draw the visible label and embed provenance (XMP in iTXt plus plain text chunks)."""
-    img = Image.open(io.BytesIO(composite)).convert("RGBA")
-    w, h = img.size
+def _label_metrics(h: int, label: str) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, int, tuple[int, int, int, int]]:
     px = max(11, round(h * 0.034))
     font = _font(px)
-    pad = round(px * 0.55)
-    x0, y0, x1, y1 = font.getbbox(label)
-    tw, th = x1 - x0, y1 - y0
+    return font, round(px * 0.55), font.getbbox(label)
+
+
+def label_box(w: int, h: int, label: str, side: str = "bottom") -> Box:
+    """The label band's box in a (w x h) image: at the bottom-left, or the top-left (side "top")."""
+    _, pad, (x0, y0, x1, y1) = _label_metrics(h, label)
+    bx1 = min(w - pad, pad + (x1 - x0) + pad * 2)
+    band = (y1 - y0) + pad * 2
+    if side == "top":
+        return (pad, pad, bx1, pad + band)
+    return (pad, h - pad - band, bx1, h - pad)
+
+
+def stamp(composite: bytes, *, label: str, provenance: dict[str, str], side: str = "bottom") -> bytes:
+    """Draw the visible label (on `side`, the one away from the product: layout().label_side) and embed
+    provenance (XMP in iTXt plus plain text chunks)."""
+    img = Image.open(io.BytesIO(composite)).convert("RGBA")
+    w, h = img.size
+    font, pad, (x0, y0, _, _) = _label_metrics(h, label)
+    bx0, by0, bx1, by1 = label_box(w, h, label, side)
     band = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     d = ImageDraw.Draw(band)
-    bx0, by1 = pad, h - pad
-    bx1, by0 = min(w - pad, bx0 + tw + pad * 2), by1 - th - pad * 2
     d.rounded_rectangle([bx0, by0, bx1, by1], radius=pad, fill=(20, 20, 24, 214))
     d.text((bx0 + pad - x0, by0 + pad - y0), label, font=font, fill=(255, 255, 255, 255))
     img.alpha_composite(band)

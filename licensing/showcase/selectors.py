@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.rules import may_appear_on_twin
 from licensing.selectors import twin_images_for_products
 from licensing.services import stored_session_key, twin_label, viewer_territory
-from shop.selectors import variants_of
+from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .figures import POSES
-from .rotation import rotate
+from .rotation import recent_exposure, rotate
 from .tokens import ImageClaim, token_mint, viewer_hash
 
 STOREFRONT = "storefront"
@@ -164,3 +165,29 @@ def see_it_on_context(*, request, product) -> dict:
         "href": f"?twin={t.pk}#see-it-on",
     } for t in ranked]
     return {"see_it_on": {"available": True, "twins": options, "poses": poses, "image": image, "fallback_reason": ""}}
+
+
+def product_card_images(*, request, products: list) -> dict[int, TwinImage]:
+    """catalog_id -> the twin image of each card that may show its product on a twin (the shop's card hook,
+    shop.pages.on_product_cards). One batch for the whole page: the eligible twins of every product in one
+    call (the coverage cache), the exposure weights read once; each card gets its own signed URL, which the
+    gate licenses (and bills) when the browser fetches it. Cards without a covering twin are left out and
+    keep their plain picture; a revocation drops the twin on the next page."""
+    eligible = twin_images_for_products(products=products, channel=STOREFRONT,
+                                        territory=viewer_territory(request.META))
+    if not any(eligible.values()):
+        return {}
+    session_key, anonymous = _session_key(request)
+    exposure = recent_exposure()
+    covered = [p for p in products if eligible.get(p.catalog_id)]
+    # The rotation's fit tie-break reads each product's sizes: one query for the page, not one per card.
+    prefetch_related_objects([p for p in covered if getattr(p, VARIANTS_ATTR, None) is None], "variants")
+    out: dict[int, TwinImage] = {}
+    for product in covered:
+        twins = eligible[product.catalog_id]
+        chosen = choose_twins(twins, product=product, session_key=session_key, exposure=exposure)[0]
+        url = image_url(twin=chosen, product=product, session_key=session_key, channel=STOREFRONT,
+                        pose=twin_pose_key(chosen), size="card", anonymous=anonymous)
+        name = chosen.talent.display_name
+        out[product.catalog_id] = TwinImage(url=url, twin_id=chosen.pk, twin_name=name, label=twin_label(name))
+    return out

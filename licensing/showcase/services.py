@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 class ShowcaseImage:
     png: bytes
     grant_id: int
-    royalty_event_id: int
+    royalty_event_id: int | None  # None: a repeat inside the dedup window, recorded by the row it repeats
     billable: bool
     label: str
     cache_hit: bool
@@ -158,7 +158,9 @@ def _licensed_png(licence: RenderLicense, *, twin, product, pose: str, size: str
         return cached, True
     composite, hit = composite_get(twin=tw, product=ps, pose=pose, size=size, backend=backend,
                                    captures=twin_captures(twin, backend))
-    png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance), provenance)
+    # The label goes on the side away from the product (a card framed on the feet carries it at the top).
+    side = renderer.layout(tw, ps, pose=pose, size=size, label=licence.label).label_side
+    png = c2pa_sign(renderer.stamp(composite, label=licence.label, provenance=provenance, side=side), provenance)
     _cache_put(spath, png)
     return png, hit
 
@@ -189,7 +191,7 @@ def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
     )
 
 
-def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
+def _capture_location(image) -> str:
     """A local path where the media storage has one (FileSystemStorage), else its URL (an object store)."""
     try:
         return image.path

@@ -446,3 +446,14 @@ def test_gated_image_view_runs_in_bounded_queries(client, product, grant, django
 
     assert first.status_code == again.status_code == 200
     assert list(RoyaltyEvent.objects.order_by("pk").values_list("billable", flat=True)) == [True]
+
+
+def test_the_twin_sits_next_to_the_garment_and_its_picker_swaps_in_place(client, product, twin) -> None:
+    # given a product a twin may wear
+    html = client.get(product.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    # then the twin panel comes with the garment's picture, before the product's details and the cart form
+    visuals = html.index('<div class="product-visuals with-twin">')
+    assert visuals < html.index('id="see-it-on"') < html.index('class="product-info"') < html.index('class="add-to-cart"')
+    # and the picker is enhanced by a local script (no CDN), its plain links still work without it
+    assert '<script src="/static/js/see-it-on.js" defer></script>' in html
+    assert f'href="?twin={twin.pk}&amp;pose=three_quarter#see-it-on"' in html
