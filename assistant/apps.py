@@ -24,7 +24,7 @@ class AssistantConfig(AppConfig):
         user_logged_out.connect(_close_sockets_on_logout, dispatch_uid="assistant-close-sockets-on-logout")
 
 
-def _close_sockets_on_logout(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _close_sockets_on_logout(sender, request, user, **kwargs) -> None:
     if user is not None and user.pk is not None:
         from .services import user_sockets_close
 

@@ -44,7 +44,7 @@ class RateLimiter(Protocol):
 
 
 class MemoryTokenBucket:
-    def __init__(self, policy: BucketPolicy, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, policy: BucketPolicy, clock=time.monotonic) -> None:
         self.policy = policy
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.html import strip_tags
 
 from shop.models import Product
 from shop.selectors import variants_of
@@ -268,12 +269,17 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
                         twins=candidates if session_key else None)
     if card["twin"]:
         shown_on[str(product.catalog_id)] = card["twin"]["id"]
-        text = f"Here is {product.name} on {card['twin']['name']}. {card['twin']['label']}."
+        text = f"Here is {_plain(product.name)} on {card['twin']['name']}. {card['twin']['label']}."
     else:
-        text = f"No licensed twin can show {product.name} right now, so here is its product picture."
+        text = f"No licensed twin can show {_plain(product.name)} right now, so here is its product picture."
     _action_record(conversation, text=text, state={"twin_shown": shown_on}, ids=[product.catalog_id])
     filters = (conversation.state or {}).get("filters") or Filters().to_public()
     return TurnResult(text=text, products=[card], filters=filters, twin_ids=_twin_ids([card]))
+
+
+def _plain(name: str) -> str:
+    # Product names are imported data: a hostile import may carry markup. Reply text is plain text everywhere.
+    return strip_tags(name)
 
 
 def filter_remove(*, conversation: Conversation, field_name: Any, value: Any, session_key: str | None,

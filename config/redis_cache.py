@@ -34,14 +34,14 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                     entry = _shared[key] = (pool, self._client(connection_pool=pool))
         return entry
 
-    def _get_connection_pool(self, write):  # type: ignore[no-untyped-def]
+    def _get_connection_pool(self, write):
         return self._shared(write)[0]
 
-    def get_client(self, key=None, *, write=False):  # type: ignore[no-untyped-def]
+    def get_client(self, key=None, *, write=False):
         return self._shared(write)[1]
 
 
 class SharedPoolRedisCache(RedisCache):
-    def __init__(self, server, params):  # type: ignore[no-untyped-def]
+    def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient

@@ -50,7 +50,7 @@ class TwinPoseInline(admin.TabularInline):
     model = TwinPose
     extra = 0
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A tabular inline shows help text only as a header tooltip, so the id Django's widget points
         # aria-describedby at never exists; the hint goes into the placeholder instead.
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

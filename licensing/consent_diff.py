@@ -32,7 +32,7 @@ def _products(g: ConsentGrant) -> str:
 
 def _terms(g: ConsentGrant) -> dict[str, str]:
     return {
-        "Brand": g.brand.name,
+        "Who pays": g.payer_label,
         "Purpose": g.purpose,
         "Channels": _listed(g.channels),
         "Products": _products(g),

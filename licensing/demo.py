@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -156,55 +157,20 @@ def _ensure_shop_wide(*, merch, agency_user, agency: Agency, start: datetime, un
 def seed(*, views: int = 600, rng_seed: int = 7) -> list[str]:
     log: list[str] = []
     now = timezone.now().replace(microsecond=0)
-    start = now - timedelta(days=90)
-    until = now + timedelta(days=365)
+    start, until = now - timedelta(days=90), now + timedelta(days=365)
 
     with transaction.atomic():
         _user("admin", superuser=True, log=log)
         merch, _ = _user("merch", staff=True, log=log)
         _merch_permissions(merch)
-        agency_user, _ = _user("northstar", log=log)
-        agency, created = Agency.objects.get_or_create(
-            name="Northstar Models", defaults={"slug": "northstar-models", "commission_rate": Decimal("0.15")})
-        if created:
-            log.append("created agency Northstar Models (15% commission)")
-        agency.staff.add(agency_user)
-
+        agency_user, agency = _demo_agency(log=log)
         brands = demo_brands()
-        new_twins: list[tuple[DemoTalent, DigitalTwin]] = []
-        for spec in TALENTS:
-            user, _ = _user(spec.username, log=log)
-            talent, t_created = Talent.objects.get_or_create(user=user, defaults={
-                "display_name": spec.display_name, "pronouns": spec.pronouns,
-                "gender_presentation": spec.gender_presentation, "monk_skin_tone": spec.monk_skin_tone,
-                "height_cm": spec.height_cm, "body_shape": spec.body_shape, "clothing_size": spec.clothing_size,
-                "shoe_size": spec.shoe_size, "chest_cm": spec.chest_cm, "waist_cm": spec.waist_cm,
-                "hips_cm": spec.hips_cm, "hair_style": spec.hair_style, "hair_colour": spec.hair_colour})
-            if spec.represented and not talent.representations.exists():
-                Representation.objects.create(talent=talent, agency=agency, start=(now - timedelta(days=365)).date(),
-                                              end=(now + timedelta(days=2 * 365)).date())
-            twin, tw_created = DigitalTwin.objects.get_or_create(
-                slug=f"{spec.username}-twin", defaults={"talent": talent, "name": f"{spec.display_name} (AI twin)"})
-            for position, (key, label) in enumerate(POSES):
-                TwinPose.objects.get_or_create(twin=twin, key=key, defaults={"label": label, "position": position})
-            if not twin.grants.exists():
-                new_twins.append((spec, twin))
-
+        new_twins = [(spec, twin) for spec, twin, fresh in
+                     (_demo_talent(spec, agency=agency, now=now, log=log) for spec in TALENTS) if fresh]
         for spec, twin in new_twins:
             proposer, prop_agency = (agency_user, agency) if spec.represented else (merch, None)
-            # The brands' own consents first (lower ids: the gate uses the first covering grant), one per
-            # state the demo shows; then the shop's consent for every brand it sells, which puts the twin
-            # on the whole catalogue within its categories.
-            for i, brand in enumerate(brands[:4]):
-                cap = 150 if spec.username == "kenji" and i == 0 else None
-                g_until = now - timedelta(days=10) if spec.username == "sofia" and i == 1 else until  # ended
-                _propose_and_sign(twin=twin, brand=brand, proposer=proposer, agency=prop_agency, spec=spec,
-                                  start=start, until=g_until, sign_at=start, view_cap=cap)
-            if spec.username == "noa":
-                _propose_and_sign(twin=twin, brand=None, proposer=proposer, agency=prop_agency, spec=spec,
-                                  start=start, until=until, sign_at=start, brand_scope=BrandScope.SHOP_LISTED,
-                                  listed_brands=brands[:TOP_BRANDS], terms={"channels": ["marketing"]})
-            log.append(f"{twin.name}: {min(len(brands), 4)} brand consents signed")
+            _brand_consents(spec=spec, twin=twin, brands=brands, proposer=proposer, agency=prop_agency,
+                            start=start, until=until, now=now, log=log)
         log.extend(_ensure_shop_wide(merch=merch, agency_user=agency_user, agency=agency, start=start, until=until))
 
     # History first (while every demo consent was still in force), then the state changes.
@@ -215,32 +181,88 @@ def seed(*, views: int = 600, rng_seed: int = 7) -> list[str]:
         expired = grant_expire(at=now)
         if expired:
             log.append(f"expired: {expired} consent(s) past their end date")
-
         by_user = {spec.username: twin for spec, twin in new_twins}
-        if "lars" in by_user and len(brands) > 2:
-            g = ConsentGrant.objects.get(twin=by_user["lars"], brand=brands[2], status=GrantStatus.SIGNED)
-            log.append(f"revoked: {grant_revoke(grant=g, user=g.twin.talent.user, at=now - timedelta(hours=6))}")
-        if "malik" in by_user:
-            fresh = grant_propose(
-                twin=by_user["malik"], brand_scope=BrandScope.SHOP_ALL, proposed_by=agency_user, agency=agency,
-                purpose="Marketing emails and social posts of Malik Johnson's AI twin wearing any brand Twinshop sells.",
-                channels=["marketing"], territories=["US", "GB"], valid_from=now, valid_until=now + timedelta(days=180),
-                rate_per_view=Decimal("0.0900"), currency="USD", at=now - timedelta(hours=3))
-            log.append(f"proposed, awaiting signature: {fresh}")
-        if "priya" in by_user and len(brands) > 3:
-            g = ConsentGrant.objects.get(twin=by_user["priya"], brand=brands[3], status=GrantStatus.SIGNED)
-            amendment = grant_amend(grant=g, proposed_by=agency_user, agency=agency, at=now - timedelta(hours=5),
-                                    rate_per_view=Decimal("0.0550"), view_cap=5000)
-            log.append(f"proposed, awaiting signature: {amendment}")
-            spare = Brand.objects.exclude(pk__in=[b.pk for b in brands]).order_by("name").first()
-            if spare is not None:
-                fresh = grant_propose(
-                    twin=by_user["priya"], brand=spare, proposed_by=agency_user, agency=agency,
-                    purpose=f"Campaign imagery of Priya Raman's AI twin for {spare.name} in the Twinshop assistant only.",
-                    channels=["assistant"], territories=["US", "IN"], valid_from=now, valid_until=now + timedelta(days=90),
-                    rate_per_view=Decimal("0.0600"), currency="USD", at=now - timedelta(hours=4))
-                log.append(f"proposed, awaiting signature: {fresh}")
+        _demo_state_changes(by_user=by_user, brands=brands, agency_user=agency_user, agency=agency, now=now, log=log)
     return log
+
+
+def _demo_agency(*, log: list[str]) -> tuple[Any, Agency]:
+    agency_user, _ = _user("northstar", log=log)
+    agency, created = Agency.objects.get_or_create(
+        name="Northstar Models", defaults={"slug": "northstar-models", "commission_rate": Decimal("0.15")})
+    if created:
+        log.append("created agency Northstar Models (15% commission)")
+    agency.staff.add(agency_user)
+    return agency_user, agency
+
+
+def _demo_talent(spec: DemoTalent, *, agency: Agency, now: datetime, log: list[str]) -> tuple[DemoTalent, DigitalTwin, bool]:
+    """The talent, their representation, twin and poses; `True` when the twin has no consents yet."""
+    user, _ = _user(spec.username, log=log)
+    talent, _ = Talent.objects.get_or_create(user=user, defaults={
+        "display_name": spec.display_name, "pronouns": spec.pronouns,
+        "gender_presentation": spec.gender_presentation, "monk_skin_tone": spec.monk_skin_tone,
+        "height_cm": spec.height_cm, "body_shape": spec.body_shape, "clothing_size": spec.clothing_size,
+        "shoe_size": spec.shoe_size, "chest_cm": spec.chest_cm, "waist_cm": spec.waist_cm,
+        "hips_cm": spec.hips_cm, "hair_style": spec.hair_style, "hair_colour": spec.hair_colour})
+    if spec.represented and not talent.representations.exists():
+        Representation.objects.create(talent=talent, agency=agency, start=(now - timedelta(days=365)).date(),
+                                      end=(now + timedelta(days=2 * 365)).date())
+    twin, _ = DigitalTwin.objects.get_or_create(
+        slug=f"{spec.username}-twin", defaults={"talent": talent, "name": f"{spec.display_name} (AI twin)"})
+    for position, (key, label) in enumerate(POSES):
+        TwinPose.objects.get_or_create(twin=twin, key=key, defaults={"label": label, "position": position})
+    return spec, twin, not twin.grants.exists()
+
+
+def _brand_consents(*, spec: DemoTalent, twin: DigitalTwin, brands: list[Brand], proposer: Any, agency: Agency | None,
+                    start: datetime, until: datetime, now: datetime, log: list[str]) -> None:
+    # The brands' own consents first (lower ids: the gate uses the first covering grant), one per state the
+    # demo shows; the shop's consent for every brand it sells (_ensure_shop_wide) then puts the twin on the
+    # whole catalogue within its categories.
+    for i, brand in enumerate(brands[:4]):
+        cap = 150 if spec.username == "kenji" and i == 0 else None
+        g_until = now - timedelta(days=10) if spec.username == "sofia" and i == 1 else until  # ended
+        _propose_and_sign(twin=twin, brand=brand, proposer=proposer, agency=agency, spec=spec,
+                          start=start, until=g_until, sign_at=start, view_cap=cap)
+    if spec.username == "noa":
+        _propose_and_sign(twin=twin, brand=None, proposer=proposer, agency=agency, spec=spec,
+                          start=start, until=until, sign_at=start, brand_scope=BrandScope.SHOP_LISTED,
+                          listed_brands=brands[:TOP_BRANDS], terms={"channels": ["marketing"]})
+    log.append(f"{twin.name}: {min(len(brands), 4)} brand consents signed")
+
+
+def _demo_state_changes(*, by_user: dict[str, DigitalTwin], brands: list[Brand], agency_user: Any, agency: Agency,
+                        now: datetime, log: list[str]) -> None:
+    """A revocation, a shop proposal, an amendment and a fresh proposal awaiting signatures."""
+    if "lars" in by_user and len(brands) > 2:
+        g = ConsentGrant.objects.get(twin=by_user["lars"], brand=brands[2], status=GrantStatus.SIGNED)
+        log.append(f"revoked: {grant_revoke(grant=g, user=g.twin.talent.user, at=now - timedelta(hours=6))}")
+    if "malik" in by_user:
+        fresh = grant_propose(
+            twin=by_user["malik"], brand_scope=BrandScope.SHOP_ALL, proposed_by=agency_user, agency=agency,
+            purpose="Marketing emails and social posts of Malik Johnson's AI twin wearing any brand Twinshop sells.",
+            channels=["marketing"], territories=["US", "GB"], valid_from=now, valid_until=now + timedelta(days=180),
+            rate_per_view=Decimal("0.0900"), currency="USD", at=now - timedelta(hours=3))
+        log.append(f"proposed, awaiting signature: {fresh}")
+    if "priya" in by_user and len(brands) > 3:
+        _priya_proposals(twin=by_user["priya"], brands=brands, agency_user=agency_user, agency=agency, now=now, log=log)
+
+
+def _priya_proposals(*, twin: DigitalTwin, brands: list[Brand], agency_user: Any, agency: Agency, now: datetime,
+                     log: list[str]) -> None:
+    g = ConsentGrant.objects.get(twin=twin, brand=brands[3], status=GrantStatus.SIGNED)
+    amendment = grant_amend(grant=g, proposed_by=agency_user, agency=agency, at=now - timedelta(hours=5),
+                            rate_per_view=Decimal("0.0550"), view_cap=5000)
+    log.append(f"proposed, awaiting signature: {amendment}")
+    spare = Brand.objects.exclude(pk__in=[b.pk for b in brands]).order_by("name").first()
+    if spare is not None:
+        fresh = grant_propose(
+            twin=twin, brand=spare, proposed_by=agency_user, agency=agency,
+            purpose=f"Campaign imagery of Priya Raman's AI twin for {spare.name} in the Twinshop assistant only.",
+            channels=["assistant"], territories=["US", "IN"], valid_from=now, valid_until=now + timedelta(days=90),
+            rate_per_view=Decimal("0.0600"), currency="USD", at=now - timedelta(hours=4))
+        log.append(f"proposed, awaiting signature: {fresh}")
 
 
 def _demo_traffic(*, twins: list[DigitalTwin], brands: list[Brand], views: int, now: datetime, rng_seed: int) -> str:
@@ -252,7 +274,7 @@ def _demo_traffic(*, twins: list[DigitalTwin], brands: list[Brand], views: int, 
         return "no products yet: no demo views"
     licensed = denied = 0
     agents = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/142.0"] * 8 + ["Googlebot/2.1", "curl/8.5"]
-    for n in range(views):
+    for _ in range(views):
         twin = rng.choice(twins)
         at = now - timedelta(days=rng.uniform(0, 29), minutes=rng.uniform(0, 600))
         viewer = Viewer(key=f"s:demo-{rng.randrange(views // 3 + 1)}", user_agent=rng.choice(agents),

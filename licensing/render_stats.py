@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import admin
@@ -46,7 +46,7 @@ def render_statistics(*, days: int, today: date | None = None) -> RenderStatisti
     """Counts over the last `days` days (today included). Two grouped queries, whatever the traffic."""
     today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)
-    start = timezone.make_aware(timezone.datetime.combine(since, timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.combine(since, time.min))
     views = (
         RoyaltyEvent.objects.filter(at__gte=start).annotate(day=TruncDate("at")).order_by()
         .values_list("day", "twin__name", "brand__name")

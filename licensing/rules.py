@@ -150,5 +150,5 @@ def best_denial(failures: list[tuple[int, str]]) -> str:
     revoked > expired > unsigned > superseded."""
     if not failures:
         return DenialReason.NO_GRANT
-    order = {DenialReason.REVOKED: 0, DenialReason.EXPIRED: 1, DenialReason.UNSIGNED: 2, DenialReason.NO_GRANT: 3}
+    order: dict[str, int] = {DenialReason.REVOKED: 0, DenialReason.EXPIRED: 1, DenialReason.UNSIGNED: 2, DenialReason.NO_GRANT: 3}
     return max(failures, key=lambda f: (f[0], -order.get(f[1], 0)))[1]

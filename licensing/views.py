@@ -29,7 +29,7 @@ from .services import can_propose_for, grant_amend, grant_propose, grant_revoke,
 from .services.withdrawal import grant_withdraw
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _add_service_errors(form, exc: ValidationError) -> None:
     """A service's ValidationError onto the form: field errors where the form has that field, else general."""
     if hasattr(exc, "error_dict"):
         for field, errs in exc.message_dict.items():

@@ -47,11 +47,11 @@ def featured_order(qs: QuerySet[Any]) -> QuerySet[Any]:
     by_rank: dict[int, list[int]] = {}
     for pk, rank in ranks.items():
         by_rank.setdefault(rank, []).append(pk)
-    rank = Case(
+    featured = Case(
         *(When(Q(article_type_id__in=pks), then=Value(r)) for r, pks in sorted(by_rank.items())),
         default=Value(len(FEATURED_MASTERS) + 1), output_field=IntegerField(),
     )
-    return qs.annotate(_featured=rank).order_by("_featured", "-year", "catalog_id")
+    return qs.annotate(_featured=featured).order_by("_featured", "-year", "catalog_id")
 
 
 def listing_heading(*, q: str, gender: str, colour: str, usage: str, kind: str, size: str,

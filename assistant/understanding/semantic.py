@@ -32,7 +32,7 @@ def _anchors(vocab: Vocabulary) -> tuple[np.ndarray, list[Concept]]:
     return matrix, concepts
 
 
-def make_resolver(vocab: Vocabulary):  # type: ignore[no-untyped-def]
+def make_resolver(vocab: Vocabulary):
     """resolver(phrase, kinds_already_set) -> (concept, cosine) of the nearest anchor, or None."""
 
     def resolve(phrase: str, already: set[str]) -> tuple[Concept, float] | None:

@@ -145,11 +145,11 @@ class _PhraseTable:
                 current.append(concept)
 
     def put(self, phrase: str, concept: Concept) -> None:
-        """Claim the phrase outright (a lexicon word for several kinds of product: "sneakers")."""
+        """Claim the phrase outright (a lexicon word for several kinds of product: "hats")."""
         self.entries[_phrase_key(phrase)] = [concept]
 
 
-def _add_published_colours(vocab: Vocabulary, readings: dict[str, list[str]], add) -> None:  # type: ignore[no-untyped-def]
+def _add_published_colours(vocab: Vocabulary, readings: dict[str, list[str]], add) -> None:
     """Every published colour name the catalogue's own labels don't spell: they were added first and win."""
     for name, labels in readings.items():
         key = _phrase_key(name)
@@ -313,7 +313,7 @@ def _index_digest() -> str | None:
     return (read_manifest() or {}).get("digest")
 
 
-def _cached(name: str, key: str | None, compute):  # type: ignore[no-untyped-def]
+def _cached(name: str, key: str | None, compute):
     """What the vocabulary derives from the whole catalogue, computed once per index build (or colour list)
     and kept next to the index: every worker would otherwise spend seconds on it at its first turn."""
     from django.conf import settings

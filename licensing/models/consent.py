@@ -143,7 +143,7 @@ class ConsentGrant(models.Model):
         if self.brand_scope == BrandScope.SHOP_LISTED:
             names = sorted(b.name for b in self.listed_brands.all())
             return f"{settings.SHOP_NAME} (for {', '.join(names)})"
-        return self.brand.name if self.brand_id else ""
+        return self.brand.name if self.brand is not None else ""
 
 
 class GrantBrand(models.Model):

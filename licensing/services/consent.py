@@ -30,6 +30,7 @@ from ..models import (
     Talent,
     add_years,
 )
+from ..rules import territory_is_valid
 
 MAX_RATE_PER_VIEW = Decimal("100.0000")
 MAX_LISTED_BRANDS = 1000
@@ -130,44 +131,85 @@ def can_propose_for(*, user: AbstractBaseUser, twin: DigitalTwin, agency: Agency
     return rep is not None and rep.agency_id == agency.pk
 
 
+class _TermError(ValueError):
+    """One field's refusal, gathered by _validated_terms so the proposer sees every problem at once."""
+
+
+def _clean_purpose(purpose: str) -> str:
+    purpose = (purpose or "").strip()
+    if len(purpose) < MIN_PURPOSE_LENGTH:
+        raise _TermError(f"Describe the intended use specifically (at least {MIN_PURPOSE_LENGTH} characters): "
+                         "a vague replica clause is void.")
+    return purpose
+
+
+def _clean_channels(channels: Sequence[str]) -> list[str]:
+    channels = sorted(set(channels or []))
+    if not channels or any(c not in Channel.values for c in channels):
+        raise _TermError("Choose at least one of: storefront, assistant, marketing.")
+    return channels
+
+
+def _clean_territories(territories: Sequence[str]) -> list[str]:
+    codes = [t.strip().upper() for t in (territories or []) if t and t.strip()]
+    if not codes or any(not (t == "*" or territory_is_valid(t)) for t in codes):
+        raise _TermError("Give two-letter ISO country codes, or * for worldwide.")
+    return ["*"] if "*" in codes else sorted(set(codes))
+
+
+def _clean_window(valid_from: datetime, valid_until: datetime) -> datetime:
+    if valid_from is None or valid_until is None or valid_until <= valid_from:
+        raise _TermError("The consent must end after it starts.")
+    return valid_until
+
+
+def _clean_rate(rate_per_view: Decimal | str) -> Decimal:
+    try:
+        rate = Decimal(str(rate_per_view))
+    except (InvalidOperation, ValueError):
+        rate = Decimal("NaN")
+    exponent = rate.as_tuple().exponent
+    if not rate.is_finite() or rate <= 0 or rate > MAX_RATE_PER_VIEW or (isinstance(exponent, int) and exponent < -4):
+        raise _TermError(f"A positive rate with at most 4 decimal places, up to {MAX_RATE_PER_VIEW}.")
+    return rate.quantize(Decimal("0.0001"))
+
+
+def _clean_currency(currency: str) -> str:
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        raise _TermError("A three-letter ISO currency code.")
+    return currency
+
+
+def _clean_view_cap(view_cap: int | None) -> int | None:
+    if view_cap is not None and (not isinstance(view_cap, int) or view_cap < 1):
+        raise _TermError("A positive whole number, or empty for no cap.")
+    return view_cap
+
+
 def _validated_terms(*, purpose: str, channels: Sequence[str], territories: Sequence[str], valid_from: datetime,
                      valid_until: datetime, rate_per_view: Decimal | str, currency: str,
                      view_cap: int | None) -> dict:
+    """The terms as they will be stored, or a ValidationError naming every field that is wrong."""
+    checks = {
+        "purpose": lambda: _clean_purpose(purpose),
+        "channels": lambda: _clean_channels(channels),
+        "territories": lambda: _clean_territories(territories),
+        "valid_until": lambda: _clean_window(valid_from, valid_until),
+        "rate_per_view": lambda: _clean_rate(rate_per_view),
+        "currency": lambda: _clean_currency(currency),
+        "view_cap": lambda: _clean_view_cap(view_cap),
+    }
+    terms: dict = {"valid_from": valid_from}
     errors: dict[str, str] = {}
-    purpose = (purpose or "").strip()
-    if len(purpose) < MIN_PURPOSE_LENGTH:
-        errors["purpose"] = (
-            f"Describe the intended use specifically (at least {MIN_PURPOSE_LENGTH} characters): "
-            "a vague replica clause is void."
-        )
-    channels = sorted(set(channels or []))
-    if not channels or any(c not in Channel.values for c in channels):
-        errors["channels"] = "Choose at least one of: storefront, assistant, marketing."
-    territories = [t.strip().upper() for t in (territories or []) if t and t.strip()]
-    if not territories or any(not (t == "*" or (len(t) == 2 and t.isalpha() and t.isascii())) for t in territories):
-        errors["territories"] = "Give two-letter ISO country codes, or * for worldwide."
-    territories = ["*"] if "*" in territories else sorted(set(territories))
-    if valid_from is None or valid_until is None or valid_until <= valid_from:
-        errors["valid_until"] = "The consent must end after it starts."
-    try:
-        rate = Decimal(str(rate_per_view))
-        if not rate.is_finite() or rate <= 0 or rate > MAX_RATE_PER_VIEW or rate.as_tuple().exponent < -4:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["rate_per_view"] = f"A positive rate with at most 4 decimal places, up to {MAX_RATE_PER_VIEW}."
-        rate = Decimal("0")
-    currency = (currency or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-        errors["currency"] = "A three-letter ISO currency code."
-    if view_cap is not None and (not isinstance(view_cap, int) or view_cap < 1):
-        errors["view_cap"] = "A positive whole number, or empty for no cap."
+    for field, check in checks.items():
+        try:
+            terms[field] = check()
+        except _TermError as e:
+            errors[field] = str(e)
     if errors:
         raise ValidationError(errors)
-    return {
-        "purpose": purpose, "channels": channels, "territories": territories, "valid_from": valid_from,
-        "valid_until": valid_until, "rate_per_view": rate.quantize(Decimal("0.0001")), "currency": currency,
-        "view_cap": view_cap,
-    }
+    return terms
 
 
 def _sold_brands(values: Iterable[Brand | int | str]) -> list[Brand]:

@@ -102,7 +102,7 @@ def is_bot_user_agent(user_agent: str) -> bool:
 
 
 def _split(amount: Decimal, *, agency_id: int | None, rate: Decimal | None) -> tuple[int | None, Decimal, Decimal, Decimal]:
-    if agency_id is None:
+    if agency_id is None or rate is None:
         return None, Decimal("0"), Decimal("0"), amount
     if amount == 0:
         return agency_id, rate, Decimal("0"), amount

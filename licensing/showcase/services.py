@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 class ShowcaseImage:
     png: bytes
     grant_id: int
-    royalty_event_id: int
+    royalty_event_id: int | None  # None: a repeat inside the dedup window, recorded by the row it repeats
     billable: bool
     label: str
     cache_hit: bool
@@ -189,7 +189,7 @@ def twin_captures(twin, backend: RendererBackend) -> tuple[CaptureRef, ...]:
     )
 
 
-def _capture_location(image) -> str:  # type: ignore[no-untyped-def]
+def _capture_location(image) -> str:
     """A local path where the media storage has one (FileSystemStorage), else its URL (an object store)."""
     try:
         return image.path

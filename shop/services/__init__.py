@@ -1,6 +1,6 @@
 """Shop writes. Import from here: `from shop.services import catalog_import, cart_add, order_place, ...`.
 
-- catalogue import: shop/services/catalog.py
+- catalogue import: shop/services/catalog/ (rows, lookups, plan; the entry point in __init__.py)
 - cart (in the session): shop/services/cart.py
 - orders (checkout, status changes): shop/services/orders.py
 - products-changed callbacks for other apps (e.g. the assistant's index): shop/services/hooks.py

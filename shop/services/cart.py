@@ -110,7 +110,7 @@ def _raw(session: MutableMapping[str, Any]) -> dict[str, dict[str, int]]:
 def _save(session: MutableMapping[str, Any], cart: dict[str, dict[str, int]]) -> None:
     session[CART_KEY] = cart
     if hasattr(session, "modified"):
-        session.modified = True  # type: ignore[attr-defined]
+        session.modified = True
 
 
 def _variant_for(product: Product, size: str | None) -> Variant:

@@ -67,4 +67,4 @@ def _unregister_all_for_tests() -> list[ProductsChangedCallback]:
 
 def _restore_for_tests(saved: list[Callable[..., object]]) -> None:
     _callbacks.clear()
-    _callbacks.extend(saved)  # type: ignore[arg-type]
+    _callbacks.extend(saved)

@@ -236,3 +236,18 @@ def test_the_coverage_cache_gives_a_listed_set_only_to_its_brands_on_a_page_of_m
 
     # Then only the listed brand's product has the twin
     assert [covering[p.catalog_id] for p in page] == [[], [twin], []]
+
+
+def test_an_amendment_of_a_shop_wide_grant_shows_its_diff_naming_who_pays(twin, merch):
+    # given a signed shop-wide grant (it names no brand) and an amendment raising its rate
+    from licensing.consent_diff import terms_diff
+    from licensing.services import grant_amend
+
+    grant = sign(propose(twin, merch, brand_scope=BrandScope.SHOP_ALL))
+    amendment = grant_amend(grant=grant, proposed_by=merch, rate_per_view="0.0600")
+    # when the side-by-side diff is built (it read grant.brand.name, None for the shop: AttributeError)
+    rows = {row.label: row for row in terms_diff(old=grant, new=amendment)}
+    # then it names the shop as the payer on both sides, unchanged, and marks the rate as changed
+    assert rows["Who pays"].old == rows["Who pays"].new == grant.payer_label
+    assert not rows["Who pays"].changed
+    assert rows["Rate per billable view"].changed

@@ -178,5 +178,18 @@ def indexed_catalogue(db, settings, reliability_index_dir: Path) -> Iterator[dic
     index_mod._reset_snapshot()
     products = assistant_catalogue_create()
     index_build(force=True)
+    _warm(index_mod)
     yield products
     index_mod._reset_snapshot()
+
+
+def _warm(index_mod) -> None:  # type: ignore[no-untyped-def]
+    """What a worker loads at start (ASSISTANT_WARM_ON_START, off in tests): the vocabulary's concept anchors and
+    the query encoder. Without it the first fuzzed frame that reaches the embedding fallback pays the encoder's
+    one-time load inside the frame's 20 s timeout, and on a busy machine runs out of it."""
+    from assistant.retrieval.embeddings import query_encoder
+    from assistant.understanding import semantic
+    from assistant.understanding.vocabulary import vocabulary_from_db
+
+    semantic.warm(vocabulary_from_db(version=str(index_mod.get_snapshot().stamp)))
+    query_encoder("fashion")

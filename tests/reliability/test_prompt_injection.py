@@ -239,7 +239,7 @@ async def _ws_turn(text: str, cookie: bytes) -> list[dict[str, Any]]:
     from tests.reliability.wsclient import WsClient
 
     comm = WsClient(application.application_mapping["websocket"], "/ws/assistant/",
-                    headers=[(b"origin", b"http://testserver"), (b"cookie", cookie)])
+                    headers=[(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie)])
     assert (await comm.connect())[0]
     await comm.receive_json_from()
     await comm.send_json_to({"type": "message", "text": text})

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         def on_total(n: int) -> None:
             nonlocal bar
             if n:
-                bar = tqdm(total=n, unit="text", desc="embedding products", file=self.stderr._out)  # type: ignore[attr-defined]
+                bar = tqdm(total=n, unit="text", desc="embedding products", file=self.stderr._out)
 
         def progress(n: int) -> None:
             if bar is not None:
