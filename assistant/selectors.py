@@ -16,7 +16,6 @@ from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .models import Conversation, Turn, TurnRole
 from .understanding.schema import Filters
-from .understanding.vocabulary import tokens
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +27,6 @@ def product_matches(product: Product, f: Filters) -> bool:
     path); what each filter means is shop.filters'."""
     if not product.is_published:
         return False
-    if f.exclude_words and set(tokens(product.name.lower())) & {w.lower() for w in f.exclude_words}:
-        return False  # name words are no catalogue attribute (shop.filters has no field for them yet)
     return f.to_catalog().matches(ProductFacts.of(product, variants=variants_of(product)))
 
 

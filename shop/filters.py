@@ -9,9 +9,13 @@
   by colour).
 - min_price, max_price: inclusive bounds.
 - size: the product has that size in stock.
+- exclude_words: the product's name contains none of them, case-insensitively and as a part of the name
+  ("not leather" also drops "Leatherette"): the words shoppers exclude that the catalogue carries only in
+  names (materials, patterns), never as an attribute.
 
 `as_q()` says it to the ORM (the listing), `matches(facts)` to a product in memory (the chat's check of every
-database row it shows), and `conditions()` lists the value tests in a form the index turns into masks.
+database row it shows), and `conditions()` lists the value tests in a form the index turns into masks (the
+index reads `exclude_words` itself, from its names).
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ class ProductFacts:
 
     gender: str
     article_type: str
+    name: str = ""
     sub_category: str = ""
     master_category: str = ""
     colour: str = ""
@@ -59,7 +64,7 @@ class ProductFacts:
         """From a shop Product with brand, colour and category chain loaded; `variants` if already at hand."""
         at = product.article_type
         variants = variants if variants is not None else list(product.variants.all())
-        return cls(gender=product.gender, article_type=at.name, sub_category=at.sub_category.name,
+        return cls(gender=product.gender, article_type=at.name, name=product.name, sub_category=at.sub_category.name,
                    master_category=at.sub_category.master.name,
                    colour=product.colour.name if product.colour_id else "", usage=product.usage or "",
                    brand=product.brand.name, price=product.price,
@@ -98,6 +103,7 @@ class CatalogFilters:
     size: str | None = None
     exclude_colours: tuple[str, ...] = ()
     exclude_brands: tuple[str, ...] = ()
+    exclude_words: tuple[str, ...] = ()
 
     def conditions(self) -> list[Condition]:
         wanted = [
@@ -127,6 +133,8 @@ class CatalogFilters:
             if cond.exclude and cond.fields == ("colour",):
                 test &= Q(colour__isnull=False)  # a product without a colour is never excluded by colour
             q &= ~test if cond.exclude else test
+        for word in self.exclude_words:
+            q &= ~Q(name__icontains=word)
         if self.min_price is not None:
             q &= Q(price__gte=self.min_price)
         if self.max_price is not None:
@@ -141,6 +149,9 @@ class CatalogFilters:
             hit = any(getattr(facts, name) and getattr(facts, name) in cond.values for name in cond.fields)
             if hit == (not cond.exclude):
                 continue
+            return False
+        name = facts.name.lower()
+        if any(word.lower() in name for word in self.exclude_words):
             return False
         if self.min_price is not None and facts.price < self.min_price:
             return False

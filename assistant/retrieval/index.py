@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from .embeddings import DIMENSION, MODEL_NAME
 from .store import IndexLoadError, LoadedVersion, get_store, health_set
 from .text import TEXT_VERSION, product_text, text_hash
 
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
@@ -331,11 +333,7 @@ class Snapshot:
 
     def mask(self, f: Filters, *, without: str | None = None) -> np.ndarray:
         """Rows that meet the chat's filters; `without` drops one filter by its name (a Filters field, or "price")."""
-        m = self.mask_catalog(f.to_catalog(), without=without)
-        if f.exclude_words and without != "exclude_words":
-            for word in f.exclude_words:  # name words are no catalogue attribute: shop.filters has no field for them
-                m = m & ~self.name_has(word)
-        return m
+        return self.mask_catalog(f.to_catalog(), without=without)
 
     def mask_catalog(self, cf: CatalogFilters, *, without: str | None = None) -> np.ndarray:
         """Rows that meet the filters as shop.filters defines them (the listing and the chat's row check agree)."""
@@ -358,10 +356,16 @@ class Snapshot:
         if cf.size and without != "size":
             sized = self.sizes.get(cf.size)
             m &= sized if sized is not None else np.zeros(self.size, dtype=bool)
+        if without != "exclude_words":
+            for word in cf.exclude_words:
+                m &= ~self.name_has(word)
         return m
 
     def name_has(self, word: str) -> np.ndarray:
-        """Rows whose product name contains the word (an inverted index built at the first exclusion)."""
+        """Rows whose product name contains `word` as shop.filters reads an excluded word: case-insensitively,
+        as a part of the name. A word of letters and digits can only occur inside one of a name's tokens, so the
+        distinct tokens (a few thousand, indexed at the first exclusion) are scanned instead of every name."""
+        word = word.lower()
         if self._word_rows is None:
             from ..understanding.vocabulary import tokens
 
@@ -371,9 +375,12 @@ class Snapshot:
                     rows_of.setdefault(tok, []).append(row)
             self._word_rows = {w: np.array(r, dtype=np.int64) for w, r in rows_of.items()}
         out = np.zeros(self.size, dtype=bool)
-        rows = self._word_rows.get(word.lower())
-        if rows is not None:
-            out[rows] = True
+        if not _PLAIN_WORD.fullmatch(word):
+            out[[row for row, name in enumerate(self._names) if word in name.lower()]] = True
+            return out
+        for tok, rows in self._word_rows.items():
+            if word in tok:
+                out[rows] = True
         return out
 
     def wish_boost(self, *, usages: list[str], seasons: list[str]) -> np.ndarray | None:

@@ -50,7 +50,7 @@ class Filters(BaseModel):
             genders=tuple(self.genders), article_types=tuple(self.article_types), colours=tuple(self.colours),
             usages=tuple(self.usages), brands=tuple(self.brands), min_price=self.min_price,
             max_price=self.max_price, size=self.size or None, exclude_colours=tuple(self.exclude_colours),
-            exclude_brands=tuple(self.exclude_brands),
+            exclude_brands=tuple(self.exclude_brands), exclude_words=tuple(self.exclude_words),
         )
 
     def to_public(self) -> dict[str, Any]:

@@ -34,6 +34,8 @@ USAGES = ["Casual", "Sports", "Formal", ""]
 BRANDS = ["Nike", "Puma"]
 PRICES = [Decimal(p) for p in ("9.99", "19.99", "20.00", "49.50", "120.00")]
 SIZES = ["S", "M", "L"]
+# Name words the shop has no attribute for ("not leather", "not floral"); "Leatherette" contains "leather".
+NAME_WORDS = ["Leather", "Floral", "Leatherette", "Cotton", "Printed"]
 
 
 @pytest.fixture
@@ -48,7 +50,8 @@ def catalogue() -> list[Product]:
     brands = [BrandFactory(name=b) for b in BRANDS]
     products = []
     for n in range(40):
-        product = ProductFactory(gender=GENDERS[n % 5], article_type=types[n % 4], colour=colours[n % 4],
+        product = ProductFactory(name=f"{BRANDS[n % 2]} {NAME_WORDS[n % 5 if n % 3 else (n + 1) % 5]} Piece {n}",
+                                 gender=GENDERS[n % 5], article_type=types[n % 4], colour=colours[n % 4],
                                  usage=USAGES[(n // 4) % 4], brand=brands[n % 2], price=rng.choice(PRICES),
                                  is_published=n != 39)
         for size in rng.sample(SIZES, rng.randint(1, 3)):
@@ -74,6 +77,7 @@ catalog_filters_st = st.builds(
     size=st.none() | st.sampled_from([*SIZES, "XL"]),
     exclude_colours=some([c for c in COLOURS if c]),
     exclude_brands=some(BRANDS),
+    exclude_words=some(["leather", "FLORAL", "cotton", "print", "piece", "nothing"]),
 )
 
 
@@ -111,12 +115,13 @@ def test_the_orm_the_row_check_and_the_index_agree(catalogue, cf):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(genders=some(GENDERS), colours=some(COLOURS[:3]), usages=some(USAGES[:3]), brands=some(BRANDS),
        max_price=st.none() | st.sampled_from(PRICES), size=st.none() | st.sampled_from(SIZES),
-       exclude_colours=some(COLOURS[:3]))
+       exclude_colours=some(COLOURS[:3]), exclude_words=some(["leather", "floral", "print"]))
 def test_the_chat_filters_mean_what_the_shop_filters_mean(catalogue, genders, colours, usages, brands, max_price,
-                                                          size, exclude_colours):
+                                                          size, exclude_colours, exclude_words):
     # given the chat's filters, as the dialogue stores them
     f = Filters(genders=list(genders), colours=list(colours), usages=list(usages), brands=list(brands),
-                max_price=max_price, size=size, exclude_colours=list(exclude_colours))
+                max_price=max_price, size=size, exclude_colours=list(exclude_colours),
+                exclude_words=list(exclude_words))
     cf = f.to_catalog()
     # when the chat checks each database row (the page it would show)
     shown = {p.catalog_id for p in products_by_catalog_ids([p.catalog_id for p in catalogue])
@@ -153,3 +158,12 @@ def test_a_product_without_a_colour_is_never_excluded_by_colour(catalogue):
     uncoloured = {p.catalog_id for p in catalogue if p.colour_id is None and p.is_published}
     cf = CatalogFilters(exclude_colours=("Blue", "Black", "Navy Blue"))
     assert by_orm(cf) == uncoloured == by_index(cf)
+
+
+def test_an_excluded_name_word_holds_in_the_listing_the_chat_and_the_index(catalogue):
+    # given products named Leather, Leatherette, Floral, ...; when the shopper says "not leather"
+    cf = Filters(exclude_words=["leather"]).to_catalog()
+    # then no product whose name contains the word passes anywhere, and every other published one does
+    expected = {p.catalog_id for p in catalogue if p.is_published and "leather" not in p.name.lower()}
+    assert by_orm(cf) == by_index(cf) == expected
+    assert len(expected) < 39 and not any("Leather" in p.name for p in catalogue if p.catalog_id in expected)
