@@ -71,42 +71,55 @@ def _money(d: Decimal | None) -> str:
     return f"${Decimal(d).quantize(Decimal('0.01'))}" if d is not None else ""
 
 
+def _colour_words(colours: list[str]) -> str:
+    """A whole colour family, or its head with some of its shades, reads as the head ("blue")."""
+    if not colours:
+        return ""
+    for head, family in COLOUR_FAMILIES.items():
+        if set(colours) == set(family) or (head in colours and set(colours) <= set(family) and len(colours) > 1):
+            return head.lower()
+    return " or ".join(c.lower() for c in colours)
+
+
+def _kind_words(article_types: list[str]) -> str:
+    # More than three kinds is a category the shopper named ("footwear"): listing them reads worse than "products".
+    if not article_types or len(article_types) > 3:
+        return "products"
+    return " or ".join(article_types)
+
+
+def _price_words(f: Filters) -> str:
+    if f.min_price is not None and f.max_price is not None:
+        return f" between {_money(f.min_price)} and {_money(f.max_price)}"
+    if f.max_price is not None:
+        return f" up to {_money(f.max_price)}"
+    if f.min_price is not None:
+        return f" from {_money(f.min_price)}"
+    return ""
+
+
+def _exclusion_words(f: Filters) -> str:
+    excluded: list[str] = []
+    if f.exclude_colours:
+        heads = [h for h, fam in COLOUR_FAMILIES.items() if set(fam) & set(f.exclude_colours) == set(fam) and set(fam) <= set(f.exclude_colours)]
+        rest = [c for c in f.exclude_colours if not any(c in COLOUR_FAMILIES[h] for h in heads)]
+        excluded += [h.lower() for h in heads] + [c.lower() for c in rest]
+    excluded += f.exclude_brands
+    return ", not " + " or ".join(excluded) if excluded else ""
+
+
 def describe(f: Filters) -> str:
-    colour = ""
-    if f.colours:
-        for head, family in COLOUR_FAMILIES.items():
-            if set(f.colours) == set(family) or (head in f.colours and set(f.colours) <= set(family) and len(f.colours) > 1):
-                colour = head.lower()
-                break
-        colour = colour or " or ".join(c.lower() for c in f.colours)
-    what = " or ".join(f.article_types) if f.article_types else "products"
-    if len(f.article_types) > 3:
-        what = "products"
-    parts = [p for p in (colour, what) if p]
-    text = " ".join(parts)
+    text = " ".join(p for p in (_colour_words(f.colours), _kind_words(f.article_types)) if p)
     if f.genders:
         text += " for " + " and ".join(g.lower() for g in f.genders)
     if f.usages:
         text += f" ({' or '.join(u.lower() for u in f.usages)})"
     if f.brands:
         text += " by " + " or ".join(f.brands)
-    if f.min_price is not None and f.max_price is not None:
-        text += f" between {_money(f.min_price)} and {_money(f.max_price)}"
-    elif f.max_price is not None:
-        text += f" up to {_money(f.max_price)}"
-    elif f.min_price is not None:
-        text += f" from {_money(f.min_price)}"
+    text += _price_words(f)
     if f.size:
         text += f" in size {f.size}"
-    excluded = []
-    if f.exclude_colours:
-        heads = [h for h, fam in COLOUR_FAMILIES.items() if set(fam) & set(f.exclude_colours) == set(fam) and set(fam) <= set(f.exclude_colours)]
-        rest = [c for c in f.exclude_colours if not any(c in COLOUR_FAMILIES[h] for h in heads)]
-        excluded += [h.lower() for h in heads] + [c.lower() for c in rest]
-    excluded += f.exclude_brands
-    if excluded:
-        text += ", not " + " or ".join(excluded)
-    return text
+    return text + _exclusion_words(f)
 
 
 def semantic_part(f: Filters) -> Filters:
@@ -225,65 +238,90 @@ def _outfit_text(outfit: Outfit, cards_: list[dict[str, Any]]) -> str:
     return (f"To wear with {anchor['name']} (first): {', '.join(kinds) or 'nothing in stock'}, {colour}.")
 
 
-def reply(ctx: TurnContext) -> TurnContext:
-    f = ctx.filters
+GREETING = ("Hi! Tell me what you're looking for, for example \"white sneakers for men under $60\" "
+            "or \"a dress for a wedding\", and I'll find it.")
+PROMPT = "Tell me what you're looking for: a kind of product, who it's for, a colour, a budget or an occasion."
+
+
+def _compared_text(ctx: TurnContext) -> str:
+    """The answer about products already shown: "the cheapest one" (one picked) or a comparison of two."""
+    if len(ctx.compare_ids) == 1 and ctx.cards:
+        u = ctx.understanding
+        c = ctx.cards[0]
+        return (f"The {'cheapest' if u is not None and u.superlative == 'cheapest' else 'priciest'} one shown "
+                f"is {c['name']} at {c['currency']} {c['price']}.")
+    return _compare_text(ctx.cards)
+
+
+def _idle_text(ctx: TurnContext) -> list[str]:
+    """No products this turn: the reset acknowledgement, nothing when the notes answer, else the prompt."""
     u = ctx.understanding
-    parts: list[str] = []
+    if u is not None and u.reset:
+        return ["Starting over. What are you looking for?"]
+    if (ctx.pending and ctx.pending.get("type") == "concept") or ctx.answered:
+        return []
+    return [PROMPT]
+
+
+def _results_text(ctx: TurnContext) -> list[str]:
+    what = describe(ctx.filters)
+    if ctx.count == 0:
+        if ctx.relaxation:
+            return [f"I couldn't find any {what}.",
+                    f"Without the {ctx.relaxation['label']} there are {ctx.relaxation['count']}; say \"yes\" "
+                    f"and I'll drop it."]
+        return [f"I couldn't find any {what}.", "Try fewer filters, or say \"start over\"."]
+    lead = "More like that one: " if ctx.anchor_id is not None else ""
+    if ctx.count <= len(ctx.cards):
+        return [f"{lead}{'That is' if ctx.count == 1 else 'These are'} all {ctx.count} {what}."]
+    return [f"{lead}Here are the top {len(ctx.cards)} of {ctx.count} {what}."]
+
+
+def _opening(ctx: TurnContext) -> list[str]:
+    u = ctx.understanding
+    if ctx.outfit is not None and ctx.cards:
+        return [_outfit_text(ctx.outfit, ctx.cards)]
+    if ctx.compare_ids:
+        return [_compared_text(ctx)]
+    if u is not None and u.intent == "greeting" and ctx.filters.is_empty():
+        return [GREETING]
+    if not ctx.show_products:
+        return _idle_text(ctx)
+    return _results_text(ctx)
+
+
+def _notes_text(ctx: TurnContext) -> list[str]:
+    u = ctx.understanding
+    notes = [n for n in ctx.notes if n]
+    if notes and not (u is not None and u.reset and not ctx.show_products):
+        return [" ".join(notes)]
+    return []
+
+
+def _phrased(ctx: TurnContext, draft: str) -> str:
+    """The chat model's wording of the draft, streamed as deltas; the draft itself when it fails or says nothing."""
+    try:
+        chunks: list[str] = []
+        for chunk in llm_mod.llm_phrase(ctx.chat_model, text=ctx.text, draft=draft, cards=ctx.cards):
+            chunks.append(chunk)
+            if ctx.on_delta:
+                ctx.on_delta(chunk)
+        phrased = "".join(chunks).strip()
+    except Exception:  # noqa: BLE001 - phrasing is decoration; the grounded draft always works
+        return draft
+    return phrased or draft
+
+
+def reply(ctx: TurnContext) -> TurnContext:
     if ctx.answer is not None:
         ctx.reply = ""  # the service answers (it holds the shopper's session)
         return ctx
-    if ctx.outfit is not None and ctx.cards:
-        parts.append(_outfit_text(ctx.outfit, ctx.cards))
-    elif ctx.compare_ids and len(ctx.compare_ids) == 1 and ctx.cards:
-        c = ctx.cards[0]
-        parts.append(f"The {'cheapest' if u is not None and u.superlative == 'cheapest' else 'priciest'} one shown "
-                     f"is {c['name']} at {c['currency']} {c['price']}.")
-    elif ctx.compare_ids:
-        parts.append(_compare_text(ctx.cards))
-    elif u is not None and u.intent == "greeting" and f.is_empty():
-        parts.append("Hi! Tell me what you're looking for, for example \"white sneakers for men under $60\" "
-                     "or \"a dress for a wedding\", and I'll find it.")
-    elif not ctx.show_products:
-        if u is not None and u.reset:
-            parts.append("Starting over. What are you looking for?")
-        elif (ctx.pending and ctx.pending.get("type") == "concept") or ctx.answered:
-            pass
-        else:
-            parts.append("Tell me what you're looking for: a kind of product, who it's for, a colour, a budget "
-                         "or an occasion.")
-    elif ctx.count == 0:
-        parts.append(f"I couldn't find any {describe(f)}.")
-        if ctx.relaxation:
-            parts.append(f"Without the {ctx.relaxation['label']} there are {ctx.relaxation['count']}; say \"yes\" "
-                         f"and I'll drop it.")
-        else:
-            parts.append("Try fewer filters, or say \"start over\".")
-    else:
-        lead = "More like that one: " if ctx.anchor_id is not None else ""
-        if ctx.count <= len(ctx.cards):
-            parts.append(f"{lead}{'That is' if ctx.count == 1 else 'These are'} all {ctx.count} {describe(f)}.")
-        else:
-            parts.append(f"{lead}Here are the top {len(ctx.cards)} of {ctx.count} {describe(f)}.")
-    notes = [n for n in ctx.notes if n]
-    if notes and not (u is not None and u.reset and not ctx.show_products):
-        parts.append(" ".join(notes))
-    draft = " ".join(parts)
+    draft = " ".join([*_opening(ctx), *_notes_text(ctx)])
     ctx.reply = draft
-    if ctx.chat_model is not None and ctx.cards:
-        try:
-            chunks: list[str] = []
-            for chunk in llm_mod.llm_phrase(ctx.chat_model, text=ctx.text, draft=draft, cards=ctx.cards):
-                chunks.append(chunk)
-                if ctx.on_delta:
-                    ctx.on_delta(chunk)
-            phrased = "".join(chunks).strip()
-            if phrased:
-                ctx.reply = phrased
-                return ctx
-        except Exception:  # noqa: BLE001 - phrasing is decoration; the grounded draft always works
-            ctx.reply = draft
     # The grounded draft is complete at once, so it goes out in the reply frame alone: deltas are only for a
     # chat model's streamed phrasing. (Sending it as a delta too cost a second frame per turn for nothing.)
+    if ctx.chat_model is not None and ctx.cards:
+        ctx.reply = _phrased(ctx, draft)
     return ctx
 
 

@@ -16,8 +16,8 @@ from . import llm as llm_mod
 from .outfits import OUTER, complete, types_by_role
 from .retrieval.index import Snapshot, get_snapshot
 from .understanding import lexicon
-from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.dialogue import Wishes, apply_understanding, fold_carry, fold_wishes, is_new_topic
+from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver

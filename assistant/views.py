@@ -9,7 +9,7 @@ from licensing.services import stored_session_key, viewer_territory
 
 from . import selectors, services
 from .pipeline import chips
-from .services import AssistantError, DISCLOSURE
+from .services import DISCLOSURE, AssistantError
 
 
 @require_http_methods(["GET", "POST"])

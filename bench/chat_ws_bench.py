@@ -36,7 +36,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench._live import LiveServer, cpu_snapshot, live_server, load_average, machine, percentile, server_label, table  # noqa: E402
+from bench._live import (  # noqa: E402
+    LiveServer,
+    cpu_snapshot,
+    live_server,
+    load_average,
+    machine,
+    percentile,
+    server_label,
+    table,
+)
 
 CONVERSATIONS = [
     ["women white casual shoes", "only under ${p}", "not cream", "the second one is nice, anything cheaper than that?"],
@@ -122,7 +131,7 @@ async def many_clients(server: LiveServer, clients: int, duration: float, seed: 
         while time.perf_counter() < stop_at:
             try:
                 await conversation(server, CONVERSATIONS[i % len(CONVERSATIONS)], stats, rng, pacer, stop_at)
-            except (OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError) as exc:
                 stats.errors[type(exc).__name__] = stats.errors.get(type(exc).__name__, 0) + 1
             i += 1
 

@@ -38,11 +38,11 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.development"
 os.environ.setdefault("DEBUG", "0")
 
+import logging  # noqa: E402
+
 import httpx  # noqa: E402
 
 from bench._live import cpu_snapshot, live_server, load_average, machine, percentile, server_label, table  # noqa: E402
-
-import logging  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 

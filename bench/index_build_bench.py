@@ -157,9 +157,9 @@ def hnsw(queries: int) -> list[list[object]]:
         for q in qv[:200]:
             graph.search(q.reshape(1, -1), 10)
         ms = (time.perf_counter() - t0) / min(200, len(qv)) * 1000
-        plain = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact_i, got_i)])
+        plain = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact_i, got_i, strict=False)])
         # A tie with the 10th exact score is as good an answer as the id the exact search happened to pick.
-        ties = np.mean([(g >= e[-1] - 1e-5).sum() / 10 for e, g in zip(exact_s, got_s)])
+        ties = np.mean([(g >= e[-1] - 1e-5).sum() / 10 for e, g in zip(exact_s, got_s, strict=False)])
         rows.append([f"HNSW M={index_mod.HNSW_M} efC={index_mod.HNSW_EF_CONSTRUCTION} efSearch={ef}"
                      + (" (used)" if ef == index_mod.HNSW_EF_SEARCH else ""), f"{build_s:.1f}", f"{ms:.2f}",
                      f"{plain:.3f}", f"{ties:.3f}"])

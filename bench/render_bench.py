@@ -39,10 +39,10 @@ from django.utils import timezone  # noqa: E402
 
 from licensing.models import ConsentGrant, DigitalTwin, GrantStatus  # noqa: E402
 from licensing.rules import ProductScope, grant_failure  # noqa: E402
+from licensing.selectors import twin_images_for_products  # noqa: E402
 from licensing.showcase.backends import get_backend  # noqa: E402
 from licensing.showcase.figures import POSES, spec_for_twin  # noqa: E402
 from licensing.showcase.renderer import DIGITAL_SOURCE_TYPE, ProductSpec, product_spec, slot_for, stamp  # noqa: E402
-from licensing.selectors import twin_images_for_products  # noqa: E402
 from licensing.showcase.selectors import image_url  # noqa: E402
 from licensing.showcase.services import composite_get, composite_path, stamped_path  # noqa: E402
 from shop.models import Product  # noqa: E402

@@ -21,7 +21,7 @@ def _hex(rgb: Iterable[float]) -> str:
 
 def mix(a: str, b: str, t: float) -> str:
     ra, rb = _rgb(a), _rgb(b)
-    return _hex(x + (y - x) * t for x, y in zip(ra, rb))
+    return _hex(x + (y - x) * t for x, y in zip(ra, rb, strict=False))
 
 
 def luminance(hex_: str) -> float:

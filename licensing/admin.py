@@ -3,8 +3,7 @@ consent, nobody can change or delete ledger or consent-event rows here, and a tw
 login are editable on add only (the database refuses all of these too)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,6 @@ from django.urls import path
 from django.utils import timezone
 
 from .concentration import concentration_report
-
 from .models import (
     Agency,
     ConsentEvent,
@@ -214,7 +212,7 @@ def _day(value: str) -> date | None:
 
 def _period(params) -> tuple[datetime, datetime, list[str]]:
     """[start, end) in UTC from ?start=YYYY-MM-DD&end=YYYY-MM-DD (end inclusive); the last 30 days by default."""
-    today = timezone.now().astimezone(dt_timezone.utc).date()
+    today = timezone.now().astimezone(UTC).date()
     notes = []
     start, end = _day(params.get("start", "")), _day(params.get("end", ""))
     if params.get("start") and start is None or params.get("end") and end is None:
@@ -224,8 +222,8 @@ def _period(params) -> tuple[datetime, datetime, list[str]]:
     if start > end:
         notes.append("The start was after the end: they were swapped.")
         start, end = end, start
-    return (datetime.combine(start, time.min, tzinfo=dt_timezone.utc),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=dt_timezone.utc), notes)
+    return (datetime.combine(start, time.min, tzinfo=UTC),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC), notes)
 
 
 @admin.register(DeniedView)

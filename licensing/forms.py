@@ -1,8 +1,7 @@
 """Forms for the consent workflow. Every id a form accepts is checked against what the user may touch."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -14,7 +13,14 @@ from django.utils.html import format_html
 from shop.models import ArticleType, Brand, MasterCategory
 
 from .models import (
-    INNERWEAR_ARTICLE_TYPES, MIN_PURPOSE_LENGTH, Agency, BrandScope, Channel, ConsentGrant, DigitalTwin, GrantStatus,
+    INNERWEAR_ARTICLE_TYPES,
+    MIN_PURPOSE_LENGTH,
+    Agency,
+    BrandScope,
+    Channel,
+    ConsentGrant,
+    DigitalTwin,
+    GrantStatus,
 )
 
 CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("INR", "INR")]
@@ -125,8 +131,8 @@ class ConsentProposalForm(forms.Form):
             "listed_brands": _split(d.get("listed_brands", "")), "agency": d["agency"], "purpose": d["purpose"],
             "channels": d["channels"], "territories": d["territories"],
             "allowed_master_categories": d["allowed_master_categories"], "excluded_article_types": excluded,
-            "valid_from": datetime.combine(d["valid_from"], time.min, tzinfo=dt_timezone.utc),
-            "valid_until": datetime.combine(d["valid_until"], time.min, tzinfo=dt_timezone.utc),
+            "valid_from": datetime.combine(d["valid_from"], time.min, tzinfo=UTC),
+            "valid_until": datetime.combine(d["valid_until"], time.min, tzinfo=UTC),
             "rate_per_view": d["rate_per_view"], "currency": d["currency"], "view_cap": d["view_cap"],
         }
 

@@ -164,8 +164,7 @@ def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTer
 
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
-from datetime import timezone as dt_timezone  # noqa: E402
+from datetime import UTC, date, timedelta  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
 from django.db.models import Count, Q, QuerySet, Sum  # noqa: E402
@@ -174,8 +173,8 @@ from django.db.models.functions import TruncDate, TruncMonth  # noqa: E402
 from .models import (  # noqa: E402
     Agency,
     ConsentEvent,
-    DeniedView,
     DenialReason,
+    DeniedView,
     NonBillableReason,
     Representation,
     RoyaltyEvent,
@@ -234,7 +233,7 @@ def talent_events(*, talent: Talent) -> QuerySet:
 
 def earnings_summary(*, talent: Talent, now: datetime | None = None) -> dict[str, list[Money]]:
     now = now or timezone.now()
-    today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     month = today.replace(day=1)
     events = talent_events(talent=talent)
     return {
@@ -265,12 +264,12 @@ def daily_earnings(*, talent: Talent, currency: str, days: int = 30, now: dateti
     """One row per UTC day (oldest first, zero-filled): date, views, billable, net, in one currency
     (amounts in different currencies never share a bar)."""
     now = now or timezone.now()
-    end = now.astimezone(dt_timezone.utc).date()
+    end = now.astimezone(UTC).date()
     start = end - timedelta(days=days - 1)
     rows = (
         talent_events(talent=talent)
         .filter(at__date__gte=start, at__lte=now, currency=currency)
-        .annotate(day=TruncDate("at", tzinfo=dt_timezone.utc))
+        .annotate(day=TruncDate("at", tzinfo=UTC))
         .values("day")
         .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), net=Sum("talent_net"))
     )
@@ -353,11 +352,11 @@ def monthly_statements(*, talent: Talent | None = None, agency: Agency | None = 
     if agency is not None:
         events = events.filter(agency=agency)
     if month is not None:
-        first = datetime(month.year, month.month, 1, tzinfo=dt_timezone.utc)
-        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=dt_timezone.utc)
+        first = datetime(month.year, month.month, 1, tzinfo=UTC)
+        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=UTC)
         events = events.filter(at__gte=first, at__lt=nxt)
     rows = (
-        events.annotate(m=TruncMonth("at", tzinfo=dt_timezone.utc)).values("m", "currency")
+        events.annotate(m=TruncMonth("at", tzinfo=UTC)).values("m", "currency")
         .annotate(views=Count("pk"), billable=Count("pk", filter=Q(billable=True)), gross=Sum("amount"),
                   commission=Sum("agency_commission"), net=Sum("talent_net"))
         .order_by("-m", "currency")
@@ -390,13 +389,13 @@ def csv_rows(*, talent: Talent, month: date | None = None) -> Iterator[list[str]
     events = (talent_events(talent=talent).select_related("twin", "product", "brand", "agency", "grant__brand")
               .order_by("at", "pk"))
     if month is not None:
-        first = datetime(month.year, month.month, 1, tzinfo=dt_timezone.utc)
-        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=dt_timezone.utc)
+        first = datetime(month.year, month.month, 1, tzinfo=UTC)
+        nxt = datetime(month.year + (month.month // 12), month.month % 12 + 1, 1, tzinfo=UTC)
         events = events.filter(at__gte=first, at__lt=nxt)
     yield ["at_utc", "event_id", "twin", "brand", "product_id", "product", "channel", "territory", "billable",
            "non_billable_reason", "amount", "agency", "agency_commission", "talent_net", "currency", "grant_id", "paid_by"]
     for e in events.iterator(chunk_size=2000):
-        yield [e.at.astimezone(dt_timezone.utc).isoformat(), str(e.pk), e.twin.name, e.brand.name,
+        yield [e.at.astimezone(UTC).isoformat(), str(e.pk), e.twin.name, e.brand.name,
                str(e.product.catalog_id), e.product.name, e.channel, e.territory, "yes" if e.billable else "no",
                e.non_billable_reason, str(e.amount), e.agency.name if e.agency else "", str(e.agency_commission),
                str(e.talent_net), e.currency, str(e.grant_id), _paid_by(e.grant)]

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from itertools import islice
 
 from asgiref.sync import sync_to_async
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -21,11 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
-from .models import Agency, DigitalTwin, GrantStatus, Talent
-from .models import ConsentGrant
 from .concentration import talent_eligible_share
 from .consent_diff import TermRow, terms_diff
+from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
+from .models import Agency, ConsentGrant, DigitalTwin, GrantStatus, Talent
 from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 from .services.withdrawal import grant_withdraw
 

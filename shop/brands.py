@@ -20,9 +20,9 @@ names ("Ayaanay_Women_..._Size_Chart.jpg") are read as words; placeholder names 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from shop.catalog_data import COLOUR_HEX, MULTI_WORD_BRANDS, BrandResolver
 

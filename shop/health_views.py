@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
@@ -13,7 +12,6 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
 
 # Checks other apps add from their AppConfig.ready() (the shop knows nothing about them): name -> () -> (ready, text).
 # "ok" is the all-clear; a check may answer ready with another text (e.g. degraded but serving).

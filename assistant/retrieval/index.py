@@ -419,7 +419,7 @@ class Snapshot:
             index, ids = self.faiss_index()
             scores_all, idx = index.search(query.reshape(1, -1).astype(np.float32), min(k * 4, rows.size))
             # An HNSW graph is per build: products unpublished since then are dropped here.
-            pairs = [(int(ids[i]), float(s)) for i, s in zip(idx[0], scores_all[0])
+            pairs = [(int(ids[i]), float(s)) for i, s in zip(idx[0], scores_all[0], strict=False)
                      if i >= 0 and int(ids[i]) in self.row_of]
         else:
             scores = self.vectors[rows] @ query

@@ -245,7 +245,7 @@ def _version_row(version: int) -> dict[str, Any] | None:
     sql = f"SELECT {', '.join(_VERSION_COLUMNS)} FROM {IndexVersion._meta.db_table} WHERE version = %s"
     with connection.connection.cursor(binary=True) as cursor:
         found = cursor.execute(sql, [version]).fetchone()
-    return dict(zip(_VERSION_COLUMNS, found)) if found else None
+    return dict(zip(_VERSION_COLUMNS, found, strict=False)) if found else None
 
 
 def _content(payload: bytes) -> Any:
@@ -291,7 +291,7 @@ class DatabaseEmbeddingCache:
         self._fetch(hashes)
         seen: set[str] = set()
         out = []
-        for t, h in zip(texts, hashes):
+        for t, h in zip(texts, hashes, strict=False):
             if h not in _vectors and h not in seen:
                 seen.add(h)
                 out.append(t)
@@ -306,11 +306,11 @@ class DatabaseEmbeddingCache:
         hashes = [text_hash(t) for t in texts]
         # Another machine may have embedded the same text meanwhile: same text, same vector, first one kept.
         EmbeddingVector.objects.bulk_create(
-            [EmbeddingVector(model=MODEL_NAME, text_hash=h, vector=v.tobytes()) for h, v in zip(hashes, vectors)],
+            [EmbeddingVector(model=MODEL_NAME, text_hash=h, vector=v.tobytes()) for h, v in zip(hashes, vectors, strict=False)],
             batch_size=1000, ignore_conflicts=True,
         )
         with _vectors_lock:
-            for h, v in zip(hashes, vectors):
+            for h, v in zip(hashes, vectors, strict=False):
                 _vectors[h] = v
 
     def get_many(self, texts: Sequence[str]) -> np.ndarray:

@@ -17,10 +17,36 @@ from decimal import Decimal
 
 from . import lexicon
 from .patterns import (
-    _ADD_MODE_RE, _ADD_RE, _AROUND, _BARE_MONEY, _CHEAPER_RE, _COMPARE_RE, _FACETS, _MAX_PATTERNS, _MIN_PATTERNS,
-    _MORE_LIKE_RE, _NO_RE, _PRICIER_RE, _RANGE_PATTERNS, _REF_NUM_RE, _REF_WORD_RE, _RESET_RE, _SIZE_PATTERNS,
-    _THAT_RE, _YES_RE, MONEY, NEGATION_CARRY, NEGATION_CUES, NEW_TOPIC_RE, ORDINALS, OUTFIT_RE, OWN_BUDGET_RE,
-    OWN_SIZE_RE, QUESTION_RES, REMOVE_RE, TWIN_RE,
+    _ADD_MODE_RE,
+    _ADD_RE,
+    _AROUND,
+    _BARE_MONEY,
+    _CHEAPER_RE,
+    _COMPARE_RE,
+    _FACETS,
+    _MAX_PATTERNS,
+    _MIN_PATTERNS,
+    _MORE_LIKE_RE,
+    _NO_RE,
+    _PRICIER_RE,
+    _RANGE_PATTERNS,
+    _REF_NUM_RE,
+    _REF_WORD_RE,
+    _RESET_RE,
+    _SIZE_PATTERNS,
+    _THAT_RE,
+    _YES_RE,
+    MONEY,
+    NEGATION_CARRY,
+    NEGATION_CUES,
+    NEW_TOPIC_RE,
+    ORDINALS,
+    OUTFIT_RE,
+    OWN_BUDGET_RE,
+    OWN_SIZE_RE,
+    QUESTION_RES,
+    REMOVE_RE,
+    TWIN_RE,
 )
 from .vocabulary import Concept, Vocabulary, normalise, tokens
 
@@ -467,7 +493,7 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
         if word in vocab.name_words and word not in u.exclude_words:
             u.exclude_words.append(word)
             u.understood.append(f"not {word}")
-    leftovers = [t for t, used in zip(scan.toks, scan.consumed) if not used and t.isalpha()
+    leftovers = [t for t, used in zip(scan.toks, scan.consumed, strict=False) if not used and t.isalpha()
                  and t not in lexicon.STOPWORDS]
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]

@@ -27,8 +27,8 @@ _MIN_PATTERNS = [
 _RANGE_PATTERNS = [
     rf"\bbetween\s*{MONEY}\s*(?:and|to|-|–)\s*{MONEY}",
     rf"\bfrom\s*{MONEY}\s*(?:to|-|–|and)\s*{MONEY}",
-    rf"\$\s*(\d+(?:\.\d{{1,2}})?)\s*(?:-|–|to)\s*\$?\s*(\d+(?:\.\d{{1,2}})?)",
-    rf"\b(\d+(?:\.\d{{1,2}})?)\s*(?:-|–|to)\s*(\d+(?:\.\d{{1,2}})?)\s*(?:\$|usd|dollars?|bucks)",
+    r"\$\s*(\d+(?:\.\d{1,2})?)\s*(?:-|–|to)\s*\$?\s*(\d+(?:\.\d{1,2})?)",
+    r"\b(\d+(?:\.\d{1,2})?)\s*(?:-|–|to)\s*(\d+(?:\.\d{1,2})?)\s*(?:\$|usd|dollars?|bucks)",
 ]
 _AROUND = rf"\b(?:around|about|roughly|approximately|approx|near|close to|~)\s*{MONEY}"
 _BARE_MONEY = r"(?:\$\s*(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(?:usd|dollars?|bucks)\b)"
@@ -36,7 +36,7 @@ _BARE_MONEY = r"(?:\$\s*(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(?:usd|dolla
 SIZE_TOKEN = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}(?:\.5)?|\d{1,2}-\d{1,2}y|extra small|small|medium|large|extra large)"
 _SIZE_PATTERNS = [
     rf"\bsize\s*(?:is\s*|of\s*|:\s*)?(?:uk\s*|eu\s*|us\s*)?{SIZE_TOKEN}\b",
-    rf"\b(?:uk|eu|us)\s*(?:size\s*)?(\d{{1,2}})\b",
+    r"\b(?:uk|eu|us)\s*(?:size\s*)?(\d{1,2})\b",
     r"\b(?:in|wear|wears|need|needs|take|takes)\s+(?:an?\s+|size\s+)?(xxs|xs|xl|xxl|xxxl|2xl|3xl|extra small|small|medium|large|extra large)\b",
     r"\b(xxs|xs|xl|xxl|xxxl|2xl|3xl)\b",
 ]

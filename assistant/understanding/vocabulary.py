@@ -122,6 +122,33 @@ def colour_readings(colours: list[str]) -> dict[str, list[str]]:
     return {name: list(r.labels) for name, r in zip(names, space.read_many(names), strict=True) if r is not None}
 
 
+class _PhraseTable:
+    """Phrase -> concepts, filled stage by stage: the first stage to claim a phrase keeps it unless a later concept
+    has a higher priority (a catalogue name beats a lexicon synonym of the same kind)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Concept]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def add(self, phrase: str, concept: Concept, *, standalone_check: bool = True) -> None:
+        key = _phrase_key(phrase)
+        if not key or (standalone_check and key in NOT_STANDALONE) or key in lexicon.STOPWORDS:
+            return
+        current = self.entries.get(key)
+        if current is None or concept.priority > current[0].priority:
+            self.entries[key] = [concept]
+        elif concept.priority == current[0].priority and concept not in current:
+            # A catalogue name beats a lexicon synonym of the same kind; list order keeps the first one.
+            if current[0].kind != concept.kind:
+                current.append(concept)
+
+    def put(self, phrase: str, concept: Concept) -> None:
+        """Claim the phrase outright (a lexicon word for several kinds of product: "hats")."""
+        self.entries[_phrase_key(phrase)] = [concept]
+
+
 def _add_published_colours(vocab: Vocabulary, readings: dict[str, list[str]], add) -> None:
     """Every published colour name the catalogue's own labels don't spell: they were added first and win."""
     for name, labels in readings.items():
@@ -132,6 +159,106 @@ def _add_published_colours(vocab: Vocabulary, readings: dict[str, list[str]], ad
 
 def _phrase_key(phrase: str) -> str:
     return " ".join(tokens(normalise(phrase)))
+
+
+def _add_article_types(table: _PhraseTable, types: list[str]) -> None:
+    # Catalogue article types first so they win over lexicon synonyms of the same priority.
+    for name in types:
+        concept = Concept("article_type", (name,), name)
+        for form in inflections(name):
+            table.add(form, concept)
+        if " and " in name.lower():  # "Perfume and Body Mist" -> "perfume"
+            for part in name.lower().split(" and "):
+                if colour_names.canonical_name(part):  # "Highlighter and Blush": blush is a colour word
+                    continue
+                for form in inflections(part):
+                    if _phrase_key(form) not in table:
+                        table.add(form, concept)
+
+
+def _add_type_synonyms(table: _PhraseTable, type_set: set[str]) -> None:
+    for word, target in lexicon.ARTICLE_TYPE_SYNONYMS.items():
+        if target in type_set:
+            table.add(word, Concept("article_type", (target,), target))
+    for word, targets in lexicon.MULTI_TYPE_SYNONYMS.items():
+        kept = tuple(t for t in targets if t in type_set)
+        if len(kept) > 1:
+            table.put(word, Concept("article_type", kept, " or ".join(kept)))
+
+
+def _add_colours(table: _PhraseTable, vocab: Vocabulary) -> None:
+    colour_set = set(vocab.colours)
+    for name in vocab.colours:
+        table.add(name, vocab.colour_concept(name))
+    for word, target in lexicon.COLOUR_SYNONYMS.items():
+        if target in colour_set:
+            table.add(word, vocab.colour_concept(target))
+
+
+def _add_seasons(table: _PhraseTable, seasons: list[str]) -> None:
+    for word, season in SEASON_WORDS.items():
+        if season in seasons:
+            table.add(word, Concept("season", (season,), word))
+
+
+def _add_usages(table: _PhraseTable, usages: list[str]) -> None:
+    for name in usages:
+        for form in inflections(name):
+            table.add(form, Concept("usage", (name,), name))
+    usage_set = set(usages)
+    for word, target in lexicon.USAGE_SYNONYMS.items():
+        if target in usage_set:
+            table.add(word, Concept("usage", (target,), target))
+
+
+def _add_genders(table: _PhraseTable, genders: list[str]) -> None:
+    for name in genders:
+        table.add(name, Concept("gender", (name,), name))
+    gender_set = set(genders)
+    for word, targets in lexicon.GENDER_SYNONYMS.items():
+        kept = tuple(t for t in targets if t in gender_set)
+        if kept:
+            table.add(word, Concept("gender", kept, "/".join(kept)))
+
+
+def _add_categories(table: _PhraseTable, type_rows: list[tuple[str, str, str]], type_set: set[str]) -> None:
+    """Sub-categories and master categories ("topwear", "footwear") stand for all their article types."""
+    subs: dict[str, set[str]] = {}
+    for name, sub, master in type_rows:
+        subs.setdefault(sub, set()).add(name)
+        subs.setdefault(master, set()).add(name)
+    for name, members in subs.items():
+        if name in type_set:
+            continue
+        concept = Concept("category", tuple(sorted(members)), name)
+        for form in inflections(name):
+            table.add(form, concept)
+    for word, target in lexicon.CATEGORY_SYNONYMS.items():
+        if target in subs:
+            table.add(word, Concept("category", tuple(sorted(subs[target])), target))
+
+
+def _add_brands(table: _PhraseTable, brands: list[str], brand_names: dict[str, str] | None) -> None:
+    for name in brands:
+        # The brand as its products spell it: the label "Delhi" is sold as "Delhi Daredevils", "Red" as "Red
+        # Rose". A city, colour or season word alone is not a brand.
+        surface = (brand_names or {}).get(name, name)
+        key = _phrase_key(surface)
+        if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS or key in lexicon.STOPWORDS:
+            continue
+        if " " not in key and (colour_names.canonical_name(key) or key in SEASON_WORDS):
+            continue
+        table.add(surface, Concept("brand", (name,), surface))
+
+
+def _index_phrases(vocab: Vocabulary) -> None:
+    """What the parser looks phrases up by: joined spellings, the longest phrase, the embedding anchors."""
+    table = vocab.phrases
+    vocab.compact = {k.replace(" ", ""): k for k in table if " " in k}
+    vocab.max_ngram = max((len(k.split()) for k in table), default=1)
+    # Anchors for the embedding fallback: it only guesses kinds of product (a colour is grounded in colour
+    # values, a brand must be named, an occasion is a wish).
+    vocab.anchors = [(k, cs[0]) for k, cs in table.items() if cs[0].kind in ("article_type", "category")]
 
 
 def build_vocabulary(
@@ -149,6 +276,7 @@ def build_vocabulary(
 ) -> Vocabulary:
     types = sorted({t[0] for t in article_types})
     type_rows = list({(t[0], t[1], t[2]) for t in article_types})
+    table = _PhraseTable()
     vocab = Vocabulary(
         article_types=types,
         colours=sorted({c for c in colours if c and c != "NA"}),
@@ -158,107 +286,24 @@ def build_vocabulary(
         sizes=sorted(set(sizes)),
         name_words=frozenset(name_words),
         seasons=sorted({s for s in seasons if s}),
+        phrases=table.entries,
     )
     # Footwear is one kind of product to a shopper (heels -> flats is a change of mind); elsewhere the
     # sub-category is (a watch after a bag is a new topic).
     vocab.type_group = {name: (master if master == "Footwear" else sub) for name, sub, master in type_rows}
     vocab.type_rows = sorted(type_rows)
-    table: dict[str, list[Concept]] = {}
-
-    def add(phrase: str, concept: Concept, *, standalone_check: bool = True) -> None:
-        key = _phrase_key(phrase)
-        if not key or (standalone_check and key in NOT_STANDALONE) or key in lexicon.STOPWORDS:
-            return
-        current = table.get(key)
-        if current is None or concept.priority > current[0].priority:
-            table[key] = [concept]
-        elif concept.priority == current[0].priority and concept not in current:
-            # A catalogue name beats a lexicon synonym of the same kind; list order keeps the first one.
-            if current[0].kind != concept.kind:
-                current.append(concept)
-
+    # The order of the stages is the order of precedence between equal priorities.
     type_set = set(types)
-    # Catalogue article types first so they win over lexicon synonyms of the same priority.
-    for name in types:
-        concept = Concept("article_type", (name,), name)
-        for form in inflections(name):
-            add(form, concept)
-        if " and " in name.lower():  # "Perfume and Body Mist" -> "perfume"
-            for part in name.lower().split(" and "):
-                if colour_names.canonical_name(part):  # "Highlighter and Blush": blush is a colour word
-                    continue
-                for form in inflections(part):
-                    if _phrase_key(form) not in table:
-                        add(form, concept)
-    for word, target in lexicon.ARTICLE_TYPE_SYNONYMS.items():
-        if target in type_set:
-            add(word, Concept("article_type", (target,), target))
-    for word, targets in lexicon.MULTI_TYPE_SYNONYMS.items():
-        kept = tuple(t for t in targets if t in type_set)
-        if len(kept) > 1:
-            table[_phrase_key(word)] = [Concept("article_type", kept, " or ".join(kept))]
-
-    colour_set = set(vocab.colours)
-    for name in vocab.colours:
-        add(name, vocab.colour_concept(name))
-        if name.lower().endswith(" blue") or name.lower().endswith(" green") or name.lower().endswith(" brown"):
-            pass
-    for word, target in lexicon.COLOUR_SYNONYMS.items():
-        if target in colour_set:
-            add(word, vocab.colour_concept(target))
-    vocab.phrases = table
-    _add_published_colours(vocab, readings if readings is not None else colour_readings(vocab.colours), add)
-    for word, season in SEASON_WORDS.items():
-        if season in vocab.seasons:
-            add(word, Concept("season", (season,), word))
-
-    usage_set = set(vocab.usages)
-    for name in vocab.usages:
-        for form in inflections(name):
-            add(form, Concept("usage", (name,), name))
-    for word, target in lexicon.USAGE_SYNONYMS.items():
-        if target in usage_set:
-            add(word, Concept("usage", (target,), target))
-
-    gender_set = set(vocab.genders)
-    for name in vocab.genders:
-        add(name, Concept("gender", (name,), name))
-    for word, targets in lexicon.GENDER_SYNONYMS.items():
-        kept = tuple(t for t in targets if t in gender_set)
-        if kept:
-            add(word, Concept("gender", kept, "/".join(kept)))
-
-    subs: dict[str, set[str]] = {}
-    for name, sub, master in type_rows:
-        subs.setdefault(sub, set()).add(name)
-        subs.setdefault(master, set()).add(name)
-    for name, members in subs.items():
-        if name in type_set:
-            continue
-        concept = Concept("category", tuple(sorted(members)), name)
-        for form in inflections(name):
-            add(form, concept)
-    for word, target in lexicon.CATEGORY_SYNONYMS.items():
-        if target in subs:
-            add(word, Concept("category", tuple(sorted(subs[target])), target))
-
-    for name in vocab.brands:
-        # The brand as its products spell it: the label "Delhi" is sold as "Delhi Daredevils", "Red" as "Red
-        # Rose". A city, colour or season word alone is not a brand.
-        surface = (brand_names or {}).get(name, name)
-        key = _phrase_key(surface)
-        if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS or key in lexicon.STOPWORDS:
-            continue
-        if " " not in key and (colour_names.canonical_name(key) or key in SEASON_WORDS):
-            continue
-        add(surface, Concept("brand", (name,), surface))
-
-    vocab.phrases = table
-    vocab.compact = {k.replace(" ", ""): k for k in table if " " in k}
-    vocab.max_ngram = max((len(k.split()) for k in table), default=1)
-    # Anchors for the embedding fallback: it only guesses kinds of product (a colour is grounded in colour
-    # values, a brand must be named, an occasion is a wish).
-    vocab.anchors = [(k, cs[0]) for k, cs in table.items() if cs[0].kind in ("article_type", "category")]
+    _add_article_types(table, types)
+    _add_type_synonyms(table, type_set)
+    _add_colours(table, vocab)
+    _add_published_colours(vocab, readings if readings is not None else colour_readings(vocab.colours), table.add)
+    _add_seasons(table, vocab.seasons)
+    _add_usages(table, vocab.usages)
+    _add_genders(table, vocab.genders)
+    _add_categories(table, type_rows, type_set)
+    _add_brands(table, vocab.brands, brand_names)
+    _index_phrases(vocab)
     return vocab
 
 

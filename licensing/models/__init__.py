@@ -12,7 +12,7 @@ from .consent import (
     GrantStatus,
 )
 from .coverage import CoverageToken
-from .ledger import DeniedView, DenialReason, NonBillableReason, RoyaltyEvent
+from .ledger import DenialReason, DeniedView, NonBillableReason, RoyaltyEvent
 from .people import (
     CLOTHING_SIZE_ORDER,
     MAX_AGENCY_COMMISSION,

@@ -1,4 +1,5 @@
 """Licensing write services. The render gate lives in gate.py, the consent workflow in consent.py."""
+from .client import UNKNOWN_TERRITORY, client_ip, meta_from_scope, stored_session_key, viewer_territory
 from .consent import (
     active_representation,
     can_propose_for,
@@ -12,7 +13,6 @@ from .consent import (
     representation_create,
     terms_sha256,
 )
-from .client import UNKNOWN_TERRITORY, client_ip, meta_from_scope, stored_session_key, viewer_territory
 from .gate import (
     BOT_USER_AGENT_MARKERS,
     DIGITAL_SOURCE_TYPE,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import transaction
 
 from licensing.models import TwinCapture
 from licensing.services import ConsentDenied, RenderLicense, Viewer, license_view

@@ -24,7 +24,6 @@ from shop.services.catalog import (
     catalog_import,
 )
 from shop.services.hooks import on_products_changed, products_changed_notify
-from shop.services.products import products_changed, products_set_published
 from shop.services.orders import (
     ALLOWED_TRANSITIONS,
     OrderError,
@@ -32,6 +31,7 @@ from shop.services.orders import (
     order_place,
     order_set_status,
 )
+from shop.services.products import products_changed, products_set_published
 
 __all__ = [
     "ALLOWED_TRANSITIONS",

@@ -9,13 +9,13 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.routing import URLRouter
-from tests.assistant.wsclient import WebsocketClient
 from django.contrib.sessions.backends.db import SessionStore
 
-from assistant.routing import websocket_urlpatterns
 from assistant.models import Conversation
+from assistant.routing import websocket_urlpatterns
 from assistant.services import DISCLOSURE, TWIN_WITHDRAWN
 from config.ws_origin import SameOriginValidator
+from tests.assistant.wsclient import WebsocketClient
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

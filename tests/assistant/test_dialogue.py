@@ -7,8 +7,8 @@ import pytest
 
 from assistant.models import Conversation, Turn
 from assistant.retrieval import index as index_mod
-from assistant.understanding.schema import Filters
 from assistant.services import AssistantError, conversation_message
+from assistant.understanding.schema import Filters
 from shop.models import Product
 
 pytestmark = pytest.mark.django_db

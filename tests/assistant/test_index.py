@@ -47,9 +47,8 @@ def test_embedding_cache_survives_a_restart(assistant_settings, tmp_path):  # ty
 
 
 def test_unpublishing_takes_effect_in_search_at_once(catalogue, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    from shop.services import products_changed_notify
-
     from assistant.understanding.schema import Filters
+    from shop.services import products_changed_notify
 
     jeans = Product.objects.get(name="Levis Men Blue Jeans")
     f = Filters(article_types=["Jeans"])

@@ -9,7 +9,14 @@ import pytest
 from assistant.understanding import colours
 from assistant.understanding.dialogue import Wishes, apply_understanding, fold_carry, fold_wishes, is_new_topic
 from assistant.understanding.parser import (
-    Understanding, parse_message, read_concepts, read_control, read_intent, read_limits, read_prices, read_size,
+    Understanding,
+    parse_message,
+    read_concepts,
+    read_control,
+    read_intent,
+    read_limits,
+    read_prices,
+    read_size,
     read_wishes,
 )
 from assistant.understanding.schema import Filters

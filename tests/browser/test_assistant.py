@@ -14,10 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.assistant.conftest import assistant_index_dir, assistant_settings, catalogue  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-from tests.browser.conftest import CHROMIUM_ARGS
 
 
 def _free_port() -> int:

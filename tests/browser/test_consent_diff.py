@@ -7,7 +7,12 @@ import pytest
 
 from licensing.services import grant_amend
 from tests.factories import (
-    AgencyFactory, ConsentGrantFactory, DigitalTwinFactory, RepresentationFactory, TalentFactory, UserFactory,
+    AgencyFactory,
+    ConsentGrantFactory,
+    DigitalTwinFactory,
+    RepresentationFactory,
+    TalentFactory,
+    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

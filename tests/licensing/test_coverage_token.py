@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from licensing.models import ConsentGrant, CoverageToken, DigitalTwin, GrantStatus, Talent, TwinPose
 from licensing.selectors import coverage_token, signed_grants_by_brand
-from tests.factories import BrandFactory, ConsentGrantFactory, DigitalTwinFactory, TwinPoseFactory
+from tests.factories import BrandFactory, ConsentGrantFactory, TwinPoseFactory
 
 pytestmark = pytest.mark.django_db
 

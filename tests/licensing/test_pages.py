@@ -13,7 +13,6 @@ from django.utils import timezone
 from licensing.models import ConsentGrant, GrantStatus
 from licensing.services import Viewer, license_view
 from tests.factories import (
-    BrandFactory,
     AgencyFactory,
     BrandFactory,
     ConsentGrantFactory,
@@ -122,7 +121,7 @@ def test_csv_holds_only_the_talents_events_and_defuses_formulas(client, world):
     rows = _csv(response)
     header, data = rows[0], rows[1:]
     assert len(data) == 1
-    row = dict(zip(header, data[0]))
+    row = dict(zip(header, data[0], strict=False))
     assert (row["amount"], row["agency_commission"], row["talent_net"]) == ("0.0125", "0.0019", "0.0106")
     assert row["product"].startswith("'=")
 

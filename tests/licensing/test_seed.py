@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from licensing.demo import demo_coverage
 from licensing.models import (
     INNERWEAR_ARTICLE_TYPES,
     Agency,
@@ -18,7 +19,6 @@ from licensing.models import (
     RoyaltyEvent,
     Talent,
 )
-from licensing.demo import demo_coverage
 from tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

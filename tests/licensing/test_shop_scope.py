@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from licensing.models import BrandScope, ConsentEvent, ConsentGrant, DenialReason, GrantBrand, GrantStatus, RoyaltyEvent
 from licensing.selectors import csv_rows, twin_images_for_products, with_listed_brand_ids
-from licensing.services import ConsentDenied, Viewer, grant_covers_brand, grant_propose, grant_revoke, grant_sign, license_view
+from licensing.services import (
+    ConsentDenied,
+    Viewer,
+    grant_covers_brand,
+    grant_propose,
+    grant_revoke,
+    grant_sign,
+    license_view,
+)
 from tests.factories import (
     AgencyFactory,
     BrandFactory,

@@ -9,16 +9,16 @@ random order, against a plain-Python model of the consent rules. After every ste
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
-from hypothesis import HealthCheck, strategies as st
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from licensing.models import ConsentGrant, RoyaltyEvent
@@ -43,7 +43,7 @@ from tests.factories import (
     UserFactory,
 )
 
-T0 = datetime(2030, 3, 1, 12, 0, tzinfo=dt_timezone.utc)
+T0 = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 WINDOW = 600
 COMMISSION = Decimal("0.15")
 CHANNELS = ["storefront", "assistant", "marketing"]

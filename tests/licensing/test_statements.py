@@ -1,8 +1,7 @@
 """Monthly statements from the ledger: exact sums, documented rounding of the payout, month boundaries."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,7 @@ from tests.factories import AgencyFactory, BrandFactory, ConsentGrantFactory, Pr
 
 pytestmark = pytest.mark.django_db
 
-NOV = datetime(2026, 11, 1, tzinfo=dt_timezone.utc)
+NOV = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -97,9 +97,20 @@ def world(db) -> World:
     from licensing.services import Viewer, license_view
     from shop.models import Order, OrderLine
     from tests.factories import (
-        AgencyFactory, ArticleTypeFactory, BrandFactory, ColourFactory, ConsentGrantFactory, DigitalTwinFactory,
-        MasterCategoryFactory, ProductFactory, RepresentationFactory, SubCategoryFactory, TalentFactory,
-        TwinPoseFactory, UserFactory, VariantFactory,
+        AgencyFactory,
+        ArticleTypeFactory,
+        BrandFactory,
+        ColourFactory,
+        ConsentGrantFactory,
+        DigitalTwinFactory,
+        MasterCategoryFactory,
+        ProductFactory,
+        RepresentationFactory,
+        SubCategoryFactory,
+        TalentFactory,
+        TwinPoseFactory,
+        UserFactory,
+        VariantFactory,
     )
 
     brand = BrandFactory(name="Acme")

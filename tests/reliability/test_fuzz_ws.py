@@ -15,7 +15,6 @@ from asgiref.sync import async_to_sync
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant import ratelimit
 from assistant.consumers import ACTIONS, MAX_FRAME_BYTES
 from assistant.models import Conversation, Turn
 from tests.ratelimits import rate_limits_reset

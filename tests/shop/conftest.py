@@ -74,7 +74,12 @@ def small_catalogue(db):
     from decimal import Decimal
 
     from tests.factories import (
-        ArticleTypeFactory, BrandFactory, ColourFactory, MasterCategoryFactory, ProductFactory, SubCategoryFactory,
+        ArticleTypeFactory,
+        BrandFactory,
+        ColourFactory,
+        MasterCategoryFactory,
+        ProductFactory,
+        SubCategoryFactory,
         VariantFactory,
     )
 

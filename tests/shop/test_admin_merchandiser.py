@@ -12,8 +12,13 @@ from django.test import Client
 from licensing.services import ConsentDenied, Viewer, license_view
 from shop.models import Colour, Order, OrderLine, Product, SubCategory, Variant
 from tests.factories import (
-    ColourFactory, ConsentGrantFactory, DigitalTwinFactory, MasterCategoryFactory, ProductFactory,
-    SubCategoryFactory, VariantFactory,
+    ColourFactory,
+    ConsentGrantFactory,
+    DigitalTwinFactory,
+    MasterCategoryFactory,
+    ProductFactory,
+    SubCategoryFactory,
+    VariantFactory,
 )
 from tests.shop.conftest import HEADER, csv_bytes, row
 

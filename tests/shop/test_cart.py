@@ -15,7 +15,7 @@ def test_add_in_a_size_and_read_back(small_catalogue):
     assert line.quantity == 2
     assert session["cart"] == {str(line.variant.pk): {"quantity": 2}}
     cart = cart_get(session=session)
-    assert [(l.product.catalog_id, l.variant.size, l.quantity) for l in cart.lines] == [(101, "L", 2)]
+    assert [(line.product.catalog_id, line.variant.size, line.quantity) for line in cart.lines] == [(101, "L", 2)]
     assert str(cart.total) == "39.98"
 
 

@@ -27,7 +27,7 @@ def test_order_is_placed_with_exact_totals_and_stock_taken(small_catalogue):
     assert order.total == Decimal("248.87")
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.number.startswith("TS-") and len(order.number) == 15
-    assert [(l.product_name, l.size, l.unit_price, l.quantity, l.line_total) for l in order.lines.order_by("variant_id")] == [
+    assert [(line.product_name, line.size, line.unit_price, line.quantity, line.line_total) for line in order.lines.order_by("variant_id")] == [
         ("Nike Men Blue Tee", "L", Decimal("19.99"), 3, Decimal("59.97")),
         ("Puma Men Black Running Shoes", "43", Decimal("89.95"), 2, Decimal("179.90")),
         ("Nike Unisex Blue Cap", "ONE SIZE", Decimal("9.00"), 1, Decimal("9.00")),

@@ -181,7 +181,8 @@ def test_gzipped_demo_sample_imports_and_is_idempotent(tmp_path: Path, demo_samp
     second = catalog_import(path=path)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 300)
     # stock spread over sizes adds up to the stock column for every product
-    import csv, io
+    import csv
+    import io
 
     for r in csv.DictReader(io.StringIO(demo_sample_bytes.decode())):
         total = sum(Variant.objects.filter(product__catalog_id=int(r["id"])).values_list("stock", flat=True))

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from drawing import ARTICLE_FAMILIES, FAMILIES, Slot
 from licensing.showcase.figures import MONK_SCALE, TwinSpec
 from licensing.showcase.renderer import (
     DIGITAL_SOURCE_TYPE,
@@ -18,7 +19,6 @@ from licensing.showcase.renderer import (
     slot_for,
     stamp,
 )
-from drawing import ARTICLE_FAMILIES, FAMILIES, Slot
 
 TWINS = [
     TwinSpec(1, "Amara Okafor", "feminine", 9, 178, "hourglass", "M", "braids", "#1b1412"),

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from licensing.models import GrantStatus
+from licensing.selectors import twin_images_for_products
 from licensing.services import ConsentDenied, Viewer, grant_revoke, license_view
 from licensing.showcase.rotation import exposure_weights, product_family, rotate
-from licensing.selectors import twin_images_for_products
 from licensing.showcase.selectors import twin_image_for
 from tests.factories import (
     ArticleTypeFactory,

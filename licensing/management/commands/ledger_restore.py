@@ -18,7 +18,12 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from licensing.management.commands.ledger_backup import (
-    FORMAT, LEDGER_MODELS, VERSION, ledger_totals, model_label, row_decode,
+    FORMAT,
+    LEDGER_MODELS,
+    VERSION,
+    ledger_totals,
+    model_label,
+    row_decode,
 )
 
 BATCH = 2000

@@ -15,11 +15,10 @@ What it checks (exit status 1 and one line per difference when anything disagree
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-from datetime import timezone as dt_timezone
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -75,7 +74,7 @@ class Reconciliation:
 
 
 def _month(e: RoyaltyEvent) -> date:
-    at = e.at.astimezone(dt_timezone.utc)
+    at = e.at.astimezone(UTC)
     return date(at.year, at.month, 1)
 
 

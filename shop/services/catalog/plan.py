@@ -91,7 +91,7 @@ def _load_existing(catalog_ids: list[int]) -> dict[int, _Existing]:
     for batch in product_batches:
         for row in batch.iterator(chunk_size=5000):
             if row[0] in wanted:
-                existing[row[0]] = _Existing(pk=row[1], values=dict(zip(PRODUCT_FIELDS, row[2:])), variants={})
+                existing[row[0]] = _Existing(pk=row[1], values=dict(zip(PRODUCT_FIELDS, row[2:], strict=False)), variants={})
     by_pk = {e.pk: e for e in existing.values()}
     if len(wanted) <= 5000:
         variant_batches = (Variant.objects.filter(product_id__in=c).values_list(*vcols) for c in _chunks(sorted(by_pk)))
@@ -134,7 +134,7 @@ def _with_brands(rows: list[CatalogRow]) -> list[CatalogRow]:
     existing = dict(Brand.objects.annotate(n=Count("products")).values_list("name", "n"))
     normaliser = BrandNormaliser(existing=existing, colour_names={r.colour for r in rows if r.colour})
     unnamed = [r for r in rows if not r.brand]
-    derived = dict(zip((r.catalog_id for r in unnamed), normaliser.brands_for([r.name for r in unnamed])))
+    derived = dict(zip((r.catalog_id for r in unnamed), normaliser.brands_for([r.name for r in unnamed]), strict=False))
     return [
         replace(r, brand=(derived[r.catalog_id] if not r.brand else normaliser.clean(r.brand))[:120]) for r in rows
     ]

@@ -69,7 +69,7 @@ class CatalogRow:
         variants (idempotency depends on it).
         """
         if self.stock_per_size:
-            return tuple((size, pos, n) for pos, (size, n) in enumerate(zip(self.sizes, self.stock_per_size)))
+            return tuple((size, pos, n) for pos, (size, n) in enumerate(zip(self.sizes, self.stock_per_size, strict=False)))
         n = len(self.sizes)
         base, rem = divmod(self.stock, n)
         return tuple((size, pos, base + (1 if pos < rem else 0)) for pos, size in enumerate(self.sizes))
