@@ -33,13 +33,14 @@ def covered_product(settings, tmp_path):
     product = ProductFactory(catalog_id=4242, brand=grant.brand, gender="Women", name="Teal Kurta",
                              article_type=ArticleTypeFactory(name="Kurtas"), colour=ColourFactory(name="Teal", hex="#1b998b"))
     VariantFactory(product=product, size="XL", stock=3)
-    return product, other
+    return product, other, twin
 
 
 def test_product_page_shows_a_labelled_twin_image(live_server, covered_product, page, artifacts_dir):
-    product, other = covered_product
+    product, other, priya = covered_product
 
-    page.goto(live_server.url + product.get_absolute_url())
+    # the fair rotation picks either twin for a new session; the page asked for Priya's shows hers
+    page.goto(live_server.url + product.get_absolute_url() + f"?twin={priya.pk}")
 
     img = page.locator(".see-it-on-figure img")
     img.wait_for()

@@ -247,11 +247,11 @@ def test_a_revocation_made_elsewhere_reaches_open_chats_on_both_workers(cluster:
         try:
             a, b = per_worker.values()
             first_a, first_b = await asyncio.gather(a.say(text), b.say(text))
-            twins_a = {p["twin"]["id"] for p in first_a["products"] if p["twin"]}
-            twins_b = {p["twin"]["id"] for p in first_b["products"] if p["twin"]}
-            shared = sorted(twins_a & twins_b)
-            assert shared, (text, first_a["products"])
-            twin_id = shared[0]
+            # The fair rotation gives each session its own twins: take one that chat A shows.
+            twins_a = sorted({p["twin"]["id"] for p in first_a["products"] if p["twin"]})
+            assert twins_a, (text, first_a["products"])
+            twin_id = twins_a[0]
+            shown_on_b = twin_id in {p["twin"]["id"] for p in first_b["products"] if p["twin"]}
 
             # The talent revokes every consent of that twin, in another process (as on any worker).
             revoked = cluster.django(
@@ -265,9 +265,9 @@ def test_a_revocation_made_elsewhere_reaches_open_chats_on_both_workers(cluster:
             )
             assert int(revoked.strip().splitlines()[-1]) > 0
 
-            # Both open chats are told, whichever worker holds them: the message crossed Redis.
-            told = await asyncio.gather(a.wait_for("twin_revoked"), b.wait_for("twin_revoked"))
-            assert told == [{"type": "twin_revoked", "twin_id": twin_id}] * 2
+            # The chats showing it are told, whichever worker holds them: the message crossed Redis.
+            told = await asyncio.gather(*(c.wait_for("twin_revoked") for c in ([a, b] if shown_on_b else [a])))
+            assert told == [{"type": "twin_revoked", "twin_id": twin_id}] * (2 if shown_on_b else 1)
 
             # And the next turn on either worker shows no image of that twin any more.
             again = await asyncio.gather(a.say(text), b.say(text))
@@ -308,7 +308,8 @@ def test_catalogue_changes_and_a_new_index_version_reach_both_workers_without_a_
 
             # A renamed product is re-embedded into a new index version by build_index elsewhere; both
             # workers switch to it on their next turn (no restart), so the new name is now searchable.
-            probe = "zephyrine moonglade quillwork"
+            # (A probe naming a kind of product: words naming nothing the shop sells get "we don't sell that".)
+            probe = "zephyrine moonglade quillwork shirt"
             old_top = (await ask(per_worker, probe))[0][0]
             target = after[0][-1]
             assert target != old_top
@@ -478,7 +479,7 @@ def test_two_machines_share_only_postgres_and_redis(machines: Machines) -> None:
                         reply = await chat.say(text)
                     if until is None or until(reply) or time.monotonic() - t0 > timeout:
                         return reply, time.monotonic() - t0
-                    await asyncio.sleep(0.25)
+                    await asyncio.sleep(1.0)  # within a session's 2 messages/s: a shopper's pace
 
         # B serves chat with results, without embedding the catalogue (no vector written anywhere, none on its disk).
         first, _ = asyncio.run(chat_on_b(["tshirts for men"], until=lambda r: bool(r["products"])))
