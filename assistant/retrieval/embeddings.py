@@ -166,7 +166,28 @@ class QueryEncoder:
 query_encoder = QueryEncoder()
 
 
-class EmbeddingCache:
+class EmbeddingCacheBase:
+    """What every embedding cache (local chunks here, rows in PostgreSQL in assistant.retrieval.shared) does
+    the same way on top of its own `missing` and `add`."""
+
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        raise NotImplementedError
+
+    def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def ensure(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None,
+               chunk_size: int = 2048) -> int:
+        """Embed whatever is not cached yet, storing every `chunk_size` texts (a build that dies keeps what it
+        did); returns how many were embedded."""
+        todo = self.missing(texts)
+        for start in range(0, len(todo), chunk_size):
+            part = todo[start : start + chunk_size]
+            self.add(part, encode_documents(part, progress=progress))
+        return len(todo)
+
+
+class EmbeddingCache(EmbeddingCacheBase):
     """Vectors keyed by text hash, stored as append-only chunks (`chunk-*.npy` + `chunk-*.json`).
 
     New vectors are written as a new chunk, so adding a handful of changed products never rewrites the
@@ -237,15 +258,6 @@ class EmbeddingCache:
             c, r = self._rows[text_hash(t)]
             out[i] = self._chunks[c][r]
         return out
-
-    def ensure(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None,
-               chunk_size: int = 2048) -> int:
-        """Embed whatever is not cached yet (saving every `chunk_size` texts); returns how many were embedded."""
-        todo = self.missing(texts)
-        for start in range(0, len(todo), chunk_size):
-            part = todo[start : start + chunk_size]
-            self.add(part, encode_documents(part, progress=progress))
-        return len(todo)
 
     def compact(self, keep: Iterable[str] | None = None) -> None:
         """Fold all chunks into one (optionally only the texts in `keep`)."""

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Max
 
-from .embeddings import DIMENSION, MODEL_NAME, encode_documents
+from .embeddings import DIMENSION, MODEL_NAME, EmbeddingCacheBase
 from .store import (
     IndexLoadError,
     LoadedVersion,
@@ -266,7 +266,7 @@ _vectors_lock = threading.Lock()
 FETCH_CHUNK = 2000
 
 
-class DatabaseEmbeddingCache:
+class DatabaseEmbeddingCache(EmbeddingCacheBase):
     """EmbeddingCache's interface over assistant.models.EmbeddingVector (one row per text hash)."""
 
     def _fetch(self, hashes: Iterable[str]) -> None:
@@ -320,16 +320,6 @@ class DatabaseEmbeddingCache:
         for i, h in enumerate(hashes):
             out[i] = _vectors[h]
         return out
-
-    def ensure(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None,
-               chunk_size: int = 2048) -> int:
-        """Embed what no machine has embedded yet, committing every `chunk_size` texts (a build that dies
-        keeps what it did)."""
-        todo = self.missing(texts)
-        for start in range(0, len(todo), chunk_size):
-            part = todo[start : start + chunk_size]
-            self.add(part, encode_documents(part, progress=progress))
-        return len(todo)
 
     def compact(self, keep: Iterable[str] | None = None) -> None:
         """Rows are not chunks: nothing to fold. Vectors of texts no longer sold stay (the vocabulary's anchors

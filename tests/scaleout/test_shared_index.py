@@ -69,7 +69,7 @@ def test_a_worker_on_an_empty_disk_serves_the_shared_version_without_embedding(b
     expected = index_mod.get_snapshot().rank(index_mod.get_snapshot().mask(Filters()), _query(), k=5)
     # Given another machine with nothing on its disk and nothing in memory,
     _new_machine(settings, tmp_path, "machine-b")
-    monkeypatch.setattr(shared, "encode_documents", _no_embedding)
+    monkeypatch.setattr(embeddings, "encode_documents", _no_embedding)  # both caches embed through it
     monkeypatch.setattr(store.EmbeddingCache, "ensure", _no_embedding)
     # when it loads the index (and builds: nothing changed, so nothing is embedded or published),
     snap = index_mod.get_snapshot()
