@@ -24,7 +24,7 @@ from .concentration import talent_eligible_share
 from .consent_diff import TermRow, terms_diff
 from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, ConsentGrant, DigitalTwin, GrantStatus, Talent
-from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
+from .services import can_propose_for, client_ip, grant_amend, grant_propose, grant_revoke, grant_sign
 from .services.withdrawal import grant_withdraw
 
 
@@ -190,7 +190,7 @@ def talent_consent_sign(request: HttpRequest, grant_id: int) -> HttpResponse:
             try:
                 grant_sign(grant=grant, user=_user(request), typed_name=form.cleaned_data["typed_name"],
                            shown_terms_sha256=form.cleaned_data["terms_sha256"],
-                           ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+                           ip=client_ip(request.META) or None, user_agent=request.META.get("HTTP_USER_AGENT", ""))
             except PermissionError:
                 raise Http404("No such consent.") from None
             except ValidationError as exc:
