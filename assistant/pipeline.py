@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableSequence
 from langsmith.utils import tracing_is_enabled
 
 from . import llm as llm_mod
+from .intents import Compare, MoreLikeThis
 from .outfits import Outfit
 from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
@@ -33,6 +34,8 @@ PAGE = 10
 class TurnContext:
     text: str
     state: dict[str, Any]
+    # A card's button: its intent and products, structured (assistant.intents); then `text` is only recorded.
+    action: MoreLikeThis | Compare | None = None
     session_key: str | None = None
     viewer_anonymous: bool = False  # nobody is logged in to session_key (the image gate then needn't look)
     territory: str | None = None  # the shopper's country: only twins whose consent covers it are offered

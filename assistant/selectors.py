@@ -93,6 +93,19 @@ def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
 
 
+def shown_product_ids(*, conversation: Conversation, catalog_ids: tuple[int, ...] | list[int]) -> set[int]:
+    """Which of these catalogue ids this conversation's turns showed (its replies and actions): the products a
+    chat button may act on. One query over the conversation's turns; none for no ids."""
+    if not catalog_ids:
+        return set()
+    wanted = set(catalog_ids)
+    shown: set[int] = set()
+    for ids in Turn.objects.filter(conversation_id=conversation.pk).exclude(role=TurnRole.SHOPPER).values_list(
+            "product_ids", flat=True):
+        shown.update(i for i in ids or () if i in wanted)
+    return shown
+
+
 def has_real_sizes(product: Product) -> bool:
     return any(v.size != Variant.ONE_SIZE for v in variants_of(product))
 

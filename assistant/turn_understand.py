@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import llm as llm_mod
+from .intents import Compare, MoreLikeThis
 from .outfits import OUTER, complete, types_by_role
 from .retrieval.index import Snapshot, get_snapshot
 from .understanding import lexicon
@@ -313,9 +314,26 @@ def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[st
         ctx.show_products = False
 
 
+def understand_action(ctx: TurnContext, action: MoreLikeThis | Compare) -> TurnContext:
+    """A card's button: the intent and its products arrive structured, so nothing is parsed. They go through the
+    same anchor step as a typed "more like #2" or "compare 1 and 2", on the stored filters, wishes and terms."""
+    state = ctx.state
+    u = Understanding(intent="more_like" if isinstance(action, MoreLikeThis) else "compare")
+    ctx.understanding, ctx.intent = u, u.intent
+    ctx.carry = fold_carry(state.get("carry"), u)
+    ctx.wishes = Wishes.from_public(state.get("wishes"))
+    filters = Filters.from_public(state.get("filters"))
+    ctx.notes = []
+    _anchors(ctx, u, list(action.products()), filters, [int(i) for i in state.get("last_shown") or []])
+    _finish(ctx, u, filters, ctx.notes, fresh=False)
+    return ctx
+
+
 def understand(ctx: TurnContext) -> TurnContext:
     ctx.snapshot = snap = get_snapshot()
     ctx.vocab = vocab = vocabulary_from_db(version=str(snap.stamp))
+    if ctx.action is not None:
+        return understand_action(ctx, ctx.action)
     state = ctx.state
     previous = Filters.from_public(state.get("filters"))
     shown: list[int] = [int(i) for i in state.get("last_shown") or []]

@@ -22,8 +22,9 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
+            # The session middleware saves the cart a turn changed ("add the first one in size 42").
             result = services.conversation_message(conversation=convo, text=str(request.POST.get("text", ""))[:2000],
-                                                   session_key=request.session.session_key,
+                                                   session=request.session, session_key=request.session.session_key,
                                                    territory=viewer_territory(request.META))
         except AssistantError as exc:
             error, status = exc.message, 400
