@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from licensing.services import client_ip, meta_from_scope, stored_session_key, viewer_territory
+from licensing.transport import client_ip, meta_from_scope, stored_session_key, viewer_territory
 
 from . import selectors, services
 from .intents import Action, IntentError, action_from_frame
@@ -29,7 +29,7 @@ MAX_FRAME_BYTES = 8 * 1024
 # any person types is a flood, and is closed with CLOSE_RATE_LIMITED.
 MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
 CONNECTION_POLICY = BucketPolicy(rate_per_second=5.0, burst=30)
-# Per client address (licensing.services.client_ip: X-Forwarded-For only from settings.TRUSTED_PROXIES), shared
+# Per client address (licensing.transport.client_ip: X-Forwarded-For only from settings.TRUSTED_PROXIES), shared
 # by every socket and session from that address, so opening many sockets or sessions does not multiply the
 # per-session budget: loose enough for an office behind one NAT address.
 CLIENT_POLICY = BucketPolicy(rate_per_second=10.0, burst=60)

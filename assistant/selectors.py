@@ -77,7 +77,7 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
     }
     if session_key:
         try:
-            twin = twin_image_for(product=product, request_or_session_key=session_key, channel=CHANNEL,
+            twin = twin_image_for(product=product, session_key=session_key, channel=CHANNEL,
                                   twin_id=twin_id, prefer=prefer, size="card", twins=twins,
                                   anonymous=viewer_anonymous)
         except Exception:  # noqa: BLE001 - a failing renderer must never cost the shopper the product card

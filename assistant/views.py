@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from licensing.services import stored_session_key, viewer_territory
+from licensing.transport import stored_session_key, viewer_territory
 
 from . import selectors, services
 from .pipeline import chips

@@ -103,7 +103,7 @@ def test_a_revocation_leaves_no_text_or_alt_naming_the_model(live_asgi, artifact
     from assistant import selectors
     from tests.assistant.test_consumer import FakeTwinImage
 
-    def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
+    def twin_image_for(*, product, session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
                        twins=None, anonymous=False):
         return FakeTwinImage(url=f"/showcase/t{product.catalog_id}.png", twin_id=7, twin_name="Adaeze",
                              label="AI twin of Adaeze · licensed")
