@@ -70,7 +70,7 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
         "twin_image": None,
         "twin": None,
         "brand": product.brand.name,
-        "colour": product.colour.name if product.colour_id else "",
+        "colour": product.colour.name if product.colour is not None else "",
         "article_type": product.article_type.name,
         "gender": product.gender,
         "sizes": [v.size for v in variants_of(product) if v.stock > 0],
@@ -120,6 +120,7 @@ def transcript(*, conversation: Conversation, limit: int = 12) -> list[dict[str,
     turns = list(Turn.objects.filter(conversation=conversation).order_by("-position")[:limit])[::-1]
     ids = [cid for t in turns for cid in (t.product_ids or []) if isinstance(cid, int)]
     by_id = {p.catalog_id: p for p in products_by_catalog_ids(ids)}
-    speakers = {TurnRole.SHOPPER: "You", TurnRole.ASSISTANT: "Assistant", TurnRole.ACTION: "You (action)"}
+    speakers: dict[str, str] = {TurnRole.SHOPPER: "You", TurnRole.ASSISTANT: "Assistant",
+                                TurnRole.ACTION: "You (action)"}
     return [{"role": t.role, "speaker": speakers.get(t.role, t.role), "at": t.created_at, "text": t.text,
              "products": [by_id[c] for c in (t.product_ids or []) if c in by_id]} for t in turns]

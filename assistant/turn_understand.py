@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -36,6 +36,13 @@ FACET_LABELS = {
     "genders": "who it's for", "usages": "occasion", "price": "price limit", "size": "size", "brands": "brand",
     "exclude_brands": "brand exclusion", "exclude_words": "word exclusion",
 }
+
+
+class Relative(TypedDict):
+    """What "cheaper" and "under that one's price" are relative to: the prices shown, the one pointed at."""
+
+    shown_prices: list[Decimal]
+    referenced_price: Decimal | None
 
 
 def _pending_concept(state: dict[str, Any]) -> Concept | None:
@@ -103,7 +110,8 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
         ctx.answer = {"type": "cart_remove", "product": refs[0] if refs else None}
     elif u.intent == "twin":
         shown = [int(i) for i in ctx.state.get("last_shown") or []]
-        ctx.answer = {"type": "twin", "product": (refs or shown[:1] or [None])[0], "request": u.twin_request}
+        pointed = refs or shown[:1]
+        ctx.answer = {"type": "twin", "product": pointed[0] if pointed else None, "request": u.twin_request}
     elif u.intent == "pick" and refs:
         ctx.compare_ids = refs[:1]
         return False
@@ -152,8 +160,8 @@ def _confirm_relax(ctx: TurnContext, u: Understanding, filters: Filters, notes: 
 
 
 def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Filters, notes: list[str],
-              relative: dict[str, Any]) -> Filters:
-    if ctx.chat_model is None or u.confirm is not None:
+              relative: Relative) -> Filters:
+    if ctx.chat_model is None or u.confirm is not None or ctx.vocab is None:
         return filters
     llm_out = llm_mod.llm_understand(ctx.chat_model, text=ctx.text, filters=previous, vocab=ctx.vocab)
     if llm_out is None:
@@ -229,13 +237,14 @@ def _outfit(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filter
         boost = snap.wish_boost(usages=u.wishes or ctx.wishes.usages, seasons=[])
         query = query_encoder(" ".join([*u.query_terms, *described.colours, *types[:3]]))
         # the closest piece the shop has: the colour, then the audience give way (the reply names the piece)
-        for loosen in ({}, {"colours": []}, {"colours": [], "genders": []}):
+        loosening: tuple[dict[str, list[str]], ...] = ({}, {"colours": []}, {"colours": [], "genders": []})
+        for loosen in loosening:
             ranked = snap.rank(snap.mask(described.model_copy(update=loosen)), query, k=1, boost=boost)
             if ranked:
                 anchor = ranked[0][0]
                 break
     facets = snap.facets_of(int(anchor)) if anchor is not None else None
-    if facets is None:
+    if anchor is None or facets is None:
         ctx.notes.append("Tell me which piece to build the look around (for example \"what goes with the first one\").")
         ctx.show_products = False
         ctx.answered = True
@@ -346,8 +355,9 @@ def understand(ctx: TurnContext) -> TurnContext:
     ctx.wishes = Wishes.from_public(state.get("wishes"))
     if _non_search(ctx, u, refs) or _unreadable(ctx, u):
         return ctx
-    relative = {"shown_prices": [p for p in (_price_of(snap, c) for c in shown) if p is not None],
-                "referenced_price": _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None}
+    relative = Relative(shown_prices=[p for p in (_price_of(snap, c) for c in shown) if p is not None],
+                        referenced_price=_price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier")
+                        else None)
     on_page = page_kind(snap, u, refs, state.get("page_product"))
     previous = on_page or previous
     fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None

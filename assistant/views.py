@@ -14,9 +14,10 @@ from .services import DISCLOSURE, AssistantError
 
 @require_http_methods(["GET", "POST"])
 def assistant_page(request: HttpRequest) -> HttpResponse:
-    stored_session_key(request.session)  # a made-up or expired cookie gets a session the server issued
+    # A made-up or expired cookie gets a session the server issued.
+    session_key = stored_session_key(request.session)
     user_id = request.user.pk if request.user.is_authenticated else None
-    convo = services.conversation_get_or_create(session_key=request.session.session_key, user_id=user_id)
+    convo = services.conversation_get_or_create(session_key=session_key, user_id=user_id)
     result = None
     error = None
     status = 200
@@ -24,7 +25,7 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
         try:
             # The session middleware saves the cart a turn changed ("add the first one in size 42").
             result = services.conversation_message(conversation=convo, text=str(request.POST.get("text", ""))[:2000],
-                                                   session=request.session, session_key=request.session.session_key,
+                                                   session=request.session, session_key=session_key,
                                                    territory=viewer_territory(request.META))
         except AssistantError as exc:
             error, status = exc.message, 400

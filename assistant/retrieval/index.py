@@ -244,7 +244,7 @@ class Snapshot:
             names: dict[str, int] = {}
             arr = np.empty(n, dtype=np.int32)
             for i, r in enumerate(rows):
-                arr[i] = names.setdefault(r[col] or "", len(names))
+                arr[i] = names.setdefault(str(r[col] or ""), len(names))
             return arr, names
 
         self.gender, self.gender_codes = codes(1)
@@ -342,11 +342,11 @@ class Snapshot:
             if cond.name == without:
                 continue
             values = [v for v in cond.values if v]  # an empty value is never one of the values (shop.filters)
-            hit = None
-            for name in cond.fields:
-                arr, codes = self._columns[name]
-                one = self._isin(arr, codes, values)
-                hit = one if hit is None else hit | one
+            # Any of the condition's fields (it always names at least one).
+            first, *others = cond.fields
+            hit = self._isin(*self._columns[first], values)
+            for name in others:
+                hit = hit | self._isin(*self._columns[name], values)
             m &= ~hit if cond.exclude else hit
         if without != "price":
             if cf.max_price is not None:
