@@ -6,11 +6,13 @@ import json
 import logging
 import re
 import time
+from importlib import import_module
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 
 from licensing.transport import client_ip, meta_from_scope, stored_session_key, viewer_territory
 
@@ -122,12 +124,11 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             self.conversation = selectors.conversation_for_session(session_key=key) if key else None
         return self._conversation() if self.conversation is not None else None
 
-    def _save_session(self) -> None:
-        """The cart lives in the session: a turn that changed it is saved here, by the transport. Sync."""
-        session = self.scope["session"]
-        if session.modified:
-            session.save()
-            session.modified = False
+    def _session_now(self) -> SessionBase:
+        """The socket's session as it is now, for the turn's cart: the scope's copy was read when the socket
+        connected, and another tab may have changed the cart since. Lazy: read only if the turn touches the cart.
+        Sync."""
+        return import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.scope["session"].session_key)
 
     async def disconnect(self, code: int) -> None:
         watch = getattr(self, "idle_watch", None)
@@ -263,12 +264,14 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "delta", "text": piece})
 
         def run() -> TurnResult:
-            session = self.scope["session"]
-            result = services.conversation_message(conversation=self._conversation(), text=text, session=session,
+            conversation = self._conversation()  # first: it stores the session a cookie-less socket gets
+            session = self._session_now()
+            result = services.conversation_message(conversation=conversation, text=text, session=session,
                                                    session_key=session.session_key,
                                                    viewer_anonymous=self.user_id is None, territory=self.territory,
                                                    on_delta=on_delta, page_product=page_product)
-            self._save_session()
+            if session.modified:  # the cart lives in the session: the transport saves it
+                session.save()
             return result
 
         drainer = asyncio.ensure_future(drain())
@@ -282,11 +285,13 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
     async def _action(self, action: Action) -> TurnResult:
         def run() -> TurnResult:
-            session = self.scope["session"]
-            result = services.conversation_action(conversation=self._existing_conversation(), action=action,
-                                                  session=session, session_key=session.session_key,
+            conversation = self._existing_conversation()
+            session = self._session_now()
+            result = services.conversation_action(conversation=conversation, action=action, session=session,
+                                                  session_key=session.session_key,
                                                   viewer_anonymous=self.user_id is None, territory=self.territory)
-            self._save_session()
+            if session.modified:
+                session.save()
             return result
 
         return await database_sync_to_async(run)()

@@ -182,3 +182,42 @@ async def test_bad_action_frames_get_an_error_write_nothing_and_the_socket_stays
     more, _ = await until(comm, "reply")
     assert more["type"] == "reply" and more["products"]
     await comm.disconnect()
+
+
+@pytestmark_ws
+async def test_a_cart_add_from_the_chat_keeps_what_another_tab_added_meanwhile(catalogue):  # type: ignore[no-untyped-def]
+    from channels.db import database_sync_to_async
+
+    from shop.services.cart import cart_add, cart_get
+
+    # Given a chat open on a session whose cart another tab fills after the socket connected
+    session = SessionStore()
+    await database_sync_to_async(session.create)()
+    key = session.session_key
+    comm, _ = await connect(cookie=f"sessionid={key}")
+    await until(comm, "hello")
+    await comm.send_json_to({"type": "message", "text": "women's dresses"})
+    reply, _ = await until(comm, "reply")
+    dress = next(p["id"] for p in reply["products"] if p["name"] == "Biba Women Maroon Dress")
+
+    def other_tab() -> None:
+        store = SessionStore(session_key=key)
+        cart_add(session=store, product=Product.objects.get(name="Puma Men Blue Canvas Sneakers"), size="41")
+        store.save()
+
+    await database_sync_to_async(other_tab)()
+
+    # when the card's button adds the dress, and then the shopper adds the first one in words
+    await comm.send_json_to({"type": "action", "action": "add_to_cart", "product_id": dress, "size": "M"})
+    added, _ = await until(comm, "reply")
+    await comm.send_json_to({"type": "message", "text": "add the first one to my cart in size L"})
+    said, _ = await until(comm, "reply")
+    await comm.disconnect()
+
+    # then the cart holds all three: neither write went to the socket's stale copy of the session
+    assert added["cart"] == {"count": 2}
+    assert said["text"].startswith("Added ") and "(size L)" in said["text"]
+    lines = await database_sync_to_async(lambda: cart_get(session=SessionStore(session_key=key)).lines)()
+    assert sorted((line.product.name, line.variant.size) for line in lines) == sorted([
+        ("Puma Men Blue Canvas Sneakers", "41"), ("Biba Women Maroon Dress", "M"),
+        (reply["products"][0]["name"], "L")])

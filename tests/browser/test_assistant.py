@@ -5,6 +5,7 @@ the test database; chromium is Debian's, never a downloaded one.
 """
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -89,6 +90,45 @@ def test_ask_see_cards_and_add_to_cart(live_asgi, artifacts_dir):  # type: ignor
             assert not errors
         except Exception:
             page.screenshot(path=str(artifacts_dir / "assistant-chat-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def test_more_like_this_and_compare_buttons_send_structured_actions(live_asgi, artifacts_dir):  # type: ignore[no-untyped-def]
+    """The card buttons send action frames naming products (assistant.intents), not words for the parser."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        sent: list[dict] = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))))
+        try:
+            page.goto(f"{live_asgi}/assistant/")
+            chat = page.locator(".assistant-page")
+            expect(chat.locator("[data-assistant-status]")).to_have_text("Connected", timeout=20000)
+            box = chat.get_by_label("Message the shopping assistant")
+            box.fill("men's shirts under $45")
+            box.press("Enter")
+            cards = chat.locator(".assistant-msg-cards").last.locator(".assistant-card")
+            expect(cards).to_have_count(4, timeout=60000)
+            first = cards.nth(0).get_by_role("link").get_attribute("href")
+
+            cards.nth(0).get_by_role("button", name=re.compile("^More like ")).click()
+            expect(chat.locator(".assistant-msg-assistant").last).to_contain_text("More like that one", timeout=20000)
+
+            cards.nth(0).get_by_role("button", name=re.compile("^Compare ")).click()
+            cards.nth(1).get_by_role("button", name=re.compile("^Compare ")).click()
+            expect(chat.locator(".assistant-msg-assistant").last).to_contain_text("cheaper", timeout=20000)
+
+            actions = [f for f in sent if f.get("type") == "action"]
+            first_id = int(first.strip("/").rsplit("/", 1)[-1])
+            assert actions[0] == {"type": "action", "action": "more_like_this", "product_id": first_id}
+            assert actions[1]["action"] == "compare" and actions[1]["product_ids"][0] == first_id
+            assert len(actions[1]["product_ids"]) == 2 and set(actions[1]) == {"type", "action", "product_ids"}
+        except Exception:
+            page.screenshot(path=str(artifacts_dir / "assistant-buttons-failure.png"), full_page=True)
             raise
         finally:
             browser.close()
