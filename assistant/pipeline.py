@@ -19,14 +19,12 @@ from .outfits import Outfit
 from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
 from .selectors import product_card, product_matches, products_by_catalog_ids, twins_for_products
-from .turn_understand import FACET_LABELS, understand
+from .turn_understand import FACET_LABELS, PAGE, understand
 from .understanding.dialogue import Wishes
 from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import Understanding
 from .understanding.schema import Filters
 from .understanding.vocabulary import Vocabulary
-
-PAGE = 10
 
 
 @dataclass

@@ -26,6 +26,7 @@ from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
 if TYPE_CHECKING:
     from .pipeline import TurnContext
 
+PAGE = 10  # the cards a turn shows
 # A request for something the shop doesn't sell ("a laptop") is compared with every article type's mean
 # product vector: at or above NEAR_SIMILARITY that type is offered as the nearest thing; below it, nothing.
 NEAR_SIMILARITY = 0.40
@@ -102,7 +103,8 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
         ctx.answer = {"type": "cart_remove", "product": refs[0] if refs else None}
     elif u.intent == "twin":
         shown = [int(i) for i in ctx.state.get("last_shown") or []]
-        ctx.answer = {"type": "twin", "product": (refs or shown[:1] or [None])[0], "request": u.twin_request}
+        ctx.answer = {"type": "twin", "product": (refs or shown[:1] or [None])[0], "request": u.twin_request,
+                      "size": u.size or ctx.carry.get("size")}
     elif u.intent == "pick" and refs:
         ctx.compare_ids = refs[:1]
         return False
@@ -116,7 +118,7 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
 def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
     read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
-            or u.confirm is not None or u.clarify is not None or u.semantic)
+            or u.confirm is not None or u.clarify is not None or u.semantic or u.age)
     if read:
         return False
     text = normalise(ctx.text)
@@ -158,6 +160,7 @@ def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Fi
     if llm_out is None:
         return filters
     out = Filters() if llm_out.reset else llm_out.filters
+    _llm_occasions_are_wishes(out, previous, u)
     # Relative prices and references need the shown products, which only the offline parser sees.
     if u.intent in ("cheaper", "pricier") and out.max_price == previous.max_price:
         out.max_price = apply_understanding(previous, u, **relative)[0].max_price
@@ -167,14 +170,39 @@ def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Fi
     return out
 
 
+# A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
+# them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
+# (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
+STRAY_SHARE = 0.10
+
+
+def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding) -> None:
+    """An occasion the chat model reads ("for a party") is a wish, as in the rule path: it ranks and never
+    filters. Only an occasion that was already a limit (a chip the shopper kept) stays one."""
+    new = [x for x in out.usages if x not in previous.usages]
+    if not new:
+        return
+    out.usages = [x for x in out.usages if x in previous.usages]
+    u.wishes = new
+    u.wish_words = u.wish_words or [x.lower() for x in new]
+
+
 def _person_fits(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
-    """A person kept from the last topic ("for men") whom the new kind of product isn't sold for is dropped,
-    not turned into a dead end ("a summer dress" after a gift for dad)."""
+    """A person kept from earlier ("for men") whom the kind of product the message names isn't really sold for
+    is dropped, not turned into a dead end or a page of strays ("black heels" after a men's blazer). A person
+    the message states is a limit and stays."""
     if not filters.genders or not filters.article_types or u.set_values.get("genders"):
         return
-    kind = Filters(genders=filters.genders, article_types=filters.article_types)
-    if snap.count(snap.mask(kind)) == 0 and snap.count(snap.mask(kind, without="genders")):
-        notes.append(f"{' or '.join(filters.article_types)} aren't sold for "
+    kind = Filters(article_types=filters.article_types)
+    theirs = snap.count(snap.mask(kind.model_copy(update={"genders": filters.genders})))
+    every = snap.count(snap.mask(kind))
+    named_kind = bool(u.set_values.get("article_types"))
+    stray = named_kind and theirs < PAGE and theirs < STRAY_SHARE * every
+    if every and (theirs == 0 or stray):
+        notes.append(f"{' or '.join(filters.article_types)} are hardly sold for "
+                     f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range."
+                     if theirs else
+                     f"{' or '.join(filters.article_types)} aren't sold for "
                      f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range.")
         filters.genders = []
 
