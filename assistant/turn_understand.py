@@ -306,12 +306,19 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
         ctx.answered = True
 
 
-def _wish_note(wishes: Wishes, u: Understanding) -> str:
-    if not (u.wishes or u.seasons):
+def _wish_note(wishes: Wishes, u: Understanding, filters: Filters) -> str:
+    if not (u.wishes or u.seasons or u.wear):
         return ""
-    what = " and ".join(w.lower() for w in [*wishes.usages, *wishes.seasons])
+    parts = []
+    if wishes.usages or wishes.seasons:
+        parts.append(" and ".join(w.lower() for w in [*wishes.usages, *wishes.seasons]) + " styles first")
+    against = [t for t in lexicon.types_against(wishes.wear) if not filters.article_types or t in filters.article_types]
+    if against and set(against) != set(filters.article_types):
+        parts.append(f"{' and '.join(against)} last")
+    if not parts:
+        return ""
     said = " ".join(u.wish_words)
-    return f'For "{said}": {what} styles first (a wish, so nothing is filtered out).'
+    return f'For "{said}": {", ".join(parts)} (a wish, so nothing is filtered out).'
 
 
 def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str], *, fresh: bool) -> None:
@@ -369,7 +376,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
-    if note := _wish_note(ctx.wishes, u):
+    if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)
     _anchors(ctx, u, refs, filters, shown)
     _out_of_catalogue(ctx, u, filters)

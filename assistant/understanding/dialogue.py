@@ -23,17 +23,19 @@ class Wishes:
     usages: list[str] = field(default_factory=list)
     seasons: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    wear: list[str] = field(default_factory=list)  # "comfort": kinds of product built against it rank last
 
     def to_public(self) -> dict[str, list[str]]:
-        return {"usages": list(self.usages), "seasons": list(self.seasons), "words": list(self.words)}
+        return {"usages": list(self.usages), "seasons": list(self.seasons), "words": list(self.words),
+                "wear": list(self.wear)}
 
     @classmethod
     def from_public(cls, data: dict[str, Any] | None) -> Wishes:
         data = data or {}
-        return cls(**{k: [str(v) for v in data.get(k) or []][:8] for k in ("usages", "seasons", "words")})
+        return cls(**{k: [str(v) for v in data.get(k) or []][:8] for k in ("usages", "seasons", "words", "wear")})
 
     def __bool__(self) -> bool:
-        return bool(self.usages or self.seasons)
+        return bool(self.usages or self.seasons or self.wear)
 
 
 def is_new_topic(previous: Filters, u: Understanding, vocab: Vocabulary | None) -> str | None:
@@ -194,8 +196,8 @@ def apply_understanding(filters: Filters, u: Understanding, *, pending: Concept 
 
 def fold_wishes(previous: Wishes, u: Understanding, *, fresh: bool) -> Wishes:
     """New wishes replace the old ones (a changed mind); a new topic or reset forgets them."""
-    if u.wishes or u.seasons:
-        return Wishes(usages=list(u.wishes), seasons=list(u.seasons), words=list(u.wish_words))
+    if u.wishes or u.seasons or u.wear:
+        return Wishes(usages=list(u.wishes), seasons=list(u.seasons), words=list(u.wish_words), wear=list(u.wear))
     return Wishes() if fresh else previous
 
 

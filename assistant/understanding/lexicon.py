@@ -246,3 +246,23 @@ CATEGORY_SYNONYMS: dict[str, str] = {
     "loungewear": "Loungewear and Nightwear", "makeup": "Makeup", "make up": "Makeup", "cosmetics": "Makeup",
     "fragrances": "Fragrance", "headwear": "Headwear", "sandal": "Sandal",
 }
+
+
+# How a kind of product is built, where the catalogue keeps no attribute for it (its article type is the only
+# record that a heel is raised): a merchandiser's facts about catalogue article types.
+TYPE_TRAITS: dict[str, frozenset[str]] = {"Heels": frozenset({"raised heel"})}
+# Wishes about how a product wears ("comfortable shoes"): they rank, never filter. The word stays in the
+# embedded query too; what the embedding cannot know is which kinds of product work against the wish
+# (all-MiniLM-L6-v2 puts "comfortable", "comfy" and "cushioned" no farther from Heels than from any other shoe
+# type: docs/benchmarks.md), so that is written here as a trait the wish avoids.
+WEAR_WISHES: dict[str, str] = {
+    "comfortable": "comfort", "comfy": "comfort", "comfort": "comfort", "cushioned": "comfort",
+    "cushioning": "comfort", "orthopaedic": "comfort", "orthopedic": "comfort",
+}
+WISH_AVOIDS: dict[str, frozenset[str]] = {"comfort": frozenset({"raised heel"})}
+
+
+def types_against(wear: list[str]) -> list[str]:
+    """The article types whose traits work against these wear wishes (ranked last, never removed)."""
+    avoid = frozenset().union(*(WISH_AVOIDS.get(w, frozenset()) for w in wear))
+    return sorted(t for t, traits in TYPE_TRAITS.items() if traits & avoid)

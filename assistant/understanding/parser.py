@@ -97,6 +97,7 @@ class Understanding:
     wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
     seasons: list[str] = field(default_factory=list)  # catalogue seasons, ranking only
     wish_words: list[str] = field(default_factory=list)  # how the shopper said the wishes, for the reply
+    wear: list[str] = field(default_factory=list)  # how it should wear ("comfort"): ranking only
     unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
@@ -489,7 +490,7 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
 
 
 def read_wishes(scan: Scan, u: Understanding) -> None:
-    """Occasion and season: they order the results, never filter them."""
+    """Occasion, season and how it should wear ("comfortable"): they order the results, never filter them."""
     for pos, c, neg in scan.found:
         if neg or c.kind not in ("usage", "season"):
             continue
@@ -497,6 +498,11 @@ def read_wishes(scan: Scan, u: Understanding) -> None:
         target.extend(v for v in c.values if v not in target)
         word = scan.toks[pos]
         if word not in u.wish_words:
+            u.wish_words.append(word)
+    for word in scan.toks:
+        wear = lexicon.WEAR_WISHES.get(word)
+        if wear and word not in scan.negated_words and wear not in u.wear:
+            u.wear.append(wear)
             u.wish_words.append(word)
 
 
