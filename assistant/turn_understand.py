@@ -30,7 +30,8 @@ PAGE = 10  # the cards a turn shows
 # A request for something the shop doesn't sell ("a laptop") is compared with every article type's mean
 # product vector: at or above NEAR_SIMILARITY that type is offered as the nearest thing; below it, nothing.
 NEAR_SIMILARITY = 0.40
-_REQUEST_RE = r"\b(?:a|an|some|any|sell|selling|buy|need|want|have|looking for|get)\s+(?:new\s+)?{word}\b"
+# Words after which a shopper names the thing they want ("do you sell duct tape", "i need a laptop").
+_REQUEST_CUES = frozenset("a an some any sell selling buy need want have get".split())
 FACET_LABELS = {
     "colours": "colour", "exclude_colours": "colour exclusion", "article_types": "product type",
     "genders": "who it's for", "usages": "occasion", "price": "price limit", "size": "size", "brands": "brand",
@@ -115,6 +116,24 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
     return True
 
 
+def asked_thing(text: str, unknown: list[str]) -> list[str]:
+    """The words of the thing a request names that the catalogue doesn't know: the run of unknown words right
+    after a request cue ("do you sell duct tape?" -> duct tape), or nothing when no cue introduces one."""
+    toks = re.findall(r"[a-z]+", text)
+    known_not = set(unknown) - _REQUEST_CUES
+    for i, tok in enumerate(toks):
+        if tok not in _REQUEST_CUES and not (tok == "for" and i and toks[i - 1] == "looking"):
+            continue
+        j = i + 1 + (i + 1 < len(toks) and toks[i + 1] == "new")
+        run = []
+        while j < len(toks) and toks[j] in known_not:
+            run.append(toks[j])
+            j += 1
+        if run:
+            return run
+    return []
+
+
 def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
     read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
@@ -124,8 +143,9 @@ def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     text = normalise(ctx.text)
     words = re.findall(r"[a-z]+", text)
     known = [w for w in words if w in lexicon.STOPWORDS or w in lexicon.DESCRIPTIVE_WORDS]
-    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2):
-        return False  # "show me", "something nice", "a laptop": ordinary words or one thing to look up
+    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2
+                  or asked_thing(text, u.unknown_words)):
+        return False  # "show me", "something nice", "a laptop", "do you sell duct tape": one thing to look up
     shown = f' ("{" ".join(u.unknown_words[:4])}")' if u.unknown_words else ""
     ctx.notes = [f"Sorry, I didn't understand that{shown}. I understand English shopping requests, for example "
                  "\"black sneakers for men under $60\"."]
@@ -284,7 +304,7 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
     if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
         return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
     text = normalise(ctx.text)
-    asked = [w for w in u.unknown_words if re.search(_REQUEST_RE.format(word=re.escape(w)), text)]
+    asked = asked_thing(text, u.unknown_words)
     if not asked:
         return
     from .retrieval.embeddings import query_encoder
