@@ -184,7 +184,7 @@ def person_genders(sex: str | None, age: str | None) -> list[str]:
 def genders_at_age(genders: list[str], age: str) -> list[str]:
     """The same people at the given age ("adult" | "child"): Men/Boys -> Boys for a child; no sex known ->
     both. Unisex stays."""
-    sexes = sorted({PERSON_OF[g][0] for g in genders if g in PERSON_OF}, key=str) or [None]
+    sexes: list[str | None] = [*sorted({PERSON_OF[g][0] for g in genders if g in PERSON_OF})] or [None]
     aged = [g for sex in sexes for g in person_genders(sex, age)]
     return aged + [g for g in genders if g not in PERSON_OF and g not in aged]
 
