@@ -190,12 +190,6 @@ def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Fi
     return out
 
 
-# A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
-# them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
-# (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
-STRAY_SHARE = 0.10
-
-
 def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding) -> None:
     """An occasion the chat model reads ("for a party") is a wish, as in the rule path: it ranks and never
     filters. Only an occasion that was already a limit (a chip the shopper kept) stays one."""
@@ -205,6 +199,12 @@ def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding)
     out.usages = [x for x in out.usages if x in previous.usages]
     u.wishes = new
     u.wish_words = u.wish_words or [x.lower() for x in new]
+
+
+# A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
+# them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
+# (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
+STRAY_SHARE = 0.10
 
 
 def _person_fits(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
