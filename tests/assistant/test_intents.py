@@ -186,12 +186,17 @@ async def test_bad_action_frames_get_an_error_write_nothing_and_the_socket_stays
 
 @pytestmark_ws
 async def test_a_cart_add_from_the_chat_keeps_what_another_tab_added_meanwhile(catalogue):  # type: ignore[no-untyped-def]
+    from importlib import import_module
+
     from channels.db import database_sync_to_async
+    from django.conf import settings
 
     from shop.services.cart import cart_add, cart_get
 
+    Store = import_module(settings.SESSION_ENGINE).SessionStore  # the cache sits in front of the table on Redis
+
     # Given a chat open on a session whose cart another tab fills after the socket connected
-    session = SessionStore()
+    session = Store()
     await database_sync_to_async(session.create)()
     key = session.session_key
     comm, _ = await connect(cookie=f"sessionid={key}")
@@ -201,7 +206,7 @@ async def test_a_cart_add_from_the_chat_keeps_what_another_tab_added_meanwhile(c
     dress = next(p["id"] for p in reply["products"] if p["name"] == "Biba Women Maroon Dress")
 
     def other_tab() -> None:
-        store = SessionStore(session_key=key)
+        store = Store(session_key=key)
         cart_add(session=store, product=Product.objects.get(name="Puma Men Blue Canvas Sneakers"), size="41")
         store.save()
 
@@ -217,7 +222,7 @@ async def test_a_cart_add_from_the_chat_keeps_what_another_tab_added_meanwhile(c
     # then the cart holds all three: neither write went to the socket's stale copy of the session
     assert added["cart"] == {"count": 2}
     assert said["text"].startswith("Added ") and "(size L)" in said["text"]
-    lines = await database_sync_to_async(lambda: cart_get(session=SessionStore(session_key=key)).lines)()
+    lines = await database_sync_to_async(lambda: cart_get(session=Store(session_key=key)).lines)()
     assert sorted((line.product.name, line.variant.size) for line in lines) == sorted([
         ("Puma Men Blue Canvas Sneakers", "41"), ("Biba Women Maroon Dress", "M"),
         (reply["products"][0]["name"], "L")])
