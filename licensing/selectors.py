@@ -147,7 +147,7 @@ def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTer
                     .order_by("twin_id", "pk").values_list(*_GRANT_COLUMNS))
         listed = listed_brand_ids([r[0] for r in rows if r[3] == BrandScope.SHOP_LISTED])
         for row in rows:
-            terms = GrantTerms(*row, listed_brand_ids=listed.get(row[0], frozenset()))
+            terms = GrantTerms._make((*row, listed.get(row[0], frozenset())))
             for brand_id in missing:
                 if grant_covers_brand(terms, brand_id):
                     loaded[brand_id].append(terms)
@@ -403,7 +403,7 @@ def csv_rows(*, talent: Talent, month: date | None = None) -> Iterator[list[str]
 
 def _paid_by(grant: ConsentGrant) -> str:
     """Who pays a ledger row, plainly: the brand, or the shop (a shop-wide grant, whatever the product's brand)."""
-    if grant.brand_scope == BrandScope.BRAND:
+    if grant.brand_scope == BrandScope.BRAND and grant.brand is not None:  # always (grant_brand_scope_shape)
         return grant.brand.name
     return f"{settings.SHOP_NAME} (shop-wide consent #{grant.pk})"
 
