@@ -41,6 +41,7 @@ RELATIVE: dict[str, tuple[Measure, int, str, str]] = {
     "bigger": (SIZE, 1, "in a larger size", "largest size"), "larger": (SIZE, 1, "in a larger size", "largest size"),
     "smaller": (SIZE, -1, "in a smaller size", "smallest size"),
 }
+CURVY_SHAPES = frozenset({"curvy", "hourglass", "pear"})  # licensing.models.BodyShape values
 # Words that name a kind of figure whatever is on screen: (measure, direction toward it, who fits, what it means).
 ABSOLUTE: dict[str, tuple[Measure, int, Callable[[Any], bool], str]] = {
     "petite": (HEIGHT, -1, lambda t: t.talent.height_cm <= PETITE_MAX_CM,
@@ -49,7 +50,6 @@ ABSOLUTE: dict[str, tuple[Measure, int, Callable[[Any], bool], str]] = {
                   f"plus size ({PLUS_SIZE_FROM} and up)"),
     "curvy": (CURVES, 1, lambda t: t.talent.body_shape in CURVY_SHAPES, "a curvy figure"),
 }
-CURVY_SHAPES = frozenset({"curvy", "hourglass", "pear"})
 
 
 @dataclass(frozen=True)
