@@ -137,7 +137,7 @@ def asked_thing(text: str, unknown: list[str]) -> list[str]:
 def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
     read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
-            or u.confirm is not None or u.clarify is not None or u.semantic or u.age)
+            or u.confirm is not None or u.clarify is not None or u.semantic or u.age or u.thing_words)
     if read:
         return False
     text = normalise(ctx.text)
@@ -303,8 +303,7 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
     assert snap is not None
     if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
         return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
-    text = normalise(ctx.text)
-    asked = asked_thing(text, u.unknown_words)
+    asked = u.thing_words or asked_thing(normalise(ctx.text), u.unknown_words)
     if not asked:
         return
     from .retrieval.embeddings import query_encoder
@@ -375,7 +374,8 @@ def understand(ctx: TurnContext) -> TurnContext:
     previous = Filters.from_public(state.get("filters"))
     shown: list[int] = [int(i) for i in state.get("last_shown") or []]
     pending_concept = _pending_concept(state)
-    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
+    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept,
+                      kind_in_context=bool(previous.article_types))
     ctx.understanding = u
     ctx.intent = u.intent
     refs = page_refs(ctx, u, resolve_refs(u, shown, snap))

@@ -52,6 +52,7 @@ from .patterns import (
     TWIN_RE,
 )
 from .vocabulary import Concept, Vocabulary, normalise, tokens
+from .things import COLOUR_CONTEXT, colour_things
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
 
@@ -101,6 +102,7 @@ class Understanding:
     unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
+    thing_words: list[str] = field(default_factory=list)  # a colour word heading a thing ("tomato paste")
 
     @property
     def has_filters(self) -> bool:
@@ -114,7 +116,6 @@ Resolver = Callable[[str, set[str]], tuple[Concept, float] | None]
 # near-certain matches are applied; the band below them earns a clarifying question instead.
 ACCEPT_SIMILARITY = 0.80
 ASK_SIMILARITY = 0.70
-COLOUR_CONTEXT = frozenset({"colour", "color", "coloured", "colored", "tone", "toned", "shade", "one", "ones"})
 MAX_TEXT = 1000
 
 
@@ -548,7 +549,8 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
 
 
 def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = None,
-                  pending: Concept | None = None) -> Understanding:
+                  pending: Concept | None = None, kind_in_context: bool = False) -> Understanding:
+    """`kind_in_context`: the conversation already has a kind of product, so a lone colour word refines it."""
     u = Understanding()
     work = _numbers_to_digits(normalise(text)[:MAX_TEXT])
     work = read_control(work, u, pending)
@@ -559,6 +561,7 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     work = read_size(work, u, vocab)
     work = read_references(work, u)
     scan = read_concepts(work, vocab)
+    u.thing_words = colour_things(scan, vocab, kind_in_context=kind_in_context)
     read_limits(scan, u, vocab)
     m = OWN_PERSON_RE.search(work)
     u.own_person = bool(m and lexicon.PERSON_WORDS.get(m.group(1), (None, None))[0] and u.set_values.get("genders"))

@@ -1,0 +1,86 @@
+"""Colour words that name a thing: "a jar of mustard", "tomato paste", "do you sell mustard?".
+
+The published colour vocabulary borrows many names from things (mustard, tomato, olive, salmon, wine). Such a word
+is read as a thing, not a colour, when the parse says it heads what the shopper asks for:
+
+- nothing in the message names a kind of product, and the conversation has none either ("do you have mustard?"
+  about kurtas asks for a colour);
+- it is no basic colour term: Berlin and Kay's eleven and the catalogue's colour-family heads ("black",
+  "beige", "mustard yellow") are colours wherever they stand;
+- it stands where a noun does: right after a determiner or a request word ("a", "some", "of", "sell",
+  "need"), or before a word the catalogue doesn't know that it modifies ("tomato paste").
+
+"a mustard kurta" (a kind follows), "mustard yellow scarf" (a family head), "in mustard", "a mustard one" stay
+colours. The words read as a thing go to the out-of-catalogue check (turn_understand), which decides whether the
+shop sells anything like them.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import lexicon
+from .vocabulary import Concept, Vocabulary
+
+if TYPE_CHECKING:
+    from .parser import Scan
+
+# Words after which a noun phrase starts: determiners, quantities ("a jar of"), request verbs.
+NOUN_BEFORE = frozenset("a an some any of sell sells selling buy need want have get stock carry".split())
+# After a colour word, these make it a colour ("a mustard one", "tomato coloured", "in a mustard shade").
+COLOUR_CONTEXT = frozenset({"colour", "color", "coloured", "colored", "tone", "toned", "shade", "one", "ones"})
+
+
+def _span(scan: Scan, pos: int, concept: Concept, vocab: Vocabulary) -> int:
+    """How many tokens the concept found at `pos` covers (the longest phrase that reads as it)."""
+    for n in range(min(vocab.max_ngram, len(scan.toks) - pos), 0, -1):
+        if concept in (vocab.lookup(scan.toks[pos:pos + n]) or []):
+            return n
+    return 1
+
+
+# Berlin and Kay's eleven basic colour terms (Basic Color Terms, 1969): colours wherever they stand.
+BASIC_COLOUR_TERMS = frozenset("black white red green yellow blue brown purple pink orange grey gray".split())
+
+
+def _family_heads() -> frozenset[str]:
+    return frozenset({head.lower() for head in lexicon.COLOUR_FAMILIES}) | BASIC_COLOUR_TERMS
+
+
+def _heads_a_thing(scan: Scan, pos: int, n: int, vocab: Vocabulary) -> bool:
+    toks = scan.toks
+    if toks[pos + n - 1] in _family_heads():
+        return False
+    before = toks[pos - 1] if pos else ""
+    after = toks[pos + n] if pos + n < len(toks) else ""
+    if before == "in" or after in COLOUR_CONTEXT:
+        return False
+    modifies_unknown = (after.isalpha() and len(after) >= 3 and not scan.consumed[pos + n]
+                        and after not in lexicon.STOPWORDS and after not in lexicon.DESCRIPTIVE_WORDS
+                        and after not in vocab.name_words)
+    return modifies_unknown or before in NOUN_BEFORE
+
+
+def colour_things(scan: Scan, vocab: Vocabulary, *, kind_in_context: bool = False) -> list[str]:
+    """Colour words in `scan` that head a thing asked for: taken out of the found concepts and left unconsumed
+    (so they reach the leftovers as words the catalogue doesn't know). Returns the thing's words: the colour
+    word and the unknown words right after it ("tomato paste")."""
+    if kind_in_context or any(c.kind in ("article_type", "category") for _p, c, _neg in scan.found):
+        return []
+    thing: list[str] = []
+    for pos, concept, negated in list(scan.found):
+        if concept.kind != "colour" or negated:
+            continue
+        n = _span(scan, pos, concept, vocab)
+        if not _heads_a_thing(scan, pos, n, vocab):
+            continue
+        scan.found = [f for f in scan.found if f[0] != pos]
+        for k in range(pos, pos + n):
+            scan.consumed[k] = False
+        thing = scan.toks[pos:pos + n]
+        j = pos + n
+        while j < len(scan.toks) and scan.toks[j].isalpha() and not scan.consumed[j] \
+                and scan.toks[j] not in lexicon.STOPWORDS:
+            thing.append(scan.toks[j])
+            j += 1
+        break  # one thing per message
+    return thing
