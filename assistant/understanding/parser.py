@@ -51,8 +51,8 @@ from .patterns import (
     REMOVE_RE,
     TWIN_RE,
 )
-from .vocabulary import Concept, Vocabulary, normalise, tokens
 from .things import COLOUR_CONTEXT, colour_things
+from .vocabulary import Concept, Vocabulary, normalise, tokens
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
 
