@@ -51,7 +51,7 @@ from .patterns import (
     REMOVE_RE,
     TWIN_RE,
 )
-from .things import COLOUR_CONTEXT, colour_things
+from .things import COLOUR_CONTEXT, colour_things, kind_of
 from .vocabulary import Concept, Vocabulary, normalise, tokens
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
@@ -510,6 +510,15 @@ def read_wishes(scan: Scan, u: Understanding) -> None:
 # --- stage 8: leftovers ------------------------------------------------------------------------------
 
 
+def _accept(u: Understanding, word: str, concept: Concept, score: float) -> None:
+    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
+    bucket = u.set_values.setdefault(key, [])
+    bucket.extend(v for v in concept.values if v not in bucket)
+    u.semantic.append((word, concept, score))
+    u.understood.append(concept.label)
+    u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+
+
 def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
     already = set(u.set_values)
     candidates = ([" ".join(unknown)] if 1 < len(unknown) <= 3 else []) + unknown
@@ -521,13 +530,8 @@ def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
     if best is None:
         return
     word, concept, score = best
-    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
     if score >= ACCEPT_SIMILARITY:
-        bucket = u.set_values.setdefault(key, [])
-        bucket.extend(v for v in concept.values if v not in bucket)
-        u.semantic.append((word, concept, score))
-        u.understood.append(concept.label)
-        u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+        _accept(u, word, concept, score)
     elif score >= ASK_SIMILARITY:
         u.clarify = Clarification(question=f'By "{word}", did you mean {concept.label}?', concept=concept)
 
@@ -544,7 +548,9 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]
     u.unknown_words = unknown
-    if resolver is not None and unknown and "article_types" not in u.set_values:
+    if unknown and "article_types" not in u.set_values and (kind := kind_of(unknown, vocab)):
+        _accept(u, *kind, 1.0)  # a published vocabulary says what it is a kind of: before any similarity
+    elif resolver is not None and unknown and "article_types" not in u.set_values:
         _resolve(u, unknown, resolver)
 
 

@@ -1,4 +1,6 @@
-"""Colour words that name a thing: "a jar of mustard", "tomato paste", "do you sell mustard?".
+"""Words for things that the catalogue's own labels misread or miss.
+
+Colour words that name a thing: "a jar of mustard", "tomato paste", "do you sell mustard?".
 
 The published colour vocabulary borrows many names from things (mustard, tomato, olive, salmon, wine). Such a word
 is read as a thing, not a colour, when the parse says it heads what the shopper asks for:
@@ -13,9 +15,15 @@ is read as a thing, not a colour, when the parse says it heads what the shopper 
 "a mustard kurta" (a kind follows), "mustard yellow scarf" (a family head), "in mustard", "a mustard one" stay
 colours. The words read as a thing go to the out-of-catalogue check (turn_understand), which decides whether the
 shop sells anything like them.
+
+Kinds of product the catalogue doesn't spell ("fedoras", "a parka", "chinos"): a published vocabulary, WordNet's
+hypernyms (data/kinds/, built by scripts/build_kinds.py), says which kind the shop sells they are a kind of.
 """
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import lexicon
@@ -84,3 +92,48 @@ def colour_things(scan: Scan, vocab: Vocabulary, *, kind_in_context: bool = Fals
             j += 1
         break  # one thing per message
     return thing
+
+
+# --- kinds the catalogue doesn't spell ---------------------------------------------------------------------
+
+KINDS_FILE = Path(__file__).resolve().parents[2] / "data" / "kinds" / "wordnet-kinds.json"
+# A sold word standing for more kinds than this is a department ("accessory"), not a kind a word is one of.
+MAX_KIND_TYPES = 12
+
+
+@functools.cache
+def _kinds() -> dict[str, list[str]]:
+    """WordNet nouns -> the sold kinds they are hyponyms of ("fedora" -> ["hat"]); scripts/build_kinds.py."""
+    return dict(json.loads(KINDS_FILE.read_text())["kinds"])
+
+
+def _lemmas(word: str) -> list[str]:
+    """The word and the singulars WordNet's own suffix rules (morphy) give it: "fedoras" -> "fedora"."""
+    out = [word]
+    for old, new in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("ses", "s"), ("xes", "x"), ("s", "")):
+        if word.endswith(old) and len(word) > len(old) + 2:
+            out.append(word[: len(word) - len(old)] + new)
+    return out
+
+
+def _sold_concept(sold: str, vocab: Vocabulary) -> Concept | None:
+    for form in (sold, sold + "s", sold + "es"):
+        for c in vocab.lookup(form.split()) or []:
+            if c.kind in ("article_type", "category") and len(c.values) <= MAX_KIND_TYPES:
+                return c
+    return None
+
+
+def kind_of(words: list[str], vocab: Vocabulary) -> tuple[str, Concept] | None:
+    """The catalogue kind that words the catalogue doesn't know are a kind of, by WordNet's hypernyms: the whole
+    run first ("duffel coat"), then each word from the last (an English noun phrase ends in its head)."""
+    kinds = _kinds()
+    candidates = ([" ".join(words)] if 1 < len(words) <= 3 else []) + list(reversed(words))
+    for cand in candidates:
+        for lemma in _lemmas(cand):
+            for sold in kinds.get(lemma, []):
+                concept = _sold_concept(sold, vocab)
+                if concept is not None:
+                    label = f"a kind of {sold}: {concept.label}"
+                    return cand, Concept(concept.kind, concept.values, label)
+    return None
