@@ -201,6 +201,28 @@ def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding)
     u.wish_words = u.wish_words or [x.lower() for x in new]
 
 
+# A message whose whole embedding is at least this close to a wear wish's own words ("comfortable comfy ...") asks
+# for it without saying them ("shoes for standing all day"). Set on six such requests and six other shoe requests
+# (0.31-0.44 against 0.20-0.37), checked on twelve others: docs/benchmarks.md.
+WEAR_SIMILARITY = 0.33
+
+
+def _wear_by_meaning(ctx: TurnContext, u: Understanding, filters: Filters) -> None:
+    """A wish about how a product wears, said without its words: only where it would change the order (the kinds
+    asked for include one the wish works against, and others), so other turns embed nothing more."""
+    types = set(filters.article_types)
+    if u.wear or len(types) < 2 or not types & set(lexicon.TYPE_TRAITS):
+        return
+    from .retrieval.embeddings import query_encoder
+
+    message = query_encoder(normalise(ctx.text))
+    for wish in lexicon.WISH_AVOIDS:
+        words = " ".join(w for w, x in lexicon.WEAR_WISHES.items() if x == wish)
+        if float(query_encoder(words) @ message) >= WEAR_SIMILARITY:
+            u.wear.append(wish)
+            u.wish_words.append(" ".join(re.findall(r"[a-z0-9]+", normalise(ctx.text))[:12]))
+
+
 # A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
 # them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
 # (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
@@ -395,6 +417,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
+    _wear_by_meaning(ctx, u, filters)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)
