@@ -5,12 +5,13 @@ Colour words that name a thing: "a jar of mustard", "tomato paste", "do you sell
 The published colour vocabulary borrows many names from things (mustard, tomato, olive, salmon, wine). Such a word
 is read as a thing, not a colour, when the parse says it heads what the shopper asks for:
 
-- nothing in the message names a kind of product, and the conversation has none either ("do you have mustard?"
-  about kurtas asks for a colour);
+- nothing in the message names a kind of product;
 - it is no basic colour term: Berlin and Kay's eleven and the catalogue's colour-family heads ("black",
   "beige", "mustard yellow") are colours wherever they stand;
 - it stands where a noun does: right after a determiner or a request word ("a", "some", "of", "sell",
-  "need"), or before a word the catalogue doesn't know that it modifies ("tomato paste").
+  "need"), or before a word the catalogue doesn't know that it modifies ("tomato paste"). When the conversation
+  already has a kind, only the last and "of" count ("a jar of mustard"): "do you have mustard?" about kurtas asks
+  for the colour.
 
 "a mustard kurta" (a kind follows), "mustard yellow scarf" (a family head), "in mustard", "a mustard one" stay
 colours. The words read as a thing go to the out-of-catalogue check (turn_understand), which decides whether the
@@ -54,7 +55,7 @@ def _family_heads() -> frozenset[str]:
     return frozenset({head.lower() for head in lexicon.COLOUR_FAMILIES}) | BASIC_COLOUR_TERMS
 
 
-def _heads_a_thing(scan: Scan, pos: int, n: int, vocab: Vocabulary) -> bool:
+def _heads_a_thing(scan: Scan, pos: int, n: int, vocab: Vocabulary, *, kind_in_context: bool) -> bool:
     toks = scan.toks
     if toks[pos + n - 1] in _family_heads():
         return False
@@ -65,6 +66,8 @@ def _heads_a_thing(scan: Scan, pos: int, n: int, vocab: Vocabulary) -> bool:
     modifies_unknown = (after.isalpha() and len(after) >= 3 and not scan.consumed[pos + n]
                         and after not in lexicon.STOPWORDS and after not in lexicon.DESCRIPTIVE_WORDS
                         and after not in vocab.name_words)
+    if kind_in_context:  # "do you have mustard?" about kurtas is the colour; "a jar of mustard" is still a thing
+        return modifies_unknown or before == "of"
     return modifies_unknown or before in NOUN_BEFORE
 
 
@@ -72,14 +75,14 @@ def colour_things(scan: Scan, vocab: Vocabulary, *, kind_in_context: bool = Fals
     """Colour words in `scan` that head a thing asked for: taken out of the found concepts and left unconsumed
     (so they reach the leftovers as words the catalogue doesn't know). Returns the thing's words: the colour
     word and the unknown words right after it ("tomato paste")."""
-    if kind_in_context or any(c.kind in ("article_type", "category") for _p, c, _neg in scan.found):
+    if any(c.kind in ("article_type", "category") for _p, c, _neg in scan.found):
         return []
     thing: list[str] = []
     for pos, concept, negated in list(scan.found):
         if concept.kind != "colour" or negated:
             continue
         n = _span(scan, pos, concept, vocab)
-        if not _heads_a_thing(scan, pos, n, vocab):
+        if not _heads_a_thing(scan, pos, n, vocab, kind_in_context=kind_in_context):
             continue
         scan.found = [f for f in scan.found if f[0] != pos]
         for k in range(pos, pos + n):

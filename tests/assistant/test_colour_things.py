@@ -53,6 +53,9 @@ def test_a_lone_colour_word_refines_a_kind_the_conversation_already_has(vocab): 
     assert (u.thing_words, u.set_values["colours"]) == ([], ["Mustard"])
     # and without that conversation, the same words ask for the condiment
     assert parse_message("do you have mustard?", vocab).thing_words == ["mustard"]
+    # a thing that says it is one ("a jar of ...", "... paste") is a thing whatever the conversation was about
+    assert parse_message("a jar of mustard", vocab, kind_in_context=True).thing_words == ["mustard"]
+    assert parse_message("tomato paste", vocab, kind_in_context=True).thing_words == ["tomato", "paste"]
 
 
 @pytest.mark.django_db
