@@ -359,6 +359,8 @@ class Snapshot:
         if without != "exclude_words":
             for word in cf.exclude_words:
                 m &= ~self.name_has(word)
+        for word in cf.name_words:
+            m &= self.name_has(word)
         return m
 
     def name_has(self, word: str) -> np.ndarray:
