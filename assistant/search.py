@@ -15,8 +15,8 @@ wishes. What is left:
 
 Relevance is the cosine between the product's vector and the query's (the same text the chat embeds: the
 understood kind, colour, person and brand, and the descriptive words), plus the chat's bonuses for a wished
-occasion or season and a small one per descriptive word the product's name spells; ties go to the lower
-catalogue id. A query that names nothing the shop knows is read literally (each word in the name).
+occasion or season and a small one per word of the query the product's name spells (the shopper's "sneakers"
+before other casual shoes, "floral" dresses before other dresses); ties go to the lower catalogue id. A query that names nothing the shop knows is read literally (each word in the name).
 """
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ from .understanding.semantic import make_resolver
 from .understanding.spelling import correct_text
 from .understanding.vocabulary import Vocabulary, normalise, tokens, vocabulary_from_db
 
-# A descriptive word the product's name spells ("floral") lifts it above those it only resembles; well below
-# the occasion bonus (0.5) and about the spread of cosines within one kind of product.
+# A word of the query the product's name spells ("floral", "sneakers") lifts it above those it only resembles;
+# well below the occasion bonus (0.5), about the spread of cosines within one kind of product.
 NAME_WORD_BONUS = 0.15
 MAX_CHIP_WORDS = 12  # chips re-read the query once per word; longer queries show none
 RANKINGS_KEPT = 32  # recent rankings kept per process: paging through one search embeds and sorts once
@@ -78,11 +78,12 @@ def _colour_word(colours: list[str]) -> str:
 
 
 def _kind_word(f: Filters, u: Understanding, vocab: Vocabulary) -> str:
-    if 0 < len(f.article_types) <= 3:
-        return " or ".join(f.article_types)
+    """The category the shopper named ("Shoes"), else the article types when they are few."""
     groups = {name for _t, sub, master in vocab.type_rows for name in (sub, master)}
     named = [label for label in u.understood if label in groups]
-    return named[0] if named else ""
+    if named and not (set(f.article_types) & {label for label in u.understood if label not in groups}):
+        return named[0]
+    return " or ".join(f.article_types) if 0 < len(f.article_types) <= 3 else ""
 
 
 def _chips(words: list[str], f: Filters, vocab: Vocabulary) -> tuple[SearchChip, ...]:
@@ -113,6 +114,24 @@ def _chips(words: list[str], f: Filters, vocab: Vocabulary) -> tuple[SearchChip,
     return tuple(chips)
 
 
+def _leftovers(u: Understanding, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """(words a product's name must carry, words nothing in the shop carries) of what the parser left."""
+    plain = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS]
+    return [t for t in plain if t in vocab.name_words], [t for t in plain if t not in vocab.name_words]
+
+
+def _plan(text: str, u: Understanding, f: Filters, vocab: Vocabulary, *, unknown: list[str],
+          required: list[str]) -> _Plan:
+    """The understood limits in the chat's words, then the shopper's own ("running", "sneakers"): products
+    named the way the shopper said it come first among equals."""
+    from .pipeline import describe, semantic_part
+
+    said = [t for t in tokens(normalise(text)) if t.isalpha() and t not in unknown]
+    spelled = [t for t in said if t in vocab.name_words and t not in lexicon.STOPWORDS and t not in required]
+    return _Plan(text=" ".join([describe(semantic_part(f)), *said]), usages=tuple(u.wishes),
+                 seasons=tuple(u.seasons), bonus_words=tuple(dict.fromkeys(spelled)))
+
+
 class AssistantSearch:
     """shop.search.SearchProvider: the chat's understanding and index behind the search box."""
 
@@ -126,38 +145,29 @@ class AssistantSearch:
         correction = correct_text(q, vocab)
         text = correction.text if correction is not None else q
         u, f = _read_words(text, vocab)
-        notes: list[str] = []
-        descriptive = [t for t in u.query_terms if t in lexicon.DESCRIPTIVE_WORDS]
-        required = [t for t in u.query_terms if t in vocab.name_words and t not in lexicon.DESCRIPTIVE_WORDS]
-        unknown = [t for t in u.query_terms if t not in vocab.name_words and t not in lexicon.DESCRIPTIVE_WORDS]
+        required, unknown = _leftovers(u, vocab)
         understood = not f.is_empty()
         if not understood and not required and u.wishes:
             f.usages = list(u.wishes)  # "for a wedding": the occasion is all there is to search by
             understood = True
         if not understood and not required:
             return replace(literal_reading(q, q.split()), assistant_url=_assistant_url(q))
+        notes: list[str] = []
         limits = replace(f.to_catalog(), name_words=tuple(required))
         if required and understood and not self._any(snap, limits, filters) and self._any(
                 snap, f.to_catalog(), filters):
             limits = f.to_catalog()
             notes.append(f"No product name here has “{' '.join(required)}”; these come closest.")
-            descriptive += required
+            required = []
         if unknown:
             notes.append(f"Nothing in the shop is called “{' '.join(unknown)}”, so it was left out.")
-        from .pipeline import describe, semantic_part
-
-        # The understood limits in the chat's words, then the shopper's own ("running", "sneakers"): products
-        # named the way the shopper said it come first among equals.
-        said = [t for t in tokens(normalise(text)) if t.isalpha() and t not in unknown]
-        plan = _Plan(text=" ".join([describe(semantic_part(f)), *said]),
-                     usages=tuple(u.wishes), seasons=tuple(u.seasons), bonus_words=tuple(descriptive))
         return SearchReading(
             q=text if correction is not None else q, limits=limits, corrected_from=q if correction else "",
             gender=f.genders[0] if len(f.genders) == 1 else "", colour=_colour_word(f.colours),
             kind=_kind_word(f, u, vocab), brand=" or ".join(f.brands), usage=" or ".join(f.usages),
-            matching=" ".join(required if limits.name_words else []), understood=understood,
+            matching=" ".join(required), understood=understood,
             chips=_chips(tokens(normalise(text)), f, vocab), notes=tuple(notes), assistant_url=_assistant_url(q),
-            context=plan,
+            context=_plan(text, u, f, vocab, unknown=unknown, required=required),
         )
 
     @staticmethod
