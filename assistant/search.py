@@ -142,7 +142,7 @@ class AssistantSearch:
     def read(self, *, q: str, filters: CatalogFilters) -> SearchReading:
         snap = get_snapshot()
         vocab = vocabulary_from_db(version=str(snap.stamp))
-        correction = correct_text(q, vocab)
+        correction = correct_text(q, vocab, name_counts=snap.name_word_counts)
         text = correction.text if correction is not None else q
         u, f = _read_words(text, vocab)
         required, unknown = _leftovers(u, vocab)

