@@ -86,7 +86,7 @@ def _kind_word(f: Filters, u: Understanding, vocab: Vocabulary) -> str:
     return " or ".join(f.article_types) if 0 < len(f.article_types) <= 3 else ""
 
 
-def _chips(words: list[str], f: Filters, vocab: Vocabulary) -> tuple[SearchChip, ...]:
+def _chips(words: list[str], f: Filters, vocab: Vocabulary, *, kind: str) -> tuple[SearchChip, ...]:
     """One chip per understood limit; removing it searches again without the words that said it (found by
     reading the query once without each word: the limits that change belong to that word)."""
     if not 1 < len(words) <= MAX_CHIP_WORDS:
@@ -105,6 +105,8 @@ def _chips(words: list[str], f: Filters, vocab: Vocabulary) -> tuple[SearchChip,
             continue
         if name == "colours":
             shown = _colour_word(value)
+        elif name == "article_types" and kind:
+            shown = kind  # the category the shopper named ("Shoes"), not its five types
         elif isinstance(value, list):
             shown = " or ".join(value)
         else:
@@ -161,12 +163,14 @@ class AssistantSearch:
             required = []
         if unknown:
             notes.append(f"Nothing in the shop is called “{' '.join(unknown)}”, so it was left out.")
+        kind = _kind_word(f, u, vocab)
         return SearchReading(
             q=text if correction is not None else q, limits=limits, corrected_from=q if correction else "",
             gender=f.genders[0] if len(f.genders) == 1 else "", colour=_colour_word(f.colours),
-            kind=_kind_word(f, u, vocab), brand=" or ".join(f.brands), usage=" or ".join(f.usages),
+            kind=kind, brand=" or ".join(f.brands), usage=" or ".join(f.usages),
             matching=" ".join(required), understood=understood,
-            chips=_chips(tokens(normalise(text)), f, vocab), notes=tuple(notes), assistant_url=_assistant_url(q),
+            chips=_chips(tokens(normalise(text)), f, vocab, kind=kind), notes=tuple(notes),
+            assistant_url=_assistant_url(q),
             context=_plan(text, u, f, vocab, unknown=unknown, required=required),
         )
 
