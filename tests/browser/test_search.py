@@ -13,6 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_search_box_understands_corrects_and_hands_off(live_asgi, page, artifacts_dir):  # noqa: F811
     from playwright.sync_api import expect
 
+    from assistant.services import assistant_warm
+
+    assistant_warm()  # as config.asgi does when a worker starts: the first search need not load the model
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
