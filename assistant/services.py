@@ -112,22 +112,28 @@ def _answer(answer: dict[str, Any], *, convo: Conversation, session_key: str | N
         return answers.cart_remove_words(session_key=session_key, catalog_id=answer["product"]), [], []
     if answer.get("product") is None:
         return "Show me some products first, then ask to see one on another model.", [], []
-    # "show it on a taller model": the next licensed twin of that product (the twin choice lives in
-    # show_on_twin and the licensing gate; this only asks it for a different twin).
+    # "show it on a taller model": a twin chosen by its measurements among those licensed (twin_choice)
     result = twin_for_words(conversation=convo, product_id=answer["product"], request=answer.get("request") or "",
-                            session_key=session_key, viewer_anonymous=viewer_anonymous)
+                            size=answer.get("size"), session_key=session_key, viewer_anonymous=viewer_anonymous)
     return result.text, result.products, [p["id"] for p in result.products]
 
 
 def twin_for_words(*, conversation: Conversation, product_id: Any, request: str, session_key: str | None,
-                   viewer_anonymous: bool = False) -> TurnResult:
-    """A twin asked for by name ("on Priya") or, for any other request, the next covering twin."""
+                   viewer_anonymous: bool = False, size: str | None = None) -> TurnResult:
+    """A twin asked for in words: by name ("on Priya"), by height ("a taller model"), by size ("someone my size,
+    M"), or else the next covering twin. The reply says what was chosen ("on Mei Lin, 178 cm")."""
+    from .twin_choice import twin_for_request
+
     product = _product(product_id)
     candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
-    named = [t for t in candidates if request and request.lower() in str(getattr(t, "name", "")).lower().split()]
-    return show_on_twin(conversation=conversation, product_id=product.catalog_id,
-                        twin_id=named[0].pk if named else None, session_key=session_key,
-                        viewer_anonymous=viewer_anonymous)
+    shown = ((conversation.state or {}).get("twin_shown") or {}).get(str(product.catalog_id))
+    choice = twin_for_request(candidates, product=product, request=request, shown_id=shown, size=size,
+                              session_key=session_key or "")
+    if choice.question:
+        filters = (conversation.state or {}).get("filters") or Filters().to_public()
+        return TurnResult(text=choice.question, products=[], filters=filters)
+    return show_on_twin(conversation=conversation, product_id=product.catalog_id, twin_id=choice.twin_id,
+                        session_key=session_key, viewer_anonymous=viewer_anonymous, detail=choice.detail)
 
 
 def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
@@ -266,7 +272,7 @@ def compare(*, conversation: Conversation, product_ids: Any, session_key: str | 
 
 
 def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None,
-                 viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
+                 viewer_anonymous: bool = False, territory: str | None = None, detail: str = "") -> TurnResult:
     product = _product(product_id)
     try:
         tid = int(twin_id) if twin_id not in (None, "") else None
@@ -283,7 +289,8 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
                         twins=candidates if session_key else None)
     if card["twin"]:
         shown_on[str(product.catalog_id)] = card["twin"]["id"]
-        text = f"Here is {_plain(product.name)} on {card['twin']['name']}. {card['twin']['label']}."
+        said = f", {detail}" if detail and card["twin"]["id"] == tid else ""
+        text = f"Here is {_plain(product.name)} on {card['twin']['name']}{said}. {card['twin']['label']}."
     else:
         text = f"No licensed twin can show {_plain(product.name)} right now, so here is its product picture."
     _action_record(conversation, text=text, state={"twin_shown": shown_on}, ids=[product.catalog_id])

@@ -50,6 +50,9 @@ INDEX_FORMAT = 1
 # within a filtered set); the season orders within that.
 WISH_USAGE_BONUS = 0.5
 WISH_SEASON_BONUS = 0.2
+# A kind of product built against a wish ("comfortable" shoes: heels) ranks below every other kind the filters
+# admit, and is still shown when nothing else matches.
+WISH_AGAINST_PENALTY = 0.5
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 128
@@ -397,11 +400,15 @@ class Snapshot:
             self._name_counts = {w: len(rows) for w, rows in self._name_tokens().items()}
         return self._name_counts
 
-    def wish_boost(self, *, usages: list[str], seasons: list[str]) -> np.ndarray | None:
-        """A score bonus per row for products that meet the shopper's wishes (occasion, season)."""
-        if not usages and not seasons:
+    def wish_boost(self, *, usages: list[str], seasons: list[str],
+                   against_types: list[str] | tuple[str, ...] = ()) -> np.ndarray | None:
+        """A score bonus per row for products that meet the shopper's wishes (occasion, season), a penalty for
+        kinds of product built against them (`against_types`)."""
+        if not usages and not seasons and not against_types:
             return None
         boost = np.zeros(self.size, dtype=np.float32)
+        if against_types:
+            boost -= WISH_AGAINST_PENALTY * self._isin(self.article_type, self.type_codes, list(against_types))
         if usages:
             boost += WISH_USAGE_BONUS * self._isin(self.usage, self.usage_codes, usages)
         if seasons:

@@ -36,6 +36,8 @@ from .patterns import (
     _SIZE_PATTERNS,
     _THAT_RE,
     _YES_RE,
+    AGE_RE,
+    CONTINUES_RE,
     MONEY,
     NEGATION_CARRY,
     NEGATION_CUES,
@@ -43,6 +45,7 @@ from .patterns import (
     ORDINALS,
     OUTFIT_RE,
     OWN_BUDGET_RE,
+    OWN_PERSON_RE,
     OWN_SIZE_RE,
     QUESTION_RES,
     REMOVE_RE,
@@ -76,6 +79,9 @@ class Understanding:
     size: str | None = None
     own_size: bool = False  # "my size is 38": it carries over to a new topic
     own_budget: bool = False
+    own_person: bool = False  # "I'm a woman": who the shopper is carries over to a new topic
+    age: str | None = None  # "adult" | "child": from an age the message gives ("my 8-year-old son")
+    continues: bool = False  # "and belts?": another kind of product for the same request's person
     relax: set[str] = field(default_factory=set)
     # search | more_like | compare | cheaper | pricier | add_to_cart | remove_from_cart | outfit | twin | greeting
     # | question
@@ -91,6 +97,7 @@ class Understanding:
     wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
     seasons: list[str] = field(default_factory=list)  # catalogue seasons, ranking only
     wish_words: list[str] = field(default_factory=list)  # how the shopper said the wishes, for the reply
+    wear: list[str] = field(default_factory=list)  # how it should wear ("comfort"): ranking only
     unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
@@ -210,6 +217,10 @@ def read_intent(work: str, u: Understanding) -> str:
     twin = TWIN_RE.search(work)
     if twin:
         u.intent, u.twin_request = "twin", (twin.group(1) or twin.group(2) or "another")
+        if re.search(r"\bmy size\b", twin.group(0)):
+            u.twin_request = "my size"  # the size may follow: "on someone my size (M)"
+            said = re.search(r"\b(xxs|xs|s|m|l|xl|xxl|xxxl)\b", work[twin.end():])
+            u.size = said.group(1).upper() if said else None
         return _blank(work, twin.span())
     u.intent = next((intent for pattern, intent in _ACTIONS if pattern.search(work)), "search")
     if u.intent == "outfit":
@@ -225,6 +236,26 @@ def read_intent(work: str, u: Understanding) -> str:
         u.intent = "pricier" if u.intent == "search" else u.intent
         work = _PRICIER_RE.sub(" ", work)
     return work
+
+
+# --- stage 2b: age ---------------------------------------------------------------------------------
+
+
+def child_max_age(vocab: Vocabulary) -> int:
+    """The oldest age the catalogue's kidswear sizes name ("12-13Y" -> 13), and never under 12, the age
+    children's size charts reach before teen sizes: an age up to it shops in Boys/Girls, above it Men/Women."""
+    ages = [int(m.group(1)) for s in vocab.sizes if (m := re.fullmatch(r"\d{1,2}-(\d{1,2})y", s.strip().lower()))]
+    return max([12, *ages])
+
+
+def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
+    """An age the shopper gives: it decides Boys or Men for "my son", which the word alone does not."""
+    m = AGE_RE.search(work)
+    if not m:
+        return work
+    age = int(m.group(1) or m.group(2))
+    u.age = "child" if age <= child_max_age(vocab) else "adult"
+    return _blank(work, m.span())
 
 
 # --- stage 3: prices and size ------------------------------------------------------------------------
@@ -427,6 +458,14 @@ def _named_types(scan: Scan, vocab: Vocabulary) -> list[str] | None:
     return specific or None
 
 
+def _person_age(values: dict[str, list[str]], u: Understanding) -> None:
+    """Sex from the person words, age from the age the message gives (or a word that says it): "my son" is
+    Men or Boys, "my 8-year-old son" Boys. An age alone narrows the person the conversation has (dialogue)."""
+    genders = values.get("genders", [])
+    if u.age is not None and genders:
+        values["genders"] = lexicon.genders_at_age(genders, u.age)
+
+
 def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
     """Kinds of product, who it is for, colours, brands: exact. Negated colours and brands are exclusions."""
     values = _limit_values(scan, u)
@@ -442,6 +481,7 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
         values["colours"] = [c for c in values["colours"] if c not in clash]
         if not values["colours"]:
             del values["colours"]
+    _person_age(values, u)
     u.set_values = values
     u.add_mode = bool(scan.found and _ADD_MODE_RE.search(" ".join(scan.toks)))
 
@@ -450,7 +490,7 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
 
 
 def read_wishes(scan: Scan, u: Understanding) -> None:
-    """Occasion and season: they order the results, never filter them."""
+    """Occasion, season and how it should wear ("comfortable"): they order the results, never filter them."""
     for pos, c, neg in scan.found:
         if neg or c.kind not in ("usage", "season"):
             continue
@@ -458,6 +498,11 @@ def read_wishes(scan: Scan, u: Understanding) -> None:
         target.extend(v for v in c.values if v not in target)
         word = scan.toks[pos]
         if word not in u.wish_words:
+            u.wish_words.append(word)
+    for word in scan.toks:
+        wear = lexicon.WEAR_WISHES.get(word)
+        if wear and word not in scan.negated_words and wear not in u.wear:
+            u.wear.append(wear)
             u.wish_words.append(word)
 
 
@@ -508,11 +553,15 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     work = _numbers_to_digits(normalise(text)[:MAX_TEXT])
     work = read_control(work, u, pending)
     work = read_intent(work, u)
+    u.continues = bool(CONTINUES_RE.search(work))
+    work = read_age(work, u, vocab)
     work = read_prices(work, u)
     work = read_size(work, u, vocab)
     work = read_references(work, u)
     scan = read_concepts(work, vocab)
     read_limits(scan, u, vocab)
+    m = OWN_PERSON_RE.search(work)
+    u.own_person = bool(m and lexicon.PERSON_WORDS.get(m.group(1), (None, None))[0] and u.set_values.get("genders"))
     read_wishes(scan, u)
     read_leftovers(scan, u, vocab, resolver)
     if not scan.found and not u.has_filters and re.fullmatch(
