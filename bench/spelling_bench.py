@@ -4,7 +4,7 @@ changes a message that had none.
 Typos are made, not collected: every word of the catalogue's article types, colours and brands with five letters
 or more gets one random edit (seeded; a letter dropped, doubled, changed to a keyboard neighbour, or two
 neighbours swapped). A correction counts when it gives the word back. False corrections are counted over the
-words of both graded conversation sets (none of them was looked at while writing the speller's rules).
+graded conversation sets and the held-out out-of-catalogue requests.
 
     python bench/spelling_bench.py      # needs a prepared data dir (manage.py prepare_demo)
 """
@@ -32,7 +32,9 @@ from bench.admin_bench import host  # noqa: E402
 
 ROWS = "qwertyuiop asdfghjkl zxcvbnm".split()
 NEIGHBOURS = {ch: "".join(row[max(0, i - 1):i + 2]).replace(ch, "") for row in ROWS for i, ch in enumerate(row)}
-CONVERSATIONS = [Path("/work/shared/eval/dev-conversations.jsonl"), ROOT / "data/eval/shopper-conversations.jsonl"]
+CONVERSATIONS = [Path("/work/shared/eval/dev-conversations.jsonl"), ROOT / "data/eval/shopper-conversations.jsonl",
+                 ROOT / "data/eval/followup-conversations.jsonl"]
+OUT_OF_CATALOGUE = ROOT / "data/eval/out-of-catalogue.jsonl"  # "do you sell X?" of held-out taxonomy leaves
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -74,12 +76,15 @@ def main() -> None:
                 text = turn if isinstance(turn, str) else turn.get("text") or turn.get("message") or ""
                 turns += 1
                 changed += correct_text(text, vocab) is not None
+    asks = [f"do you sell {json.loads(line)['text']}?" for line in OUT_OF_CATALOGUE.read_text().splitlines()]
+    asked_changed = [text for text in asks if correct_text(text, vocab) is not None]
     total = right + wrong + none
     print(f"host: {host()}")
     print(f"speller built in {built * 1000:.0f} ms ({len(speller.weights):,} words); {per_word:.0f} µs per unknown word")
     print(f"{total} typos of catalogue words: {right} corrected ({right / total:.1%}), {wrong} to another word "
           f"({wrong / total:.1%}), {none} left alone ({none / total:.1%})")
     print(f"{turns} graded conversation turns: {changed} changed by the speller")
+    print(f"{len(asks)} held-out 'do you sell X?' requests: {len(asked_changed)} changed {asked_changed}")
 
 
 if __name__ == "__main__":

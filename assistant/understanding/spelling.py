@@ -3,8 +3,8 @@ that something does ("snekers" -> "sneakers", "addidas" -> "adidas"), or left al
 
 The words that can be corrected to are the vocabulary's own: the words of its phrases (article types, their
 published synonyms, colour names, usages, brands, categories) and every word of a product name. A correction is
-one edit away (a letter added, dropped, changed, or two neighbours swapped), two for words of eight letters or
-more; between equally close words, a word of the vocabulary's phrases beats a word found only in names, then
+one edit away (a letter added, dropped, changed for a keyboard neighbour or another vowel, or two neighbours
+swapped), two for words of eight letters or more; between equally close words, a word of the vocabulary's phrases beats a word found only in names, then
 the more common one. A word English has ("they", "wear") is never corrected even when the shop does not spell
 it: the English words are the whole words of the embedding model's published WordPiece vocabulary (30,522
 entries, shipped in its wheel). Lookup is by symmetric deletion (the words one letter shorter, indexed once per
@@ -46,6 +46,43 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
+_VOWELS = frozenset("aeiouy")
+
+
+def _slip(a: str, b: str) -> bool:
+    """Two letters a hand or an ear confuses: neighbours on a QWERTY keyboard, or two vowels ("jeens")."""
+    if a in _VOWELS and b in _VOWELS:
+        return True
+    (ra, ca), (rb, cb) = _KEY.get(a, (-9, -9)), _KEY.get(b, (9, 9))
+    return abs(ra - rb) <= 1 and abs(ca - cb) <= 1
+
+
+def _plausible(typed: str, word: str) -> bool:
+    """A one-letter change is a typo only when the letters are a slip ("mallets" is no typo of "wallets")."""
+    if len(typed) != len(word):
+        return True
+    diff = [(a, b) for a, b in zip(typed, word, strict=True) if a != b]
+    return len(diff) != 1 or _slip(*diff[0])
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """What `word` may be an English inflection of (-s, -es, -ies, -er, -ers, -ed, -ing): "mallets" of "mallet",
+    "shaper" of "shape". The WordPiece vocabulary holds few inflected forms, and an inflection is no typo."""
+    if len(word) <= MIN_LENGTH:
+        return ()
+    out: list[str] = []
+    if word.endswith("ies"):
+        out.append(word[:-3] + "y")
+    for suffix in ("s", "es", "r", "er", "rs", "ers", "d", "ed", "ing"):
+        if word.endswith(suffix) and not word.endswith("ss"):
+            out.append(word[: -len(suffix)])
+    if word.endswith("ing"):
+        out.append(word[:-3] + "e")
+    return tuple(out)
+
+
 def allowed_distance(word: str) -> int:
     return 2 if len(word) >= 8 else 1
 
@@ -71,6 +108,10 @@ class Speller:
         return cls(weights=weights, index=index)
 
     def known(self, word: str) -> bool:
+        """A word the catalogue or English spells, or an inflection of one (`_stems`)."""
+        return self._spelled(word) or any(self._spelled(w) for w in _stems(word) if len(w) >= 3)
+
+    def _spelled(self, word: str) -> bool:
         return (word in self.weights or word in lexicon.STOPWORDS or word in lexicon.DESCRIPTIVE_WORDS
                 or word in english_words())
 
@@ -83,7 +124,7 @@ class Speller:
         for key in _deletes(word) | {word}:
             for candidate in self.index.get(key, ()):
                 distance = osa_distance(word, candidate)
-                if distance > limit or distance > allowed_distance(candidate):
+                if distance > limit or distance > allowed_distance(candidate) or not _plausible(word, candidate):
                     continue
                 kind, count = self.weights[candidate]
                 rank = (distance, -kind, -count, candidate)

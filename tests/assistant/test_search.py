@@ -203,10 +203,13 @@ def test_a_search_page_reads_the_database_a_fixed_number_of_times(client: Client
 
 def test_the_speller_corrects_to_the_closest_catalogue_word():
     # given the words of the vocabulary's phrases and of product names
-    speller = Speller.build(["sneakers", "shirt", "shirts", "watch", "tee"], {"adidas": 3, "wash": 1, "watch": 9, "sneaker": 2})
-    # then one edit away, phrase words first; known, short or far words stay as they are
-    assert [speller.correct(w) for w in ("snekers", "shrit", "addidas", "wach", "tee", "cap", "asdfgh", "adidas")] == [
-        "sneakers", "shirt", "adidas", "watch", None, None, None, None]
+    speller = Speller.build(["sneakers", "shirt", "shirts", "watch", "tee", "wallets", "jeans"],
+                            {"adidas": 3, "wash": 1, "watch": 9, "sneaker": 2})
+    # then one edit away, the commoner first; a letter changed only for a keyboard neighbour or another vowel;
+    # known words, English words and their plurals, short or far words stay as they are
+    typed = ("snekers", "shrit", "addidas", "wach", "jeens", "mallets", "they", "tee", "cap", "asdfgh", "adidas")
+    assert [speller.correct(w) for w in typed] == [
+        "sneakers", "shirt", "adidas", "watch", "jeans", None, None, None, None, None, None]
     assert (osa_distance("shrit", "shirt"), osa_distance("sneakrs", "sneakers"), osa_distance("abc", "xyz")) == (1, 1, 3)
 
 
