@@ -84,9 +84,12 @@ def search_provider_swap(provider: SearchProvider | None) -> SearchProvider | No
     return previous
 
 
+MAX_LITERAL_WORDS = 8  # each is a LIKE over every name: a long query reads its first words
+
+
 def literal_reading(q: str, words: Sequence[str]) -> SearchReading:
     """The shop's own reading: each word in the product's name, nothing else claimed."""
-    return SearchReading(q=q, limits=CatalogFilters(name_words=tuple(words)))
+    return SearchReading(q=q, limits=CatalogFilters(name_words=tuple(words[:MAX_LITERAL_WORDS])))
 
 
 def search_read(*, q: str, words: Sequence[str], filters: CatalogFilters) -> SearchReading:
