@@ -21,6 +21,7 @@ from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver
+from .understanding.spelling import correct_text
 from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
 
 if TYPE_CHECKING:
@@ -396,8 +397,11 @@ def understand(ctx: TurnContext) -> TurnContext:
     previous = Filters.from_public(state.get("filters"))
     shown: list[int] = [int(i) for i in state.get("last_shown") or []]
     pending_concept = _pending_concept(state)
-    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept,
-                      kind_in_context=bool(previous.article_types))
+    # A word nothing in the shop spells is read as the closest one that something does (the search box does
+    # the same: assistant.search), and the reply says so.
+    correction = correct_text(ctx.text, vocab, name_counts=snap.name_word_counts)
+    u = parse_message(correction.text if correction else ctx.text, vocab, resolver=make_resolver(vocab),
+                      pending=pending_concept, kind_in_context=bool(previous.article_types))
     ctx.understanding = u
     ctx.intent = u.intent
     refs = page_refs(ctx, u, resolve_refs(u, shown, snap))
@@ -412,6 +416,8 @@ def understand(ctx: TurnContext) -> TurnContext:
     fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None
     filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
                                          **relative)
+    if correction is not None:
+        notes.insert(0, " ".join(f'I read "{typed}" as "{meant}".' for typed, meant in correction.changes))
     ctx.notes = notes
     _confirm_relax(ctx, u, filters, notes)
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
