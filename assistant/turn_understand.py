@@ -202,28 +202,6 @@ def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding)
     u.wish_words = u.wish_words or [x.lower() for x in new]
 
 
-# A message whose whole embedding is at least this close to a wear wish's own words ("comfortable comfy ...") asks
-# for it without saying them ("shoes for standing all day"). Set on six such requests and six other shoe requests
-# (0.31-0.44 against 0.20-0.37), checked on twelve others: docs/benchmarks.md.
-WEAR_SIMILARITY = 0.33
-
-
-def _wear_by_meaning(ctx: TurnContext, u: Understanding, filters: Filters) -> None:
-    """A wish about how a product wears, said without its words: only where it would change the order (the kinds
-    asked for include one the wish works against, and others), so other turns embed nothing more."""
-    types = set(filters.article_types)
-    if u.wear or len(types) < 2 or not types & set(lexicon.TYPE_TRAITS):
-        return
-    from .retrieval.embeddings import query_encoder
-
-    message = query_encoder(normalise(ctx.text))
-    for wish in lexicon.WISH_AVOIDS:
-        words = " ".join(w for w, x in lexicon.WEAR_WISHES.items() if x == wish)
-        if float(query_encoder(words) @ message) >= WEAR_SIMILARITY:
-            u.wear.append(wish)
-            u.wish_words.append(" ".join(re.findall(r"[a-z0-9]+", normalise(ctx.text))[:12]))
-
-
 # A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
 # them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
 # (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
@@ -263,6 +241,20 @@ def _widen_shade(snap: Snapshot, filters: Filters, u: Understanding, notes: list
         notes.append(f"No {' or '.join(c.lower() for c in filters.colours)} ones, so here are the closest "
                      f"shades ({', '.join(c.lower() for c in wider.colours)}).")
         filters.colours = wider.colours
+
+
+def _widen_kind(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A kind we read from an occasion ("shoes for work" as Formal Shoes) that holds nothing for the shopper's
+    limits widens to the category they named, the occasion still ranking: "women's shoes for work" finds no
+    women's formal shoes, and shows women's shoes with formal styles first instead of a dead end."""
+    if not u.broader_types or filters.article_types != u.set_values.get("article_types") or snap.count(
+            snap.mask(filters)):
+        return
+    wider = filters.model_copy(update={"article_types": u.broader_types})
+    if snap.count(snap.mask(wider)):
+        notes.append(f"No {' or '.join(filters.article_types)} match that, so here are all "
+                     f"{u.broader_label.lower()}.")
+        filters.article_types = wider.article_types
 
 
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
@@ -423,7 +415,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
-    _wear_by_meaning(ctx, u, filters)
+    _widen_kind(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)

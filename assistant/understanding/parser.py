@@ -103,6 +103,10 @@ class Understanding:
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
     thing_words: list[str] = field(default_factory=list)  # a colour word heading a thing ("tomato paste")
+    # "shoes for work" read as Formal Shoes: the category's own kinds, to widen back to when that reading finds
+    # nothing for the other limits (the occasion is a wish; it must not become a dead end)
+    broader_types: list[str] = field(default_factory=list)
+    broader_label: str = ""  # the category's word as the shopper said it ("shoes")
 
     @property
     def has_filters(self) -> bool:
@@ -472,6 +476,9 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
     values = _limit_values(scan, u)
     named = _named_types(scan, vocab)
     if named:
+        categories = [c.label for _p, c, neg in scan.found if not neg and c.kind == "category"]
+        if categories and not any(c.kind == "article_type" for _p, c, neg in scan.found if not neg):
+            u.broader_types, u.broader_label = values.get("article_types", []), " or ".join(categories)
         values["article_types"] = named
     if "article_types" not in values and "denim" in scan.toks and "Jeans" in vocab.article_types:
         values["article_types"] = ["Jeans"]  # "a denim for him": the cloth alone means jeans
