@@ -428,17 +428,20 @@ def _in_background(work: Callable[[], Any], *, name: str) -> threading.Thread:
 
 def assistant_warm() -> float:
     """Load what a worker's first chat turn would otherwise load while a shopper waits (about 3 s here): the
-    index snapshot, the catalogue vocabulary and its concept anchors, and the ONNX query encoder. Returns
+    index snapshot, the catalogue vocabulary, its concept anchors and speller, and the ONNX query encoder. Returns
     the seconds it took."""
     import time
 
     from .retrieval.embeddings import query_encoder
     from .understanding import semantic
+    from .understanding.spelling import speller_for
     from .understanding.vocabulary import vocabulary_from_db
 
     started = time.perf_counter()
     snapshot = index_mod.get_snapshot()
-    semantic.warm(vocabulary_from_db(version=str(snapshot.stamp)))
+    vocab = vocabulary_from_db(version=str(snapshot.stamp))
+    semantic.warm(vocab)
+    speller_for(vocab, snapshot.name_word_counts)  # typo tolerance of the chat and the search box
     query_encoder("fashion")
     # What was just loaded lives as long as the worker: out of the cyclic collector's sight, a full collection
     # no longer walks it (~95 ms each on the full catalogue; one chat benchmark run, about 45 s of 50 clients, had

@@ -22,6 +22,7 @@ from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver
+from .understanding.spelling import correct_text
 from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def asked_thing(text: str, unknown: list[str]) -> list[str]:
 def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
     read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
-            or u.confirm is not None or u.clarify is not None or u.semantic or u.age)
+            or u.confirm is not None or u.clarify is not None or u.semantic or u.age or u.thing_words)
     if read:
         return False
     text = normalise(ctx.text)
@@ -251,6 +252,20 @@ def _widen_shade(snap: Snapshot, filters: Filters, u: Understanding, notes: list
         filters.colours = wider.colours
 
 
+def _widen_kind(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A kind we read from an occasion ("shoes for work" as Formal Shoes) that holds nothing for the shopper's
+    limits widens to the category they named, the occasion still ranking: "women's shoes for work" finds no
+    women's formal shoes, and shows women's shoes with formal styles first instead of a dead end."""
+    if not u.broader_types or filters.article_types != u.set_values.get("article_types") or snap.count(
+            snap.mask(filters)):
+        return
+    wider = filters.model_copy(update={"article_types": u.broader_types})
+    if snap.count(snap.mask(wider)):
+        notes.append(f"No {' or '.join(filters.article_types)} match that, so here are all "
+                     f"{u.broader_label.lower()}.")
+        filters.article_types = wider.article_types
+
+
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
     snap = ctx.snapshot
     assert snap is not None
@@ -313,8 +328,7 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
     assert snap is not None
     if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
         return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
-    text = normalise(ctx.text)
-    asked = asked_thing(text, u.unknown_words)
+    asked = u.thing_words or asked_thing(normalise(ctx.text), u.unknown_words)
     if not asked:
         return
     from .retrieval.embeddings import query_encoder
@@ -402,7 +416,11 @@ def understand(ctx: TurnContext) -> TurnContext:
     previous = Filters.from_public(state.get("filters"))
     shown: list[int] = [int(i) for i in state.get("last_shown") or []]
     pending_concept = _pending_concept(state)
-    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
+    # A word nothing in the shop spells is read as the closest one that something does (the search box does
+    # the same: assistant.search), and the reply says so.
+    correction = correct_text(ctx.text, vocab, name_counts=snap.name_word_counts)
+    u = parse_message(correction.text if correction else ctx.text, vocab, resolver=make_resolver(vocab),
+                      pending=pending_concept, kind_in_context=bool(previous.article_types))
     ctx.understanding = u
     ctx.intent = u.intent
     refs = page_refs(ctx, u, resolve_refs(u, shown, snap))
@@ -418,11 +436,14 @@ def understand(ctx: TurnContext) -> TurnContext:
     fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None
     filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
                                          **relative)
+    if correction is not None:
+        notes.insert(0, " ".join(f'I read "{typed}" as "{meant}".' for typed, meant in correction.changes))
     ctx.notes = notes
     _confirm_relax(ctx, u, filters, notes)
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
+    _widen_kind(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)

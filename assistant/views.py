@@ -34,6 +34,10 @@ def assistant_page(request: HttpRequest) -> HttpResponse:
         turns = turns[:-1]  # the reply just posted is shown with its cards below, not twice
     # The filters the chat still searches with are said, never silently kept ("start over" clears them).
     kept = [chip["label"] for chip in chips((convo.state or {}).get("filters") or {})]
+    # The shop's search hands a query it found nothing for to the chat (shop.search): it waits in the box,
+    # sent only when the shopper sends it.
+    prefill = " ".join(str(request.GET.get("q", "")).split())[:1000] if request.method == "GET" else ""
     return render(request, "assistant/page.html", {
         "disclosure": DISCLOSURE, "result": result, "error": error, "turns": turns, "kept_filters": kept,
+        "prefill": prefill,
     }, status=status)

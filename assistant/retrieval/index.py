@@ -268,6 +268,7 @@ class Snapshot:
         self.season, self.season_codes = codes(9)
         self._names = [r[10] for r in rows]
         self._word_rows: dict[str, np.ndarray] | None = None
+        self._name_counts: dict[str, int] | None = None
         self._centroids: tuple[list[str], np.ndarray] | None = None
 
         self.sizes: dict[str, np.ndarray] = {}
@@ -362,6 +363,8 @@ class Snapshot:
         if without != "exclude_words":
             for word in cf.exclude_words:
                 m &= ~self.name_has(word)
+        for word in cf.name_words:
+            m &= self.name_has(word)
         return m
 
     def name_has(self, word: str) -> np.ndarray:
@@ -369,6 +372,18 @@ class Snapshot:
         as a part of the name. A word of letters and digits can only occur inside one of a name's tokens, so the
         distinct tokens (a few thousand, indexed at the first exclusion) are scanned instead of every name."""
         word = word.lower()
+        word_rows = self._name_tokens()
+        out = np.zeros(self.size, dtype=bool)
+        if not _PLAIN_WORD.fullmatch(word):
+            out[[row for row, name in enumerate(self._names) if word in name.lower()]] = True
+            return out
+        for tok, rows in word_rows.items():
+            if word in tok:
+                out[rows] = True
+        return out
+
+    def _name_tokens(self) -> dict[str, np.ndarray]:
+        """Each distinct token of the product names -> the rows whose name has it (built once per snapshot)."""
         if self._word_rows is None:
             from ..understanding.vocabulary import tokens
 
@@ -377,14 +392,13 @@ class Snapshot:
                 for tok in set(tokens(name.lower())):
                     rows_of.setdefault(tok, []).append(row)
             self._word_rows = {w: np.array(r, dtype=np.int64) for w, r in rows_of.items()}
-        out = np.zeros(self.size, dtype=bool)
-        if not _PLAIN_WORD.fullmatch(word):
-            out[[row for row, name in enumerate(self._names) if word in name.lower()]] = True
-            return out
-        for tok, rows in self._word_rows.items():
-            if word in tok:
-                out[rows] = True
-        return out
+        return self._word_rows
+
+    def name_word_counts(self) -> dict[str, int]:
+        """How many published products' names carry each word (the speller prefers the commoner word)."""
+        if self._name_counts is None:
+            self._name_counts = {w: len(rows) for w, rows in self._name_tokens().items()}
+        return self._name_counts
 
     def wish_boost(self, *, usages: list[str], seasons: list[str],
                    against_types: list[str] | tuple[str, ...] = ()) -> np.ndarray | None:

@@ -51,6 +51,7 @@ from .patterns import (
     REMOVE_RE,
     TWIN_RE,
 )
+from .things import COLOUR_CONTEXT, colour_things, kind_of
 from .vocabulary import Concept, Vocabulary, normalise, tokens
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
@@ -101,6 +102,11 @@ class Understanding:
     unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
+    thing_words: list[str] = field(default_factory=list)  # a colour word heading a thing ("tomato paste")
+    # "shoes for work" read as Formal Shoes: the category's own kinds, to widen back to when that reading finds
+    # nothing for the other limits (the occasion is a wish; it must not become a dead end)
+    broader_types: list[str] = field(default_factory=list)
+    broader_label: str = ""  # the category's word as the shopper said it ("shoes")
 
     @property
     def has_filters(self) -> bool:
@@ -114,7 +120,6 @@ Resolver = Callable[[str, set[str]], tuple[Concept, float] | None]
 # near-certain matches are applied; the band below them earns a clarifying question instead.
 ACCEPT_SIMILARITY = 0.80
 ASK_SIMILARITY = 0.70
-COLOUR_CONTEXT = frozenset({"colour", "color", "coloured", "colored", "tone", "toned", "shade", "one", "ones"})
 MAX_TEXT = 1000
 
 
@@ -471,6 +476,9 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
     values = _limit_values(scan, u)
     named = _named_types(scan, vocab)
     if named:
+        categories = [c.label for _p, c, neg in scan.found if not neg and c.kind == "category"]
+        if categories and not any(c.kind == "article_type" for _p, c, neg in scan.found if not neg):
+            u.broader_types, u.broader_label = values.get("article_types", []), " or ".join(categories)
         values["article_types"] = named
     if "article_types" not in values and "denim" in scan.toks and "Jeans" in vocab.article_types:
         values["article_types"] = ["Jeans"]  # "a denim for him": the cloth alone means jeans
@@ -509,6 +517,15 @@ def read_wishes(scan: Scan, u: Understanding) -> None:
 # --- stage 8: leftovers ------------------------------------------------------------------------------
 
 
+def _accept(u: Understanding, word: str, concept: Concept, score: float) -> None:
+    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
+    bucket = u.set_values.setdefault(key, [])
+    bucket.extend(v for v in concept.values if v not in bucket)
+    u.semantic.append((word, concept, score))
+    u.understood.append(concept.label)
+    u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+
+
 def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
     already = set(u.set_values)
     candidates = ([" ".join(unknown)] if 1 < len(unknown) <= 3 else []) + unknown
@@ -520,13 +537,8 @@ def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
     if best is None:
         return
     word, concept, score = best
-    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
     if score >= ACCEPT_SIMILARITY:
-        bucket = u.set_values.setdefault(key, [])
-        bucket.extend(v for v in concept.values if v not in bucket)
-        u.semantic.append((word, concept, score))
-        u.understood.append(concept.label)
-        u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+        _accept(u, word, concept, score)
     elif score >= ASK_SIMILARITY:
         u.clarify = Clarification(question=f'By "{word}", did you mean {concept.label}?', concept=concept)
 
@@ -543,12 +555,15 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]
     u.unknown_words = unknown
-    if resolver is not None and unknown and "article_types" not in u.set_values:
+    if unknown and "article_types" not in u.set_values and (kind := kind_of(unknown, vocab)):
+        _accept(u, *kind, 1.0)  # a published vocabulary says what it is a kind of: before any similarity
+    elif resolver is not None and unknown and "article_types" not in u.set_values:
         _resolve(u, unknown, resolver)
 
 
 def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = None,
-                  pending: Concept | None = None) -> Understanding:
+                  pending: Concept | None = None, kind_in_context: bool = False) -> Understanding:
+    """`kind_in_context`: the conversation already has a kind of product, so a lone colour word refines it."""
     u = Understanding()
     work = _numbers_to_digits(normalise(text)[:MAX_TEXT])
     work = read_control(work, u, pending)
@@ -559,6 +574,7 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     work = read_size(work, u, vocab)
     work = read_references(work, u)
     scan = read_concepts(work, vocab)
+    u.thing_words = colour_things(scan, vocab, kind_in_context=kind_in_context)
     read_limits(scan, u, vocab)
     m = OWN_PERSON_RE.search(work)
     u.own_person = bool(m and lexicon.PERSON_WORDS.get(m.group(1), (None, None))[0] and u.set_values.get("genders"))

@@ -354,3 +354,30 @@ def test_a_multi_word_thing_the_shop_does_not_sell_is_answered_not_misunderstood
     assert r.products == []
     assert r.text == ("We don't sell duct tape: Twinshop sells clothes, shoes, bags, accessories and personal care. "
                       "Tell me what else you're looking for.")
+
+
+@pytest.mark.django_db
+def test_an_occasion_narrowed_kind_that_finds_nothing_widens_to_the_category(shoes_and_blazers):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    # given formal shoes only for men, and women's heels and casual shoes
+    # when a woman asks for shoes for work ("shoes for work" reads as Formal Shoes)
+    r = conversation_message(conversation=Conversation.objects.create(session_key="work-shoes"),
+                             text="women's shoes for work")
+    # then no dead end: every kind of shoe for women, the occasion still a wish, and the reply says so
+    assert r.filters["article_types"] == ["Casual Shoes", "Formal Shoes", "Heels", "Sports Shoes"]
+    assert r.filters["genders"] == ["Women"]
+    assert "No Formal Shoes match that, so here are all shoes." in r.text
+    assert r.products and all(p["gender"] in ("Women", "Unisex") for p in r.products)
+
+
+@pytest.mark.django_db
+def test_an_occasion_narrowed_kind_with_products_stays_narrow(shoes_and_blazers):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    r = conversation_message(conversation=Conversation.objects.create(session_key="work-shoes-men"),
+                             text="men's shoes for work")
+    assert r.filters["article_types"] == ["Formal Shoes"]
+    assert "so here are all" not in r.text
