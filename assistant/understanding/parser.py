@@ -187,6 +187,9 @@ def read_control(work: str, u: Understanding, pending: Concept | None) -> str:
         u.new_topic = True
         work = _blank(work, m.span())
     for name, pattern in QUESTION_RES.items():
+        # "add the first one to my cart" names the cart but asks to change it, not what is in it
+        if name == "cart" and (_ADD_RE.search(work) or REMOVE_RE.search(work)):
+            continue
         if pattern.search(work):
             u.intent, u.question = "question", name
             break

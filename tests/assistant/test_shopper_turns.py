@@ -100,6 +100,22 @@ def test_add_in_words_in_a_size_not_sold_says_so_and_writes_no_cart(catalogue): 
     assert "cart" not in session
 
 
+def test_add_in_words_without_a_size_asks_for_it_and_is_no_cart_question(catalogue):  # type: ignore[no-untyped-def]
+    # Given a shopper who has been shown sneakers
+    session = SessionStore()
+    session.create()
+    convo = Conversation.objects.create(session_key=session.session_key)
+    first = conversation_message(conversation=convo, text="blue sneakers for men", session=session,
+                                 session_key=session.session_key)
+    # when they ask to add one "to my cart" without a size
+    r = conversation_message(conversation=convo, text="add the first one to my cart", session=session,
+                             session_key=session.session_key)
+    # then it is an add (which needs a size), not the question "what is in my cart"
+    assert "Your cart is empty" not in r.text
+    assert first.products[0]["name"] in r.text and "size" in r.text
+    assert "cart" not in session
+
+
 def test_something_the_shop_does_not_sell_is_said_so(catalogue):  # type: ignore[no-untyped-def]
     convo = Conversation.objects.create(session_key="sofa")
     conversation_message(conversation=convo, text="white sneakers for women")
