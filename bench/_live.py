@@ -93,9 +93,33 @@ class LiveServer:
             return [self.proc.pid]
         return [p for p in children(self.proc.pid) if _is_worker(p)]
 
+    def listening_workers(self) -> set[int]:
+        """The workers holding a listening socket on the port. A spawned worker binds its SO_REUSEPORT socket at
+        once but listens only once the app is imported; until then the kernel gives every connection to the others."""
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(OSError):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == self.port:  # 0A: LISTEN
+                        inodes.add(f"socket:[{fields[9]}]")
+        owners = set()
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                if any(_readlink(fd) in inodes for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                    owners.add(pid)
+        return owners
+
     def get_json(self, path: str, timeout: float = 10) -> dict:
         with urllib.request.urlopen(self.http + path, timeout=timeout) as r:
             return json.loads(r.read())
+
+
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
 
 
 def _is_worker(pid: int) -> bool:
@@ -135,8 +159,8 @@ def live_server(*, workers: int = 1, env: dict[str, str] | None = None, settings
                     raise RuntimeError(f"uvicorn did not answer in {ready_timeout}s:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.2)
         if workers > 1:
-            # The port answers as soon as the first worker is up; wait for the rest to be spawned.
-            while len(server.worker_pids()) < workers and time.monotonic() < deadline:
+            # The port answers as soon as the first worker is up; wait for the rest to listen too.
+            while len(server.listening_workers()) < workers and time.monotonic() < deadline:
                 time.sleep(0.2)
         yield server
     finally:

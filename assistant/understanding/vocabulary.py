@@ -240,11 +240,30 @@ def _add_categories(table: _PhraseTable, type_rows: list[tuple[str, str, str]], 
             table.add(word, Concept("category", tuple(sorted(subs[target])), target))
 
 
+# Words after a brand's label that say who a product is for or what it is end the brand's name: "Highlander
+# Men ..." is the brand Highlander, "Zephyrine Moonglade Shirt" the brand Zephyrine Moonglade. A colour word may
+# be part of one ("Red Rose").
+_NOT_IN_A_BRAND = frozenset({"gender", "article_type", "category"})
+
+
+def _brand_surface(label: str, spelled: str, table: _PhraseTable) -> str:
+    """The brand's name as its products spell it, up to the first word the catalogue uses for a kind of product
+    or a person (those words belong to the product names, and a brand phrase claiming them hid them)."""
+    head = tokens(normalise(label))
+    words = _phrase_key(spelled).split()
+    if words[: len(head)] != head:
+        return label
+    end = len(head)
+    while end < len(words) and not any(c.kind in _NOT_IN_A_BRAND for c in table.entries.get(words[end], ())):
+        end += 1
+    return " ".join(words[:end]) if end > len(head) else label
+
+
 def _add_brands(table: _PhraseTable, brands: list[str], brand_names: dict[str, str] | None) -> None:
     for name in brands:
         # The brand as its products spell it: the label "Delhi" is sold as "Delhi Daredevils", "Red" as "Red
         # Rose". A city, colour or season word alone is not a brand.
-        surface = (brand_names or {}).get(name, name)
+        surface = _brand_surface(name, (brand_names or {}).get(name, name), table)
         key = _phrase_key(surface)
         if len(key) < 3 or key in table or key in lexicon.DESCRIPTIVE_WORDS or key in lexicon.STOPWORDS:
             continue

@@ -421,8 +421,11 @@ def grant_revoke(*, grant: ConsentGrant, user: User, at: datetime | None = None)
         current.save(update_fields=["status", "revoked_at"])
         _event(current, kind=ConsentEventKind.REVOKED, actor=user, at=at,
                data={"was": was, "billable_views": current.billable_views})
-        twin_id = current.twin_id
-        transaction.on_commit(lambda: _broadcast_revocation(twin_id))
+        if was == GrantStatus.SIGNED:
+            # Open chats drop the twin's images. A declined proposal never covered a view: nothing to take back
+            # (telling every chat "that model's AI twin is no longer available" would be false).
+            twin_id = current.twin_id
+            transaction.on_commit(lambda: _broadcast_revocation(twin_id))
     return current
 
 

@@ -72,3 +72,40 @@ def test_the_lists_and_the_indexes_built_from_the_table(vocab: Vocabulary) -> No
     assert vocab.max_ngram == 4  # "perfume and body mist"
     assert {c.kind for _, c in vocab.anchors} == {"article_type", "category"}
     assert ("footwear", kind("category", "Casual Shoes", "Heels", label="Footwear")[0]) in vocab.anchors
+
+
+@pytest.mark.parametrize("spelled, brand_phrase, also", [
+    # the words every product of the brand starts with, up to who it is for: the label alone is then the brand
+    ("highlander men", "highlander", {"men": kind("gender", "Men")}),
+    # a new brand's only product: its name, up to the kind of product it is, which stays an article type
+    ("zephyrine moonglade tshirts", "zephyrine moonglade", {"tshirts": kind("article_type", "Tshirts")}),
+    ("zephyrine moonglade quillwork shoe", "zephyrine moonglade quillwork",
+     {"shoe": kind("category", "Casual Shoes", "Heels", label="Shoes")}),
+    # a colour word may be part of a brand's name
+    ("red rose women", "red rose", {"women": kind("gender", "Women")}),
+])
+def test_a_brand_phrase_ends_where_its_product_names_say_who_or_what(spelled: str, brand_phrase: str,
+                                                                     also: dict[str, list[Concept]]) -> None:
+    # given a brand whose products' names all start with `spelled`
+    label = spelled.split()[0].capitalize()
+    vocab = build_vocabulary(article_types=TYPES, colours=["Red", "Rose"], usages=[], genders=["Men", "Women"],
+                             brands=[label], brand_names={label: spelled}, readings={})
+    # then the brand is named by its own words, and the words after them keep their meaning
+    assert vocab.phrases.get(brand_phrase) == [Concept("brand", (label,), brand_phrase if " " in brand_phrase else label)]
+    assert vocab.phrases.get(spelled) is None
+    for word, concept in also.items():
+        assert vocab.phrases.get(word) == concept
+
+
+def test_a_new_brands_only_product_is_found_by_its_name_as_that_kind_of_product() -> None:
+    # given a brand with one product, "Zephyrine Moonglade Quillwork Tshirt" (issue 17: the whole name had become
+    # the brand's phrase, so "tshirt" in it was no kind of product and the chat kept the previous one)
+    from assistant.understanding.parser import parse_message
+
+    vocab = build_vocabulary(article_types=TYPES, colours=["Red"], usages=[], genders=["Men", "Women"],
+                             brands=["Zephyrine"], brand_names={"Zephyrine": "zephyrine moonglade quillwork tshirt"},
+                             readings={})
+    # when a shopper types that name
+    u = parse_message("zephyrine moonglade quillwork tshirt", vocab)
+    # then it is that brand and that kind of product
+    assert u.set_values == {"brands": ["Zephyrine"], "article_types": ["Tshirts"]}

@@ -29,3 +29,9 @@ def page(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield page
         context.close()
         browser.close()
+        # Playwright leaves its event loop marked running in this thread, so Django keeps the test body's database
+        # connections in a context-local slot, apart from pytest-django's: closed here, while that slot is still the
+        # one in use (left open, the last one kept PostgreSQL from dropping the test database at the end).
+        from django.db import connections
+
+        connections.close_all()

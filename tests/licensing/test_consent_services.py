@@ -195,6 +195,20 @@ def test_revocation_is_immediate_broadcast_after_commit_and_earnings_stay(
         grant_revoke(grant=grant, user=twin.talent.user)
 
 
+def test_declining_a_proposal_tells_no_open_chat(twin, merch, django_capture_on_commit_callbacks):
+    # given a twin shown on a signed grant, and a second proposal awaiting the talent's signature
+    sign(propose(twin, merch))
+    proposal = propose(twin, merch)
+
+    # when the talent declines the proposal
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        declined = grant_revoke(grant=proposal, user=twin.talent.user)
+
+    # then it is revoked, and no broadcast is queued: the twin's signed consent still covers what the chat shows
+    assert declined.status == GrantStatus.REVOKED
+    assert callbacks == []
+
+
 def test_expiry_sweep_marks_ended_grants_and_logs_it(twin, merch):
     now = timezone.now()
     ended = sign(propose(twin, merch, valid_until=now + timedelta(hours=1)))

@@ -240,3 +240,108 @@ def test_an_hnsw_graph_travels_with_its_version(shared_store, settings, tmp_path
     index, ids = index_mod.get_snapshot().faiss_index()
     # then its unfiltered search goes through the graph it was published with.
     assert isinstance(index, faiss.IndexHNSWFlat) and index.ntotal == len(ids) == row.meta["products"]
+
+
+# --- version payloads in an object store (ASSISTANT_INDEX_BLOB_STORAGE): the same guarantees, and the log says it --
+
+@pytest.fixture
+def blob_built(shared_store, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from tests.factories import assistant_catalogue_create
+
+    settings.STORAGES = {**settings.STORAGES, "index-blobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "bucket")}}}
+    settings.ASSISTANT_INDEX_BLOB_STORAGE = "index-blobs"
+    products = assistant_catalogue_create()
+    report = index_mod.index_build(force=True)
+    row = IndexVersion.objects.get(version=report.version)
+    assert row.data is None and row.blob_name  # the payload went to the object store, its checksum to the row
+    return products, report
+
+
+def _search_index_log(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    return [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "assistant.retrieval.store"]
+
+
+def test_an_object_store_payload_cut_short_is_never_loaded(blob_built, caplog, client) -> None:
+    from django.core.files.storage import storages
+
+    from shop.models import Product
+
+    products, report = blob_built
+    assert index_mod.get_snapshot().version == report.version
+    # Given a newer version whose upload was cut short (its row's checksum is of the whole payload),
+    Product.objects.filter(pk=products["Shirts"][0].pk).update(name="Renamed Zephyr Quill Shirt")
+    newer = index_mod.index_build()
+    bucket = storages["index-blobs"]
+    path = Path(bucket.path(IndexVersion.objects.get(version=newer.version).blob_name))
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    # when a worker that serves the previous version notices the newer one,
+    caplog.set_level("WARNING", logger="assistant.retrieval.store")
+    snap = index_mod.get_snapshot()
+    # then it does not load it, keeps serving what it had, says why on /readyz and once in the log.
+    problem = f"index v{newer.version} failed its checksum (half-written or corrupted); not loaded"
+    assert snap.version == report.version and bool(snap.has_vector.all())
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["search_index"] == f"degraded: serving index v{report.version} (last good); {problem}"
+    assert _search_index_log(caplog) == [("ERROR", f"search index: {problem}")]
+
+
+def test_a_fresh_worker_with_the_object_store_unreachable_at_start_is_not_ready_until_it_comes_back(
+        blob_built, settings, tmp_path, monkeypatch, caplog, client) -> None:
+    from django.core.files.storage import FileSystemStorage
+
+    products, report = blob_built
+    # Given a new machine (empty disk, nothing loaded) that cannot reach the object store,
+    _new_machine(settings, tmp_path, "machine-f")
+    real_open = FileSystemStorage.open
+
+    def unreachable(self, name, mode="rb"):  # type: ignore[no-untyped-def]
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(FileSystemStorage, "open", unreachable)
+    caplog.set_level("WARNING", logger="assistant.retrieval.store")
+    # when it starts serving,
+    snap = index_mod.get_snapshot()
+    # then it has no vectors, /readyz answers 503 with the reason, and the log says it once.
+    problem = f"could not read index v{report.version} from the shared store (OSError: connection refused)"
+    assert snap.version == 0 and not snap.has_vector.any()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["search_index"] == f"error: no index version loaded; {problem}"
+    assert _search_index_log(caplog) == [("ERROR", f"search index: {problem}")]
+    # When the store is back, the retry loads the version, /readyz clears and the log says it recovered.
+    monkeypatch.setattr(FileSystemStorage, "open", real_open)
+    monkeypatch.setattr(index_mod, "_load_retry_at", 0.0)
+    assert index_mod.get_snapshot().version == report.version
+    assert client.get("/readyz").json()["checks"]["search_index"] == "ok"
+    assert _search_index_log(caplog)[-1] == ("WARNING", f"search index: recovered ({problem})")
+
+
+def test_an_upload_that_fails_mid_build_publishes_nothing(blob_built, monkeypatch, caplog, client) -> None:
+    from django.core.files.storage import FileSystemStorage
+
+    from shop.models import Product
+
+    products, report = blob_built
+    assert index_mod.get_snapshot().version == report.version
+    versions = list(IndexVersion.objects.values_list("version", "sha256"))
+    Product.objects.filter(pk=products["Shirts"][0].pk).update(name="Renamed Zephyr Quill Shirt")
+
+    # Given the object store goes away while the new version is uploaded,
+    def cut(self, name, content, max_length=None):  # type: ignore[no-untyped-def]
+        raise OSError("connection reset by peer")
+
+    monkeypatch.setattr(FileSystemStorage, "save", cut)
+    caplog.set_level("WARNING", logger="assistant.retrieval.store")
+    # when the build runs, it fails, and nothing is published: no version row, the manifest unchanged,
+    with pytest.raises(OSError):
+        index_mod.index_build()
+    assert list(IndexVersion.objects.values_list("version", "sha256")) == versions
+    assert IndexManifest.objects.get(pk=1).version == report.version
+    # and workers keep serving the last good version, /readyz and the log say why.
+    problem = "index build failed (OSError: connection reset by peer); the current version stays"
+    assert index_mod.get_snapshot().version == report.version
+    assert client.get("/readyz").json()["checks"]["search_index"] == (
+        f"degraded: serving index v{report.version} (last good); {problem}")
+    assert _search_index_log(caplog) == [("ERROR", f"search index: {problem}")]
