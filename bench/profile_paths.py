@@ -3,12 +3,14 @@
 - turn: the chat turn's stages as bench/turn_stages_bench.py runs them (understand .. persist) over its
   31 conversations, on the demo catalogue (TWINSHOP_DATA_DIR with a prepared demo, SQLite or PostgreSQL);
 - gate: licensing.services.license_view for a new viewer per view (billable, the bench fixtures of
-  bench/license_view_bench.py), inside one rolled-back transaction per batch.
+  bench/license_view_bench.py), inside one rolled-back transaction per batch;
+- view: a twin image fetched through the whole Django stack (the gated path of bench/gate_vs_ungated_bench.py).
 
 Prints the host line, then the top entries by own time and by cumulative time.
 
     python bench/profile_paths.py turn [--passes 2] [--top 25]
     python bench/profile_paths.py gate [--views 2000]
+    DJANGO_SETTINGS_MODULE=bench._gate_site python bench/profile_paths.py view [--views 2000]
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ def profile_gate(views: int, top: int) -> None:
 
     ids = ensure_fixtures()
     twins = list(DigitalTwin.objects.filter(pk__in=ids["spread"]))
-    products = list(Product.objects.filter(pk__in=ids["products"]))
+    products = list(Product.objects.select_related("article_type__sub_category__master").filter(pk__in=ids["products"]))
 
     def batch(n: int) -> None:
         with transaction.atomic():
@@ -94,9 +96,37 @@ def profile_gate(views: int, top: int) -> None:
     _print(profile, top, time.perf_counter() - t0, views // 100 * 100, "views")
 
 
+def profile_view(views: int, top: int) -> None:
+    """GET /showcase/<token>.png through the whole Django stack (test client, in process), on the database
+    that bench/gate_vs_ungated_bench.py prepared: its 320 URLs (8 sessions x 40 products), fetched in turn,
+    as its gated path does (after the first round, repeats inside the dedup window)."""
+    from django.test import Client
+
+    from bench.gate_vs_ungated_bench import mint
+
+    targets, _ = mint(sessions=8, per_session=40)
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 bench")
+
+    def fetch(n: int) -> None:
+        for i in range(n):
+            session_key, url = targets[i % len(targets)]
+            client.cookies["sessionid"] = session_key
+            response = client.get(url)
+            assert response.status_code == 200, (response.status_code, response.get("X-Showcase-Fallback"))
+
+    fetch(len(targets))  # warm-up: every composite rendered and stamped once
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    profile = cProfile.Profile()
+    t0 = time.perf_counter()
+    profile.enable()
+    fetch(views)
+    profile.disable()
+    _print(profile, top, time.perf_counter() - t0, views, "views")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", choices=("turn", "gate"))
+    parser.add_argument("path", choices=("turn", "gate", "view"))
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--views", type=int, default=2000)
     parser.add_argument("--top", type=int, default=25)
@@ -104,8 +134,10 @@ def main() -> None:
     print(f"machine: {machine()}; load average: {load_average()}")
     if args.path == "turn":
         profile_turn(args.passes, args.top)
-    else:
+    elif args.path == "gate":
         profile_gate(args.views, args.top)
+    else:
+        profile_view(args.views, args.top)
 
 
 if __name__ == "__main__":
