@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -238,7 +239,7 @@ def _grants_to_lock(twin_id: int, brand_id: int):
     )
 
 
-def _listing(locked: list[ConsentGrant], brand_id: int) -> list[ConsentGrant]:
+def _listing(locked: list[Any], brand_id: int) -> list[Any]:
     """The locked grants that cover this brand: a listed-set grant only if its set lists it (one query, only
     when such a grant is locked)."""
     listed = [g.pk for g in locked if g.brand_scope == BrandScope.SHOP_LISTED]
@@ -359,10 +360,18 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
             raise ConsentDenied(DenialReason.CHANNEL)
         if not territory_is_valid(territory):
             raise ConsentDenied(DenialReason.TERRITORY)
-        with transaction.atomic():
-            return _decide_and_record(
-                twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key
-            )
+        # No savepoint inside a caller's transaction (showcase_render's: two statements fewer per view): a
+        # refusal leaves the block normally, and nothing is written before a refusal is known (the cap's
+        # compare-and-swap writes nothing when it refuses; the royalty row comes last). Only a caller-supplied
+        # key needs one, to read the winner's licence after losing a race on it (IntegrityError).
+        refused: ConsentDenied | None = None
+        with transaction.atomic(savepoint=idempotency_key is not None):
+            try:
+                return _decide_and_record(twin_id=twin_id, product=product, viewer=viewer, channel=channel,
+                                          territory=territory, at=at, key=key)
+            except ConsentDenied as exc:
+                refused = exc
+        raise refused
     except ConsentDenied as denied:
         if denied.recordable:
             _record_denial(twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory,
