@@ -43,6 +43,7 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
         Product.objects.filter(catalog_id__in=set(ids), is_published=True)
         .select_related("brand", "article_type__sub_category__master", "colour")
         .defer("created_at", "updated_at", "season", "year")
+        .order_by()  # put in the caller's order below: no ORDER BY to build or sort by
     )
     variants: dict[int, list[Variant]] = {product.pk: [] for product in products}
     if products:
