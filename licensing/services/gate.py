@@ -258,9 +258,12 @@ def _listing(locked: list[Any], brand_id: int) -> list[Any]:
 
 def _agency_split(talent_id: int, on: date) -> tuple[int | None, Decimal | None]:
     """(agency id, commission rate) of the talent's representation active that day, else (None, None)."""
-    row = (Representation.objects.filter(talent_id=talent_id, start__lte=on, end__gte=on).order_by("-start", "-pk")
-           .values_list("agency_id", "agency__commission_rate").first())
-    return row if row is not None else (None, None)
+    # At most one is active on a day (Representation.clean); the latest start wins should two overlap. Picked
+    # here rather than by ORDER BY ... LIMIT 1, which cost more to build than the lookup itself.
+    rows = (Representation.objects.filter(talent_id=talent_id, start__lte=on, end__gte=on).order_by()
+            .values_list("start", "pk", "agency_id", "agency__commission_rate"))
+    latest = max(rows, default=None)
+    return (latest[2], latest[3]) if latest is not None else (None, None)
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
