@@ -241,7 +241,8 @@ def _grants_to_lock(twin_id: int, brand_id: int):
 
 def _listing(locked: list[Any], brand_id: int) -> list[Any]:
     """The locked grants that cover this brand: a listed-set grant only if its set lists it (one query, only
-    when such a grant is locked)."""
+    when such a grant is locked). One that does not list it stays locked until this view commits, like the
+    others: harmless, locks are taken in pk order."""
     listed = [g.pk for g in locked if g.brand_scope == BrandScope.SHOP_LISTED]
     if not listed:
         return locked
