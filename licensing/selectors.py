@@ -144,7 +144,9 @@ def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTer
     global _coverage
     token = coverage_token()
     cov = _coverage
-    if cov is None or cov.token != token:
+    # No token row (a test database flushed by a transactional test; never in a migrated shop): nothing can say
+    # when coverage changes, so nothing is reused.
+    if cov is None or token is None or cov.token != token:
         cov = _coverage = _coverage_load(token)
     for brand_id in set(brand_ids) - cov.grants_by_brand.keys():
         cov.grants_by_brand[brand_id] = [t for t in cov.signed if grant_covers_brand(t, brand_id)]
