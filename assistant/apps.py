@@ -12,6 +12,13 @@ class AssistantConfig(AppConfig):
 
         on_products_changed(index_mark_stale)
 
+        from shop.search import on_search
+
+        from .search import search_provider
+
+        # The shop's search box reads words as the chat does, in the same index (shop.search).
+        on_search(search_provider)
+
         from shop.health_views import readiness_check_register
 
         from .retrieval.store import health_report

@@ -6,15 +6,18 @@ import json
 import logging
 import re
 import time
+from importlib import import_module
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 
-from licensing.services import client_ip, meta_from_scope, stored_session_key, viewer_territory
+from licensing.transport import client_ip, meta_from_scope, stored_session_key, viewer_territory
 
 from . import selectors, services
+from .intents import Action, IntentError, action_from_frame
 from .models import Conversation
 from .pipeline import chips
 from .ratelimit import BucketPolicy, MemoryTokenBucket, limiter
@@ -28,7 +31,7 @@ MAX_FRAME_BYTES = 8 * 1024
 # any person types is a flood, and is closed with CLOSE_RATE_LIMITED.
 MESSAGE_POLICY = BucketPolicy(rate_per_second=2.0, burst=12)
 CONNECTION_POLICY = BucketPolicy(rate_per_second=5.0, burst=30)
-# Per client address (licensing.services.client_ip: X-Forwarded-For only from settings.TRUSTED_PROXIES), shared
+# Per client address (licensing.transport.client_ip: X-Forwarded-For only from settings.TRUSTED_PROXIES), shared
 # by every socket and session from that address, so opening many sockets or sessions does not multiply the
 # per-session budget: loose enough for an office behind one NAT address.
 CLIENT_POLICY = BucketPolicy(rate_per_second=10.0, burst=60)
@@ -43,7 +46,6 @@ CLOSE_UNAVAILABLE = 1011
 CLOSE_LOGGED_OUT = 4401
 CLOSE_IDLE = 4408
 CLOSE_RATE_LIMITED = 4429
-ACTIONS = ("add_to_cart", "more_like_this", "compare", "show_on_twin", "remove_filter")
 
 
 def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -113,6 +115,20 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             self.conversation = services.conversation_get_or_create(session_key=session.session_key,
                                                                     user_id=self.user_id)
         return self.conversation
+
+    def _existing_conversation(self) -> Conversation | None:
+        """This session's conversation if it has one (another tab may have started it since this socket
+        connected), else None: an action acts on what a chat showed, so it never starts one. Sync."""
+        if self.conversation is None:
+            key = self.scope["session"].session_key
+            self.conversation = selectors.conversation_for_session(session_key=key) if key else None
+        return self._conversation() if self.conversation is not None else None
+
+    def _session_now(self) -> SessionBase:
+        """The socket's session as it is now, for the turn's cart: the scope's copy was read when the socket
+        connected, and another tab may have changed the cart since. Lazy: read only if the turn touches the cart.
+        Sync."""
+        return import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.scope["session"].session_key)
 
     async def disconnect(self, code: int) -> None:
         watch = getattr(self, "idle_watch", None)
@@ -219,21 +235,17 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
         if kind not in ("message", "action"):
             await self.error("unknown_type", "Unknown message type; use \"message\" or \"action\".")
             return None
-        if not await self._may_start_session():
-            return None
         try:
-            if kind == "message":
-                text = content.get("text")
-                if not isinstance(text, str):
-                    await self.error("bad_message", "A message needs \"text\" (a string).")
-                    return None
-                return await self._message(text, content.get("page_product"))
-            action = content.get("action")
-            if action not in ACTIONS:
-                await self.error("unknown_action", f"Unknown action; use one of: {', '.join(ACTIONS)}.")
+            if kind == "action":
+                return await self._action(action_from_frame(content))
+            if not await self._may_start_session():
                 return None
-            return await self._action(action, content)
-        except AssistantError as exc:
+            text = content.get("text")
+            if not isinstance(text, str):
+                await self.error("bad_message", "A message needs \"text\" (a string).")
+                return None
+            return await self._message(text, content.get("page_product"))
+        except (AssistantError, IntentError) as exc:
             await self.error(exc.code, exc.message)
             return None
 
@@ -252,10 +264,15 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "delta", "text": piece})
 
         def run() -> TurnResult:
-            return services.conversation_message(conversation=self._conversation(), text=text,
-                                                 session_key=self.scope["session"].session_key,
-                                                 viewer_anonymous=self.user_id is None, territory=self.territory,
-                                                 on_delta=on_delta, page_product=page_product)
+            conversation = self._conversation()  # first: it stores the session a cookie-less socket gets
+            session = self._session_now()
+            result = services.conversation_message(conversation=conversation, text=text, session=session,
+                                                   session_key=session.session_key,
+                                                   viewer_anonymous=self.user_id is None, territory=self.territory,
+                                                   on_delta=on_delta, page_product=page_product)
+            if session.modified:  # the cart lives in the session: the transport saves it
+                session.save()
+            return result
 
         drainer = asyncio.ensure_future(drain())
         try:
@@ -266,28 +283,16 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
             pieces.put_nowait(None)
             await asyncio.gather(drainer, return_exceptions=True)
 
-    async def _action(self, action: str, content: dict[str, Any]) -> TurnResult:
-        session = self.scope["session"]
-
+    async def _action(self, action: Action) -> TurnResult:
         def run() -> TurnResult:
-            convo = self._conversation()
-            key = session.session_key
-            if action == "add_to_cart":
-                result = services.cart_add_from_chat(conversation=convo, session=session,
-                                                     product_id=content.get("product_id"), size=content.get("size"),
-                                                     quantity=content.get("quantity", 1))
+            conversation = self._existing_conversation()
+            session = self._session_now()
+            result = services.conversation_action(conversation=conversation, action=action, session=session,
+                                                  session_key=session.session_key,
+                                                  viewer_anonymous=self.user_id is None, territory=self.territory)
+            if session.modified:
                 session.save()
-                return result
-            viewer = {"session_key": key, "viewer_anonymous": self.user_id is None, "territory": self.territory}
-            if action == "more_like_this":
-                return services.more_like_this(conversation=convo, product_id=content.get("product_id"), **viewer)
-            if action == "compare":
-                return services.compare(conversation=convo, product_ids=content.get("product_ids"), **viewer)
-            if action == "show_on_twin":
-                return services.show_on_twin(conversation=convo, product_id=content.get("product_id"),
-                                             twin_id=content.get("twin_id"), **viewer)
-            return services.filter_remove(conversation=convo, field_name=content.get("field"),
-                                          value=content.get("value"), **viewer)
+            return result
 
         return await database_sync_to_async(run)()
 

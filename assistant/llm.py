@@ -50,7 +50,8 @@ def _system_prompt(vocab: Vocabulary) -> str:
         f"colours: {', '.join(vocab.colours)}\n"
         f"usages: {', '.join(vocab.usages)}\n"
         "Return the complete filters after the message (keep earlier filters unless the shopper changes or "
-        "drops them). Prices are in USD. Put descriptive words that are not filters in `query`."
+        "drops them). Prices are in USD. An occasion goes in usages: it only ranks the results, it never "
+        "filters them. Put descriptive words that are not filters in `query`."
     )
 
 

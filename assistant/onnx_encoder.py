@@ -51,7 +51,10 @@ def export_onnx_model(cache_dir: Path) -> Path:
     from sentence_transformers import SentenceTransformer
 
     st = SentenceTransformer(str(model_dir()), device="cpu")
-    transformer = st[0].auto_model.eval()
+    auto_model = st[0].auto_model
+    # nn.Module.__getattr__ is typed Tensor | Module; the Transformer layer's auto_model is the Hugging Face model.
+    assert isinstance(auto_model, torch.nn.Module)
+    transformer = auto_model.eval()
 
     class _Pooled(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:

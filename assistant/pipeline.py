@@ -15,24 +15,25 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableSequence
 from langsmith.utils import tracing_is_enabled
 
 from . import llm as llm_mod
+from .intents import Compare, MoreLikeThis
 from .outfits import Outfit
 from .retrieval.index import Snapshot, get_snapshot
 from .retrieval.retriever import CatalogRetriever
 from .selectors import product_card, product_matches, products_by_catalog_ids, twins_for_products
-from .turn_understand import FACET_LABELS, understand
+from .turn_understand import FACET_LABELS, PAGE, understand
 from .understanding.dialogue import Wishes
-from .understanding.lexicon import COLOUR_FAMILIES
+from .understanding.lexicon import COLOUR_FAMILIES, types_against
 from .understanding.parser import Understanding
 from .understanding.schema import Filters
 from .understanding.vocabulary import Vocabulary
-
-PAGE = 10
 
 
 @dataclass
 class TurnContext:
     text: str
     state: dict[str, Any]
+    # A card's button: its intent and products, structured (assistant.intents); then `text` is only recorded.
+    action: MoreLikeThis | Compare | None = None
     session_key: str | None = None
     viewer_anonymous: bool = False  # nobody is logged in to session_key (the image gate then needn't look)
     territory: str | None = None  # the shopper's country: only twins whose consent covers it are offered
@@ -173,7 +174,8 @@ def retrieve(ctx: TurnContext) -> TurnContext:
     mask = snap.mask(ctx.filters)
     ctx.count = snap.count(mask)
     if ctx.count:
-        boost = snap.wish_boost(usages=ctx.wishes.usages, seasons=ctx.wishes.seasons)
+        boost = snap.wish_boost(usages=ctx.wishes.usages, seasons=ctx.wishes.seasons,
+                                against_types=types_against(ctx.wishes.wear))
         retriever = CatalogRetriever(filters=ctx.filters, k=PAGE, anchor_id=ctx.anchor_id, boost=boost,
                                      exclude=[ctx.anchor_id] if ctx.anchor_id is not None else [])
         query = ctx.query_text or ctx.text

@@ -77,14 +77,14 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
         "twin_image": None,
         "twin": None,
         "brand": product.brand.name,
-        "colour": product.colour.name if product.colour_id else "",
+        "colour": product.colour.name if product.colour is not None else "",
         "article_type": product.article_type.name,
         "gender": product.gender,
         "sizes": [v.size for v in variants_of(product) if v.stock > 0],
     }
     if session_key:
         try:
-            twin = twin_image_for(product=product, request_or_session_key=session_key, channel=CHANNEL,
+            twin = twin_image_for(product=product, session_key=session_key, channel=CHANNEL,
                                   twin_id=twin_id, prefer=prefer, size="card", twins=twins,
                                   anonymous=viewer_anonymous)
         except Exception:  # noqa: BLE001 - a failing renderer must never cost the shopper the product card
@@ -98,6 +98,19 @@ def product_card(product: Product, *, session_key: str | None, twin_id: int | No
 
 def conversation_for_session(*, session_key: str) -> Conversation | None:
     return Conversation.objects.filter(session_key=session_key).order_by("-updated_at").first()
+
+
+def shown_product_ids(*, conversation: Conversation, catalog_ids: tuple[int, ...] | list[int]) -> set[int]:
+    """Which of these catalogue ids this conversation's turns showed (its replies and actions): the products a
+    chat button may act on. One query over the conversation's turns; none for no ids."""
+    if not catalog_ids:
+        return set()
+    wanted = set(catalog_ids)
+    shown: set[int] = set()
+    for ids in Turn.objects.filter(conversation_id=conversation.pk).exclude(role=TurnRole.SHOPPER).values_list(
+            "product_ids", flat=True):
+        shown.update(i for i in ids or () if i in wanted)
+    return shown
 
 
 def has_real_sizes(product: Product) -> bool:
@@ -114,6 +127,7 @@ def transcript(*, conversation: Conversation, limit: int = 12) -> list[dict[str,
     turns = list(Turn.objects.filter(conversation=conversation).order_by("-position")[:limit])[::-1]
     ids = [cid for t in turns for cid in (t.product_ids or []) if isinstance(cid, int)]
     by_id = {p.catalog_id: p for p in products_by_catalog_ids(ids)}
-    speakers = {TurnRole.SHOPPER: "You", TurnRole.ASSISTANT: "Assistant", TurnRole.ACTION: "You (action)"}
+    speakers: dict[str, str] = {TurnRole.SHOPPER: "You", TurnRole.ASSISTANT: "Assistant",
+                                TurnRole.ACTION: "You (action)"}
     return [{"role": t.role, "speaker": speakers.get(t.role, t.role), "at": t.created_at, "text": t.text,
              "products": [by_id[c] for c in (t.product_ids or []) if c in by_id]} for t in turns]

@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,10 +18,17 @@ from shop.models import Product
 from shop.selectors import variants_of
 
 from . import llm as llm_mod
+from .intents import MAX_CATALOG_ID, Action, AddToCart, Compare, MoreLikeThis, RemoveFilter, ShowOnTwin
 from .models import Conversation, Turn, TurnRole
 from .pipeline import TurnContext, chips, run_turn
 from .retrieval import index as index_mod
-from .selectors import has_real_sizes, product_card, products_by_catalog_ids, twins_for_products
+from .selectors import (
+    has_real_sizes,
+    product_card,
+    products_by_catalog_ids,
+    shown_product_ids,
+    twins_for_products,
+)
 from .understanding.schema import LIST_FIELDS, Filters
 
 logger = logging.getLogger(__name__)
@@ -97,54 +104,77 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
     return True
 
 
-def _answer(answer: dict[str, Any], *, convo: Conversation, session_key: str | None,
-            viewer_anonymous: bool) -> tuple[str, list[dict[str, Any]], list[int]]:
+def _answer(answer: dict[str, Any], *, convo: Conversation, session: MutableMapping[str, Any] | None,
+            session_key: str | None, viewer_anonymous: bool) -> tuple[str, list[dict[str, Any]], list[int]]:
     """A turn that is no search: a question answered, or a cart or twin action done on the shopper's session."""
     from . import answers
 
     kind = answer["type"]
     if kind == "question":
-        return answers.answer_question(answer["kind"], session_key=session_key), [], []
+        return answers.answer_question(answer["kind"], session=session), [], []
     if kind == "cart_add":
-        text = answers.cart_add_words(session_key=session_key, catalog_id=answer["product"], size=answer["size"])
-        return text, [], []
+        # "Add the first one in size 42": the same cart write as the card's button; what the button gets as an
+        # error frame ("pick a size") is said here as the reply.
+        if session is None:
+            return "I can't reach your cart from here; use the Add button on the card.", [], []
+        try:
+            return _cart_put(session=session, product_id=answer["product"], size=answer["size"]), [], []
+        except AssistantError as exc:
+            return exc.message, [], []
     if kind == "cart_remove":
-        return answers.cart_remove_words(session_key=session_key, catalog_id=answer["product"]), [], []
+        return cart_remove_from_chat(session=session, catalog_id=answer["product"]), [], []
     if answer.get("product") is None:
         return "Show me some products first, then ask to see one on another model.", [], []
-    # "show it on a taller model": the next licensed twin of that product (the twin choice lives in
-    # show_on_twin and the licensing gate; this only asks it for a different twin).
+    # "show it on a taller model": a twin chosen by its measurements among those licensed (twin_choice)
     result = twin_for_words(conversation=convo, product_id=answer["product"], request=answer.get("request") or "",
-                            session_key=session_key, viewer_anonymous=viewer_anonymous)
+                            size=answer.get("size"), session_key=session_key, viewer_anonymous=viewer_anonymous)
     return result.text, result.products, [p["id"] for p in result.products]
 
 
 def twin_for_words(*, conversation: Conversation, product_id: Any, request: str, session_key: str | None,
-                   viewer_anonymous: bool = False) -> TurnResult:
-    """A twin asked for by name ("on Priya") or, for any other request, the next covering twin."""
+                   viewer_anonymous: bool = False, size: str | None = None) -> TurnResult:
+    """A twin asked for in words: by name ("on Priya"), by height ("a taller model"), by size ("someone my size,
+    M"), or else the next covering twin. The reply says what was chosen ("on Mei Lin, 178 cm")."""
+    from .twin_choice import twin_for_request
+
     product = _product(product_id)
     candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
-    named = [t for t in candidates if request and request.lower() in str(getattr(t, "name", "")).lower().split()]
-    return show_on_twin(conversation=conversation, product_id=product.catalog_id,
-                        twin_id=named[0].pk if named else None, session_key=session_key,
-                        viewer_anonymous=viewer_anonymous)
+    shown = ((conversation.state or {}).get("twin_shown") or {}).get(str(product.catalog_id))
+    choice = twin_for_request(candidates, product=product, request=request, shown_id=shown, size=size,
+                              session_key=session_key or "")
+    if choice.question:
+        filters = (conversation.state or {}).get("filters") or Filters().to_public()
+        return TurnResult(text=choice.question, products=[], filters=filters)
+    return show_on_twin(conversation=conversation, product_id=product.catalog_id, twin_id=choice.twin_id,
+                        session_key=session_key, viewer_anonymous=viewer_anonymous, detail=choice.detail)
 
 
-def conversation_message(*, conversation: Conversation, text: str, session_key: str | None = None,
-                         viewer_anonymous: bool = False, territory: str | None = None,
+def conversation_message(*, conversation: Conversation, text: str, session: MutableMapping[str, Any] | None = None,
+                         session_key: str | None = None, viewer_anonymous: bool = False, territory: str | None = None,
                          on_delta: Callable[[str], None] | None = None, page_product: Any = None) -> TurnResult:
     """Run one shopper message through the pipeline and persist the turn and the new dialogue state.
 
-    `session_key` is whose twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it;
-    `territory` the shopper's country (licensing.services.client.viewer_territory), which the twins offered
-    must cover; `page_product` the catalogue id of the product page the widget is on, as the client sent it
-    (anything but a published product's id is ignored: "this" then means what the chat showed)."""
+    `session` is the shopper's session, where the cart lives ("add the first one", "what's in my cart?"); the
+    transport saves it afterwards (the consumer; the session middleware for the page). `session_key` is whose
+    twin-image URLs the cards carry; `viewer_anonymous` that nobody is logged in to it; `territory` the
+    shopper's country (licensing.transport.viewer_territory), which the twins offered must cover;
+    `page_product` the catalogue id of the product page the widget is on, as the client sent it (anything but a
+    published product's id is ignored: "this" then means what the chat showed)."""
     text = _UNSTORABLE.sub(" ", text or "").strip()
     if not text:
         raise AssistantError("empty_message", "Type something to search for.")
     if len(text) > MAX_TEXT:
         raise AssistantError("message_too_long", f"Messages are limited to {MAX_TEXT} characters.")
-    page = page_product_id(page_product)
+    return _turn(conversation, said=(TurnRole.SHOPPER, text), action=None, page=page_product_id(page_product),
+                 session=session, session_key=session_key, viewer_anonymous=viewer_anonymous, territory=territory,
+                 on_delta=on_delta)
+
+
+def _turn(conversation: Conversation, *, said: tuple[str, str], action: MoreLikeThis | Compare | None,
+          page: int | None, session: MutableMapping[str, Any] | None, session_key: str | None,
+          viewer_anonymous: bool, territory: str | None, on_delta: Callable[[str], None] | None) -> TurnResult:
+    """One pipeline turn on the stored state: a message (`action` None, the words parsed), or a card's button
+    (`action`: its intent and products arrive structured). `said` is the turn recorded for the shopper."""
     convo = conversation
     for attempt in range(3):
         if attempt:
@@ -152,12 +182,12 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
             convo = Conversation.objects.get(pk=conversation.pk)
         # The page is this message's, not the conversation's: never stored, so another page's product can't linger.
         turn_state = {**(convo.state or {}), "page_product": page}
-        ctx = TurnContext(text=text, state=turn_state, session_key=session_key,
+        ctx = TurnContext(text=said[1], state=turn_state, action=action, session_key=session_key,
                           viewer_anonymous=viewer_anonymous, territory=territory, on_delta=on_delta,
                           chat_model=llm_mod.get_chat_model())
         ctx = run_turn(ctx)
         if ctx.answer is not None:
-            ctx.reply, ctx.cards, ctx.hits = _answer(ctx.answer, convo=convo, session_key=session_key,
+            ctx.reply, ctx.cards, ctx.hits = _answer(ctx.answer, convo=convo, session=session, session_key=session_key,
                                                      viewer_anonymous=viewer_anonymous)
         filters = ctx.filters.to_public()
         state = {
@@ -171,8 +201,9 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
         for key in ("twin_shown",):
             if key in (convo.state or {}):
                 state[key] = convo.state[key]
+        shown = list(action.products()) if action is not None else []
         ok = _record(convo, expected_turns=convo.turn_count, state=state, turns=[
-            (TurnRole.SHOPPER, text, [], {}),
+            (said[0], said[1], shown, {}),
             (TurnRole.ASSISTANT, ctx.reply, ctx.hits, filters),
         ])
         if ok:
@@ -182,9 +213,38 @@ def conversation_message(*, conversation: Conversation, text: str, session_key: 
     raise AssistantError("busy", "This conversation is busy in another tab; try again.")
 
 
-# Product.catalog_id is a PositiveIntegerField; a larger number can't name a product, and SQLite raises
-# OverflowError on one that doesn't fit 64 bits.
-MAX_CATALOG_ID = 2**31 - 1
+def conversation_action(*, conversation: Conversation | None, action: Action,
+                        session: MutableMapping[str, Any] | None, session_key: str | None,
+                        viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
+    """A card's button or a filter chip (assistant.intents), on what this conversation showed.
+
+    "More like this" and "compare" run the turn a typed "more like #2" or "compare 1 and 2" runs, with the
+    products given instead of parsed; the others call the service the typed words reach. Refused, with nothing
+    written, when there is no conversation yet or when the action names a product the conversation never showed
+    (a button only exists on a card the chat showed)."""
+    if conversation is None:
+        raise AssistantError("no_conversation", "Ask me for something first: the buttons act on what this chat showed.")
+    wanted = action.products()
+    if set(wanted) - shown_product_ids(conversation=conversation, catalog_ids=wanted):
+        raise AssistantError("not_shown", "That product was not shown in this chat; ask me for it first.")
+    viewer: dict[str, Any] = {"session_key": session_key, "viewer_anonymous": viewer_anonymous, "territory": territory}
+    match action:
+        case AddToCart():
+            return cart_add_from_chat(conversation=conversation, session=session, product_id=action.product_id,
+                                      size=action.size, quantity=action.quantity)
+        case ShowOnTwin():
+            return show_on_twin(conversation=conversation, product_id=action.product_id, twin_id=action.twin_id,
+                                **viewer)
+        case RemoveFilter():
+            return filter_remove(conversation=conversation, field_name=action.field, value=action.value, **viewer)
+        case MoreLikeThis():
+            said = "more like this"
+        case Compare():
+            said = "compare these two"
+        case _:
+            assert_never(action)
+    return _turn(conversation, said=(TurnRole.ACTION, said), action=action, page=None, session=session,
+                 on_delta=None, **viewer)
 
 
 def page_product_id(value: Any) -> int | None:
@@ -218,9 +278,10 @@ def _action_record(convo: Conversation, *, text: str, state: dict[str, Any], ids
             return
 
 
-def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[str, Any], product_id: Any,
-                       size: Any, quantity: Any = 1) -> TurnResult:
-    from shop.services import CartError, cart_add, cart_get
+def _cart_put(*, session: MutableMapping[str, Any], product_id: Any, size: Any, quantity: Any = 1) -> str:
+    """The chat's one cart write, for the card's button and for words ("add the first one in size 42"): the
+    product goes into the session's cart (the caller's transport saves the session). Returns what to say."""
+    from shop.services import CartError, cart_add
 
     product = _product(product_id)
     size_str = str(size).strip()[:20] if size not in (None, "") else None
@@ -231,42 +292,44 @@ def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[st
         cart_add(session=session, product=product, size=size_str, quantity=quantity)
     except CartError as exc:
         raise AssistantError("cart", str(exc)) from None
+    return f"Added {product.name}{f' (size {size_str})' if size_str else ''} to your cart."
+
+
+def cart_add_from_chat(*, conversation: Conversation, session: MutableMapping[str, Any] | None, product_id: Any,
+                       size: Any, quantity: Any = 1) -> TurnResult:
+    """The card's "Add to cart": the cart write, then an action turn; the reply carries the cart's count."""
+    from shop.services import cart_get
+
+    if session is None:
+        raise AssistantError("cart", "This chat has no cart to add to.")
+    text = _cart_put(session=session, product_id=product_id, size=size, quantity=quantity)
     count = None
     try:
         count = cart_get(session=session).item_count
     except Exception:  # noqa: BLE001 - the count is a nicety for the badge
         count = None
-    text = f"Added {product.name}{f' (size {size_str})' if size_str else ''} to your cart."
-    _action_record(conversation, text=text, state={}, ids=[product.catalog_id])
+    _action_record(conversation, text=text, state={}, ids=[int(product_id)])
     filters = (conversation.state or {}).get("filters") or Filters().to_public()
     return TurnResult(text=text, products=[], filters=filters, cart_count=count)
 
 
-def more_like_this(*, conversation: Conversation, product_id: Any, session_key: str | None,
-                   viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
-    product = _product(product_id)
-    shown = list((conversation.state or {}).get("last_shown") or [])
-    if product.catalog_id not in shown:
-        shown = [product.catalog_id]
-        _action_record(conversation, text=f"more like {product.name}", state={"last_shown": shown}, ids=shown)
-    position = shown.index(product.catalog_id) + 1
-    return conversation_message(conversation=conversation, text=f"more like #{position}", session_key=session_key,
-                                viewer_anonymous=viewer_anonymous, territory=territory)
+def cart_remove_from_chat(*, session: MutableMapping[str, Any] | None, catalog_id: int | None) -> str:
+    """"Remove it": the product last added (or the one referred to) leaves the session's cart."""
+    from shop.services.cart import cart_get, cart_remove
 
-
-def compare(*, conversation: Conversation, product_ids: Any, session_key: str | None,
-            viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
-    if not isinstance(product_ids, list) or len(product_ids) < 2:
-        raise AssistantError("bad_action", "compare needs product_ids: a list of two product ids.")
-    products = [_product(pid) for pid in product_ids[:2]]
-    ids = [p.catalog_id for p in products]
-    _action_record(conversation, text="compare", state={"last_shown": ids}, ids=ids)
-    return conversation_message(conversation=conversation, text="compare #1 and #2", session_key=session_key,
-                                viewer_anonymous=viewer_anonymous, territory=territory)
+    if session is None:
+        return "Your cart is empty."
+    lines = cart_get(session=session).lines
+    named = [line for line in lines if catalog_id is None or line.product.catalog_id == catalog_id]
+    if not named:
+        return "That product is not in your cart."
+    line = named[-1]
+    cart_remove(session=session, variant_id=line.variant.pk)
+    return f"Removed {line.product.name} from your cart."
 
 
 def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, session_key: str | None,
-                 viewer_anonymous: bool = False, territory: str | None = None) -> TurnResult:
+                 viewer_anonymous: bool = False, territory: str | None = None, detail: str = "") -> TurnResult:
     product = _product(product_id)
     try:
         tid = int(twin_id) if twin_id not in (None, "") else None
@@ -283,7 +346,8 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
                         twins=candidates if session_key else None)
     if card["twin"]:
         shown_on[str(product.catalog_id)] = card["twin"]["id"]
-        text = f"Here is {_plain(product.name)} on {card['twin']['name']}. {card['twin']['label']}."
+        said = f", {detail}" if detail and card["twin"]["id"] == tid else ""
+        text = f"Here is {_plain(product.name)} on {card['twin']['name']}{said}. {card['twin']['label']}."
     else:
         text = f"No licensed twin can show {_plain(product.name)} right now, so here is its product picture."
     _action_record(conversation, text=text, state={"twin_shown": shown_on}, ids=[product.catalog_id])
@@ -364,17 +428,20 @@ def _in_background(work: Callable[[], Any], *, name: str) -> threading.Thread:
 
 def assistant_warm() -> float:
     """Load what a worker's first chat turn would otherwise load while a shopper waits (about 3 s here): the
-    index snapshot, the catalogue vocabulary and its concept anchors, and the ONNX query encoder. Returns
+    index snapshot, the catalogue vocabulary, its concept anchors and speller, and the ONNX query encoder. Returns
     the seconds it took."""
     import time
 
     from .retrieval.embeddings import query_encoder
     from .understanding import semantic
+    from .understanding.spelling import speller_for
     from .understanding.vocabulary import vocabulary_from_db
 
     started = time.perf_counter()
     snapshot = index_mod.get_snapshot()
-    semantic.warm(vocabulary_from_db(version=str(snapshot.stamp)))
+    vocab = vocabulary_from_db(version=str(snapshot.stamp))
+    semantic.warm(vocab)
+    speller_for(vocab, snapshot.name_word_counts)  # typo tolerance of the chat and the search box
     query_encoder("fashion")
     # What was just loaded lives as long as the worker: out of the cyclic collector's sight, a full collection
     # no longer walks it (~95 ms each on the full catalogue; one chat benchmark run, about 45 s of 50 clients, had

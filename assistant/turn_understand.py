@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
 from . import llm as llm_mod
+from .intents import Compare, MoreLikeThis
 from .outfits import OUTER, complete, types_by_role
 from .retrieval.index import Snapshot, get_snapshot
 from .understanding import lexicon
@@ -21,20 +22,30 @@ from .understanding.lexicon import COLOUR_FAMILIES
 from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver
+from .understanding.spelling import correct_text
 from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
 
 if TYPE_CHECKING:
     from .pipeline import TurnContext
 
+PAGE = 10  # the cards a turn shows
 # A request for something the shop doesn't sell ("a laptop") is compared with every article type's mean
 # product vector: at or above NEAR_SIMILARITY that type is offered as the nearest thing; below it, nothing.
 NEAR_SIMILARITY = 0.40
-_REQUEST_RE = r"\b(?:a|an|some|any|sell|selling|buy|need|want|have|looking for|get)\s+(?:new\s+)?{word}\b"
+# Words after which a shopper names the thing they want ("do you sell duct tape", "i need a laptop").
+_REQUEST_CUES = frozenset("a an some any sell selling buy need want have get".split())
 FACET_LABELS = {
     "colours": "colour", "exclude_colours": "colour exclusion", "article_types": "product type",
     "genders": "who it's for", "usages": "occasion", "price": "price limit", "size": "size", "brands": "brand",
     "exclude_brands": "brand exclusion", "exclude_words": "word exclusion",
 }
+
+
+class Relative(TypedDict):
+    """What "cheaper" and "under that one's price" are relative to: the prices shown, the one pointed at."""
+
+    shown_prices: list[Decimal]
+    referenced_price: Decimal | None
 
 
 def _pending_concept(state: dict[str, Any]) -> Concept | None:
@@ -102,7 +113,9 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
         ctx.answer = {"type": "cart_remove", "product": refs[0] if refs else None}
     elif u.intent == "twin":
         shown = [int(i) for i in ctx.state.get("last_shown") or []]
-        ctx.answer = {"type": "twin", "product": (refs or shown[:1] or [None])[0], "request": u.twin_request}
+        pointed = refs or shown[:1]
+        ctx.answer = {"type": "twin", "product": pointed[0] if pointed else None, "request": u.twin_request,
+                      "size": u.size or ctx.carry.get("size")}
     elif u.intent == "pick" and refs:
         ctx.compare_ids = refs[:1]
         return False
@@ -113,17 +126,36 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
     return True
 
 
+def asked_thing(text: str, unknown: list[str]) -> list[str]:
+    """The words of the thing a request names that the catalogue doesn't know: the run of unknown words right
+    after a request cue ("do you sell duct tape?" -> duct tape), or nothing when no cue introduces one."""
+    toks = re.findall(r"[a-z]+", text)
+    known_not = set(unknown) - _REQUEST_CUES
+    for i, tok in enumerate(toks):
+        if tok not in _REQUEST_CUES and not (tok == "for" and i and toks[i - 1] == "looking"):
+            continue
+        j = i + 1 + (i + 1 < len(toks) and toks[i + 1] == "new")
+        run = []
+        while j < len(toks) and toks[j] in known_not:
+            run.append(toks[j])
+            j += 1
+        if run:
+            return run
+    return []
+
+
 def _unreadable(ctx: TurnContext, u: Understanding) -> bool:
     """Emoji only, another language, nothing the catalogue knows: say so instead of repeating the last search."""
     read = (u.understood or u.wish_words or u.has_filters or u.relax or u.reset or u.intent != "search"
-            or u.confirm is not None or u.clarify is not None or u.semantic)
+            or u.confirm is not None or u.clarify is not None or u.semantic or u.age or u.thing_words)
     if read:
         return False
     text = normalise(ctx.text)
     words = re.findall(r"[a-z]+", text)
     known = [w for w in words if w in lexicon.STOPWORDS or w in lexicon.DESCRIPTIVE_WORDS]
-    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2):
-        return False  # "show me", "something nice", "a laptop": ordinary words or one thing to look up
+    if words and (len(known) * 2 >= len(words) or u.unknown_words and len(u.unknown_words) < 2
+                  or asked_thing(text, u.unknown_words)):
+        return False  # "show me", "something nice", "a laptop", "do you sell duct tape": one thing to look up
     shown = f' ("{" ".join(u.unknown_words[:4])}")' if u.unknown_words else ""
     ctx.notes = [f"Sorry, I didn't understand that{shown}. I understand English shopping requests, for example "
                  "\"black sneakers for men under $60\"."]
@@ -151,13 +183,14 @@ def _confirm_relax(ctx: TurnContext, u: Understanding, filters: Filters, notes: 
 
 
 def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Filters, notes: list[str],
-              relative: dict[str, Any]) -> Filters:
-    if ctx.chat_model is None or u.confirm is not None:
+              relative: Relative) -> Filters:
+    if ctx.chat_model is None or u.confirm is not None or ctx.vocab is None:
         return filters
     llm_out = llm_mod.llm_understand(ctx.chat_model, text=ctx.text, filters=previous, vocab=ctx.vocab)
     if llm_out is None:
         return filters
     out = Filters() if llm_out.reset else llm_out.filters
+    _llm_occasions_are_wishes(out, previous, u)
     # Relative prices and references need the shown products, which only the offline parser sees.
     if u.intent in ("cheaper", "pricier") and out.max_price == previous.max_price:
         out.max_price = apply_understanding(previous, u, **relative)[0].max_price
@@ -167,14 +200,39 @@ def _with_llm(ctx: TurnContext, u: Understanding, previous: Filters, filters: Fi
     return out
 
 
+def _llm_occasions_are_wishes(out: Filters, previous: Filters, u: Understanding) -> None:
+    """An occasion the chat model reads ("for a party") is a wish, as in the rule path: it ranks and never
+    filters. Only an occasion that was already a limit (a chip the shopper kept) stays one."""
+    new = [x for x in out.usages if x not in previous.usages]
+    if not new:
+        return
+    out.usages = [x for x in out.usages if x in previous.usages]
+    u.wishes = new
+    u.wish_words = u.wish_words or [x.lower() for x in new]
+
+
+# A kept person is a stray for a kind of product when the catalogue has fewer than a page of that kind for
+# them and they are under a tenth of it (one card in a page): heels for men (1 of 1,323), kurtis for men
+# (2 of 234). Kurtas for men (78, 4%) or casual shoes for boys (24) are a real range and stay.
+STRAY_SHARE = 0.10
+
+
 def _person_fits(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
-    """A person kept from the last topic ("for men") whom the new kind of product isn't sold for is dropped,
-    not turned into a dead end ("a summer dress" after a gift for dad)."""
+    """A person kept from earlier ("for men") whom the kind of product the message names isn't really sold for
+    is dropped, not turned into a dead end or a page of strays ("black heels" after a men's blazer). A person
+    the message states is a limit and stays."""
     if not filters.genders or not filters.article_types or u.set_values.get("genders"):
         return
-    kind = Filters(genders=filters.genders, article_types=filters.article_types)
-    if snap.count(snap.mask(kind)) == 0 and snap.count(snap.mask(kind, without="genders")):
-        notes.append(f"{' or '.join(filters.article_types)} aren't sold for "
+    kind = Filters(article_types=filters.article_types)
+    theirs = snap.count(snap.mask(kind.model_copy(update={"genders": filters.genders})))
+    every = snap.count(snap.mask(kind))
+    named_kind = bool(u.set_values.get("article_types"))
+    stray = named_kind and theirs < PAGE and theirs < STRAY_SHARE * every
+    if every and (theirs == 0 or stray):
+        notes.append(f"{' or '.join(filters.article_types)} are hardly sold for "
+                     f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range."
+                     if theirs else
+                     f"{' or '.join(filters.article_types)} aren't sold for "
                      f"{' or '.join(g.lower() for g in filters.genders)}, so I searched every range.")
         filters.genders = []
 
@@ -192,6 +250,20 @@ def _widen_shade(snap: Snapshot, filters: Filters, u: Understanding, notes: list
         notes.append(f"No {' or '.join(c.lower() for c in filters.colours)} ones, so here are the closest "
                      f"shades ({', '.join(c.lower() for c in wider.colours)}).")
         filters.colours = wider.colours
+
+
+def _widen_kind(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A kind we read from an occasion ("shoes for work" as Formal Shoes) that holds nothing for the shopper's
+    limits widens to the category they named, the occasion still ranking: "women's shoes for work" finds no
+    women's formal shoes, and shows women's shoes with formal styles first instead of a dead end."""
+    if not u.broader_types or filters.article_types != u.set_values.get("article_types") or snap.count(
+            snap.mask(filters)):
+        return
+    wider = filters.model_copy(update={"article_types": u.broader_types})
+    if snap.count(snap.mask(wider)):
+        notes.append(f"No {' or '.join(filters.article_types)} match that, so here are all "
+                     f"{u.broader_label.lower()}.")
+        filters.article_types = wider.article_types
 
 
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
@@ -228,13 +300,14 @@ def _outfit(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filter
         boost = snap.wish_boost(usages=u.wishes or ctx.wishes.usages, seasons=[])
         query = query_encoder(" ".join([*u.query_terms, *described.colours, *types[:3]]))
         # the closest piece the shop has: the colour, then the audience give way (the reply names the piece)
-        for loosen in ({}, {"colours": []}, {"colours": [], "genders": []}):
+        loosening: tuple[dict[str, list[str]], ...] = ({}, {"colours": []}, {"colours": [], "genders": []})
+        for loosen in loosening:
             ranked = snap.rank(snap.mask(described.model_copy(update=loosen)), query, k=1, boost=boost)
             if ranked:
                 anchor = ranked[0][0]
                 break
     facets = snap.facets_of(int(anchor)) if anchor is not None else None
-    if facets is None:
+    if anchor is None or facets is None:
         ctx.notes.append("Tell me which piece to build the look around (for example \"what goes with the first one\").")
         ctx.show_products = False
         ctx.answered = True
@@ -255,8 +328,7 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
     assert snap is not None
     if u.intent != "search" or u.understood or u.wish_words or not u.unknown_words:
         return  # only a request that names nothing the catalogue knows ("a laptop", not "a beach wedding")
-    text = normalise(ctx.text)
-    asked = [w for w in u.unknown_words if re.search(_REQUEST_RE.format(word=re.escape(w)), text)]
+    asked = u.thing_words or asked_thing(normalise(ctx.text), u.unknown_words)
     if not asked:
         return
     from .retrieval.embeddings import query_encoder
@@ -278,12 +350,19 @@ def _out_of_catalogue(ctx: TurnContext, u: Understanding, filters: Filters) -> N
         ctx.answered = True
 
 
-def _wish_note(wishes: Wishes, u: Understanding) -> str:
-    if not (u.wishes or u.seasons):
+def _wish_note(wishes: Wishes, u: Understanding, filters: Filters) -> str:
+    if not (u.wishes or u.seasons or u.wear):
         return ""
-    what = " and ".join(w.lower() for w in [*wishes.usages, *wishes.seasons])
+    parts = []
+    if wishes.usages or wishes.seasons:
+        parts.append(" and ".join(w.lower() for w in [*wishes.usages, *wishes.seasons]) + " styles first")
+    against = [t for t in lexicon.types_against(wishes.wear) if not filters.article_types or t in filters.article_types]
+    if against and set(against) != set(filters.article_types):
+        parts.append(f"{' and '.join(against)} last")
+    if not parts:
+        return ""
     said = " ".join(u.wish_words)
-    return f'For "{said}": {what} styles first (a wish, so nothing is filtered out).'
+    return f'For "{said}": {", ".join(parts)} (a wish, so nothing is filtered out).'
 
 
 def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str], *, fresh: bool) -> None:
@@ -313,14 +392,35 @@ def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[st
         ctx.show_products = False
 
 
+def understand_action(ctx: TurnContext, action: MoreLikeThis | Compare) -> TurnContext:
+    """A card's button: the intent and its products arrive structured, so nothing is parsed. They go through the
+    same anchor step as a typed "more like #2" or "compare 1 and 2", on the stored filters, wishes and terms."""
+    state = ctx.state
+    u = Understanding(intent="more_like" if isinstance(action, MoreLikeThis) else "compare")
+    ctx.understanding, ctx.intent = u, u.intent
+    ctx.carry = fold_carry(state.get("carry"), u)
+    ctx.wishes = Wishes.from_public(state.get("wishes"))
+    filters = Filters.from_public(state.get("filters"))
+    ctx.notes = []
+    _anchors(ctx, u, list(action.products()), filters, [int(i) for i in state.get("last_shown") or []])
+    _finish(ctx, u, filters, ctx.notes, fresh=False)
+    return ctx
+
+
 def understand(ctx: TurnContext) -> TurnContext:
     ctx.snapshot = snap = get_snapshot()
     ctx.vocab = vocab = vocabulary_from_db(version=str(snap.stamp))
+    if ctx.action is not None:
+        return understand_action(ctx, ctx.action)
     state = ctx.state
     previous = Filters.from_public(state.get("filters"))
     shown: list[int] = [int(i) for i in state.get("last_shown") or []]
     pending_concept = _pending_concept(state)
-    u = parse_message(ctx.text, vocab, resolver=make_resolver(vocab), pending=pending_concept)
+    # A word nothing in the shop spells is read as the closest one that something does (the search box does
+    # the same: assistant.search), and the reply says so.
+    correction = correct_text(ctx.text, vocab, name_counts=snap.name_word_counts)
+    u = parse_message(correction.text if correction else ctx.text, vocab, resolver=make_resolver(vocab),
+                      pending=pending_concept, kind_in_context=bool(previous.article_types))
     ctx.understanding = u
     ctx.intent = u.intent
     refs = page_refs(ctx, u, resolve_refs(u, shown, snap))
@@ -328,20 +428,24 @@ def understand(ctx: TurnContext) -> TurnContext:
     ctx.wishes = Wishes.from_public(state.get("wishes"))
     if _non_search(ctx, u, refs) or _unreadable(ctx, u):
         return ctx
-    relative = {"shown_prices": [p for p in (_price_of(snap, c) for c in shown) if p is not None],
-                "referenced_price": _price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier") else None}
+    relative = Relative(shown_prices=[p for p in (_price_of(snap, c) for c in shown) if p is not None],
+                        referenced_price=_price_of(snap, refs[0]) if refs and u.intent in ("cheaper", "pricier")
+                        else None)
     on_page = page_kind(snap, u, refs, state.get("page_product"))
     previous = on_page or previous
     fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None
     filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
                                          **relative)
+    if correction is not None:
+        notes.insert(0, " ".join(f'I read "{typed}" as "{meant}".' for typed, meant in correction.changes))
     ctx.notes = notes
     _confirm_relax(ctx, u, filters, notes)
     filters = _with_llm(ctx, u, previous, filters, notes, relative)
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
+    _widen_kind(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
-    if note := _wish_note(ctx.wishes, u):
+    if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)
     _anchors(ctx, u, refs, filters, shown)
     _out_of_catalogue(ctx, u, filters)

@@ -22,8 +22,14 @@ _lock = threading.Lock()
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):
+    # Set by RedisCacheClient.__init__: private to Django, so django-stubs leave them out.
+    _servers: list[str]
+    _pool_class: Any
+    _pool_options: dict[str, Any]
+    _client: Any
+
     def _shared(self, write: bool) -> tuple[Any, Any]:
-        index = self._get_connection_pool_index(write)
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]  # Django's, not in the stubs
         key = (self._servers[index], self._pool_class, tuple(sorted((k, repr(v)) for k, v in self._pool_options.items())))
         entry = _shared.get(key)
         if entry is None:

@@ -50,7 +50,7 @@ class Options:
     def uvicorn_kwargs(self) -> dict[str, Any]:
         # proxy_headers off: uvicorn would otherwise rewrite the client address from X-Forwarded-For for any peer
         # in FORWARDED_ALLOW_IPS (127.0.0.1 by default); the app decides whom to believe (settings.TRUSTED_PROXIES,
-        # licensing.services.client), from the real peer address.
+        # licensing.transport), from the real peer address.
         return {"host": self.host, "port": self.port, "ws_max_size": self.ws_max_size, "backlog": self.backlog,
                 "access_log": self.access_log, "log_level": self.log_level,
                 "timeout_graceful_shutdown": self.graceful_timeout, "proxy_headers": False}

@@ -3,7 +3,7 @@ garments follow on it."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .geometry import Point, lerp
 
@@ -82,7 +82,6 @@ class Frame:
     eye_y: float
     bust: float = 0.0
     turn: float = 0.0  # 0 = front; >0 = the far (right) side is foreshortened by this much
-    extras: dict = field(default_factory=dict, compare=False)
 
     def y(self, frac: float) -> float:
         """A height on the body: 0 = top of the head, 1 = soles."""

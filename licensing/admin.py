@@ -4,6 +4,7 @@ login are editable on add only (the database refuses all of these too)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,17 @@ from .models import (
     TwinCapture,
     TwinPose,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _TwinCounts(TypedDict):
+    """What DigitalTwinAdmin.get_queryset annotates each twin row with."""
+
+    n_views: int
+    n_billable: int
+    n_denied: int
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -114,15 +126,15 @@ class DigitalTwinAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="views", ordering="n_views")
-    def views(self, obj: DigitalTwin) -> int:
+    def views(self, obj: WithAnnotations[DigitalTwin, _TwinCounts]) -> int:
         return obj.n_views
 
     @admin.display(description="billable", ordering="n_billable")
-    def billable(self, obj: DigitalTwin) -> int:
+    def billable(self, obj: WithAnnotations[DigitalTwin, _TwinCounts]) -> int:
         return obj.n_billable
 
     @admin.display(description="denied", ordering="n_denied")
-    def denied(self, obj: DigitalTwin) -> int:
+    def denied(self, obj: WithAnnotations[DigitalTwin, _TwinCounts]) -> int:
         return obj.n_denied
 
 

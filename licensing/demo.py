@@ -109,7 +109,7 @@ def _merch_permissions(user) -> None:
 
 def demo_brands() -> list[Brand]:
     """The brands with the most products (most of the catalogue) plus the shop's default brand."""
-    top = list(Brand.objects.annotate(n=Count("products")).filter(n__gt=0).order_by("-n", "name")[:TOP_BRANDS])
+    top: list[Brand] = list(Brand.objects.annotate(n=Count("products")).filter(n__gt=0).order_by("-n", "name")[:TOP_BRANDS])
     default = Brand.objects.filter(name=settings.SHOP_DEFAULT_BRAND).first()
     if default is None and not top:
         default = Brand.objects.create(name=settings.SHOP_DEFAULT_BRAND, slug=slugify(settings.SHOP_DEFAULT_BRAND))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,12 +70,13 @@ class ConsentProposalForm(forms.Form):
 
     def __init__(self, *args, twins, agencies, allow_shop: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["twin"].queryset = twins
-        self.fields["agency"].queryset = agencies
+        # self.fields is typed by the base Field; these are the ModelChoiceFields declared above.
+        cast(forms.ModelChoiceField, self.fields["twin"]).queryset = twins
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
         self.fields["agency"].required = not allow_shop
         if not allow_shop:
             self.fields["agency"].help_text = ""
-        self.fields["allowed_master_categories"].choices = [
+        cast(forms.ChoiceField, self.fields["allowed_master_categories"]).choices = [
             (name, name) for name in MasterCategory.objects.order_by("name").values_list("name", flat=True)]
         today = timezone.now().date()
         self.fields["valid_from"].initial = today
@@ -94,8 +96,9 @@ class ConsentProposalForm(forms.Form):
             raise forms.ValidationError(f"Unknown article types: {', '.join(unknown)}")
         return names
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end <= start:
             self.add_error("valid_until", "The consent must end after it starts.")

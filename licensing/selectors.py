@@ -124,7 +124,7 @@ def _coverage_load(token: int | None) -> _Coverage:
     rows = list(ConsentGrant.objects.filter(status=GrantStatus.SIGNED).order_by("twin_id", "pk")
                 .values_list(*_GRANT_COLUMNS))
     listed = listed_brand_ids([r[0] for r in rows if r[3] == BrandScope.SHOP_LISTED])
-    signed = [GrantTerms(*row, listed_brand_ids=listed.get(row[0], frozenset())) for row in rows]
+    signed = [GrantTerms._make((*row, listed.get(row[0], frozenset()))) for row in rows]
     twins = (DigitalTwin.objects.filter(pk__in={t.twin_id for t in signed}).select_related("talent")
              .prefetch_related("poses").in_bulk()) if signed else {}
     return _Coverage(token=token, twins=twins, signed=signed)
@@ -396,7 +396,7 @@ def csv_rows(*, talent: Talent, month: date | None = None) -> Iterator[list[str]
 
 def _paid_by(grant: ConsentGrant) -> str:
     """Who pays a ledger row, plainly: the brand, or the shop (a shop-wide grant, whatever the product's brand)."""
-    if grant.brand_scope == BrandScope.BRAND:
+    if grant.brand_scope == BrandScope.BRAND and grant.brand is not None:  # always (grant_brand_scope_shape)
         return grant.brand.name
     return f"{settings.SHOP_NAME} (shop-wide consent #{grant.pk})"
 

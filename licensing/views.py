@@ -24,8 +24,9 @@ from .concentration import talent_eligible_share
 from .consent_diff import TermRow, terms_diff
 from .forms import STATEMENT_YEARS, ConsentAmendForm, ConsentProposalForm, ConsentSignForm, StatementMonthForm
 from .models import Agency, ConsentGrant, DigitalTwin, GrantStatus, Talent
-from .services import can_propose_for, client_ip, grant_amend, grant_propose, grant_revoke, grant_sign
+from .services import can_propose_for, grant_amend, grant_propose, grant_revoke, grant_sign
 from .services.withdrawal import grant_withdraw
+from .transport import client_ip
 
 
 def _user(request: HttpRequest) -> User:

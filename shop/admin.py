@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 
 from shop.admin_import import catalog_import_view
@@ -30,15 +30,17 @@ from shop.models import (
 from shop.services import OrderError, order_set_status, products_changed, products_set_published
 
 
-class SafeActionsMixin:
+class SafeActionsMixin(admin.ModelAdmin):
     """Refuse action posts whose selected ids aren't ids, instead of letting the ORM raise (a 500)."""
 
-    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    # *args, **kwargs: Django 6 adds an argument (django-stubs describe it already); passed on as given.
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any], *args: Any,
+                        **kwargs: Any) -> HttpResponse | None:
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if any(not (str(v).isascii() and str(v).isdigit()) or len(str(v)) > 18 for v in selected):
-            self.message_user(request, "That selection isn't valid; nothing was changed.", messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, "That selection isn't valid; nothing was changed.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset)  # type: ignore[misc]
+        return super().response_action(request, queryset, *args, **kwargs)
 
 
 class VariantInline(admin.TabularInline):

@@ -8,7 +8,8 @@ Taking the first word gives "C"; taking everything before the gender word over-s
 2. a first word that the catalogue itself uses as a whole brand (it stands right before a gender word
    somewhere: "Jockey Men Vest") is the brand of every name it starts;
 3. otherwise the words before this name's gender word ("C Vox" in "C Vox Men Red Jacket"), without
-   trailing colour names ("Newhide Black Men Wallet" -> "Newhide");
+   trailing colour names ("Newhide Black Men Wallet" -> "Newhide") unless only colour words would be left
+   ("Red Rose Women Blue Nightdress" -> "Red Rose");
 4. otherwise the shortest 2-3 word prefix the catalogue attests that way, else the first word.
 
 Spellings are then merged by a compact key (case, spaces, punctuation, "&"/"and": "Rayban" = "Ray Ban",
@@ -111,7 +112,10 @@ class BrandNormaliser:
         for i, w in enumerate(words[: MAX_PREFIX_WORDS + 1]):
             if w.lower() in GENDER_WORDS:
                 prefix = list(words[:i])
-                while len(prefix) > 1 and prefix[-1].lower() in self.colours:
+                # "Newhide Black Men Wallet" -> "Newhide"; but a brand made only of colour words stays whole
+                # ("Red Rose Women Blue Nightdress" is Red Rose, not Red)
+                while (len(prefix) > 1 and prefix[-1].lower() in self.colours
+                       and any(w.lower() not in self.colours for w in prefix[:-1])):
                     prefix.pop()
                 return prefix
         return []

@@ -1,6 +1,8 @@
 """Reference data the importer needs: colour swatches and how to read a brand out of a product name."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # Swatch / illustration tint for every colour name in the demo catalogue. "NA" (colour unknown) and
 # "Multi" get neutral, clearly-not-a-real-colour greys so an illustration never lies about a colour.
 COLOUR_HEX: dict[str, str] = {
@@ -110,7 +112,7 @@ class BrandResolver:
             return name.title()
         return name
 
-    def known_prefix(self, words: list[str] | tuple[str, ...]) -> str:
+    def known_prefix(self, words: Sequence[str]) -> str:
         """The longest known brand the words start with, or ""."""
         for n in range(min(self.MAX_WORDS, len(words)), 0, -1):
             hit = self._known.get(" ".join(words[:n]).lower())

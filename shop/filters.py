@@ -12,10 +12,13 @@
 - exclude_words: the product's name contains none of them, case-insensitively and as a part of the name
   ("not leather" also drops "Leatherette"): the words shoppers exclude that the catalogue carries only in
   names (materials, patterns), never as an attribute.
+- name_words: the product's name contains every one of them, read the same way ("floral" keeps "Florals"):
+  the search box's words that name no attribute (the literal search, and the words a search understands
+  as no kind, colour, brand or person).
 
 `as_q()` says it to the ORM (the listing), `matches(facts)` to a product in memory (the chat's check of every
 database row it shows), and `conditions()` lists the value tests in a form the index turns into masks (the
-index reads `exclude_words` itself, from its names).
+index reads `exclude_words` and `name_words` itself, from its names).
 """
 from __future__ import annotations
 
@@ -104,6 +107,7 @@ class CatalogFilters:
     exclude_colours: tuple[str, ...] = ()
     exclude_brands: tuple[str, ...] = ()
     exclude_words: tuple[str, ...] = ()
+    name_words: tuple[str, ...] = ()
 
     def conditions(self) -> list[Condition]:
         wanted = [
@@ -135,6 +139,8 @@ class CatalogFilters:
             q &= ~test if cond.exclude else test
         for word in self.exclude_words:
             q &= ~Q(name__icontains=word)
+        for word in self.name_words:
+            q &= Q(name__icontains=word)
         if self.min_price is not None:
             q &= Q(price__gte=self.min_price)
         if self.max_price is not None:
@@ -152,6 +158,8 @@ class CatalogFilters:
             return False
         name = facts.name.lower()
         if any(word.lower() in name for word in self.exclude_words):
+            return False
+        if not all(word.lower() in name for word in self.name_words):
             return False
         if self.min_price is not None and facts.price < self.min_price:
             return False

@@ -39,7 +39,8 @@ class CheckoutForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("address_line1", "address_line2", "city", "postcode", "country"):
             if isinstance(data.get(name), str):
                 data[name] = " ".join(data[name].split())

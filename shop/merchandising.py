@@ -55,12 +55,17 @@ def featured_order(qs: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def listing_heading(*, q: str, gender: str, colour: str, usage: str, kind: str, size: str,
-                    min_price: Any, max_price: Any, currency: str) -> str:
-    """What a listing shows, in words: "Women's Red Casual Dresses in size M up to 50 USD".
+                    min_price: Any, max_price: Any, currency: str, brand: str = "", matching: str = "",
+                    understood: bool = False) -> str:
+    """What a listing shows, in words: "Women's Red Casual Dresses by Biba in size M up to 50 USD".
 
-    `colour` and `kind` (article type or category) are display names; empty parts are left out."""
+    `colour`, `kind` (article type or category) and `brand` are display names; empty parts are left out. A
+    search the shop understood (`understood`) is named by what was understood ("Sports Shoes by Nike"), one it
+    read literally by its words ("Results for “tee”"); `matching` is words every product's name carries."""
     words = [_POSSESSIVE.get(gender, gender), colour, usage, kind or ("products" if gender or colour or usage else "")]
     subject = " ".join(w for w in words if w)
+    if brand:
+        subject = f"{subject or 'Products'} by {brand}"
     extras = []
     if size:
         extras.append(f"in size {size}")
@@ -68,7 +73,9 @@ def listing_heading(*, q: str, gender: str, colour: str, usage: str, kind: str, 
         extras.append(f"from {min_price} {currency}")
     if max_price is not None:
         extras.append(f"up to {max_price} {currency}")
-    if q:
+    if matching:
+        extras.append(f"matching “{matching}”")
+    if q and not understood:
         where = " ".join([subject, *extras]).strip()
         return f"Results for “{q}”" + (f" in {where}" if where else "")
     if not subject:

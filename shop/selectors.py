@@ -7,6 +7,7 @@ sensible page instead of an error.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,7 +19,8 @@ from django.utils.text import slugify
 from shop.caching import cached
 from shop.filters import CatalogFilters, admitted_genders
 from shop.merchandising import HOME_ROWS, featured_order
-from shop.models import ArticleType, Colour, Gender, MasterCategory, Product, SubCategory, Variant
+from shop.models import ArticleType, Brand, Colour, Gender, MasterCategory, Product, SubCategory, Variant
+from shop.search import SearchReading, search_rank, search_read
 
 # Attribute a page of products carries its variants in, as a plain list (assistant.selectors.
 # products_by_catalog_ids sets it), so reading them builds no queryset per product.
@@ -70,6 +72,7 @@ class ProductFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     size: str = ""
+    brand: str = ""  # slug (a catalogue name works too)
     sort: str = Sort.RELEVANCE
     page: int = 1
 
@@ -80,7 +83,7 @@ class ProductFilters:
     @property
     def is_filtered(self) -> bool:
         return any((self.q, self.gender, self.category, self.article_type, self.colour, self.usage,
-                    self.min_price is not None, self.max_price is not None, self.size))
+                    self.min_price is not None, self.max_price is not None, self.size, self.brand))
 
     def without(self, *names: str) -> ProductFilters:
         defaults = ProductFilters()
@@ -93,7 +96,7 @@ class ProductFilters:
             "colour": self.colour, "usage": self.usage,
             "min_price": "" if self.min_price is None else str(self.min_price),
             "max_price": "" if self.max_price is None else str(self.max_price),
-            "size": self.size, "sort": "" if self.sort == Sort.RELEVANCE else self.sort,
+            "size": self.size, "brand": self.brand, "sort": "" if self.sort == Sort.RELEVANCE else self.sort,
         }
         values.update({k: ("" if v is None else str(v)) for k, v in override.items()})
         return {k: v for k, v in values.items() if v}
@@ -171,7 +174,8 @@ def parse_filters(params: QueryDict | dict[str, str]) -> ParsedFilters:
     filters = ProductFilters(
         q=q, gender=gender, category=slugify(_clean_text(get("category"))),
         article_type=slugify(_clean_text(get("article_type"))), colour=slugify(_clean_text(get("colour"))), usage=_clean_text(get("usage"), 40), min_price=min_price,
-        max_price=max_price, size=_clean_text(get("size"), 20), sort=sort, page=page,
+        max_price=max_price, size=_clean_text(get("size"), 20), brand=slugify(_clean_text(get("brand"), 140)),
+        sort=sort, page=page,
     )
     return ParsedFilters(filters=filters, notes=notes)
 
@@ -189,7 +193,7 @@ def _load_names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
 
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     union = rows(MasterCategory, "category").union(rows(SubCategory, "category"), rows(ArticleType, "article_type"),
-                                                  rows(Colour, "colour"), all=True)
+                                                  rows(Colour, "colour"), rows(Brand, "brand"), all=True)
     for param, slug, name in union:
         names = out.get((param, slug), ())
         if name not in names:
@@ -200,7 +204,7 @@ def _load_names_by_slug() -> dict[tuple[str, str], tuple[str, ...]]:
 def catalog_filters(f: ProductFilters) -> CatalogFilters:
     """The listing's URL filters (slugs) as catalogue values, in the one definition of what they mean
     (shop.filters: a gender of Men or Women admits Unisex products too)."""
-    names = _names_by_slug() if (f.category or f.article_type or f.colour) else {}
+    names = _names_by_slug() if (f.category or f.article_type or f.colour or f.brand) else {}
 
     def resolved(param: str, slug: str) -> tuple[str, ...]:
         # An unknown slug stays as it is: no catalogue name is a slug, so it matches nothing (as it always did).
@@ -210,33 +214,62 @@ def catalog_filters(f: ProductFilters) -> CatalogFilters:
         genders=(f.gender,) if f.gender else (),
         categories=resolved("category", f.category),
         article_types=resolved("article_type", f.article_type),
-        colours=resolved("colour", f.colour),
+        colours=resolved("colour", f.colour), brands=resolved("brand", f.brand),
         usages=(f.usage,) if f.usage else (),
         min_price=f.min_price, max_price=f.max_price, size=f.size or None,
     )
 
 
-def _apply(qs: QuerySet[Product], words: list[str], cf: CatalogFilters) -> QuerySet[Product]:
-    for word in words:
-        qs = qs.filter(name__icontains=word)
-    return qs.filter(cf.as_q())
+def _apply(qs: QuerySet[Product], limits: CatalogFilters, cf: CatalogFilters) -> QuerySet[Product]:
+    """The search's limits and the URL's filters, both exact (shop.filters)."""
+    return qs.filter(limits.as_q() & cf.as_q())
 
 
 def published_products() -> QuerySet[Product]:
     return Product.objects.filter(is_published=True)
 
 
-def product_list(*, filters: ProductFilters) -> QuerySet[Product]:
-    """Published products matching `filters`, in the requested order, ready for a listing card."""
-    qs = _apply(published_products(), filters.words, catalog_filters(filters)).select_related(
+def search_reading(*, filters: ProductFilters) -> SearchReading:
+    """What the listing's `q` means (shop.search: the registered provider's reading, else each word literally)."""
+    return search_read(q=filters.q, words=filters.words, filters=catalog_filters(filters))
+
+
+class RankedProducts:
+    """A search's products in the provider's order, for the Paginator: only the page's rows are read, from the
+    database with every limit applied again (the index orders, the database decides what is shown)."""
+
+    def __init__(self, ranked: Sequence[int], qs: QuerySet[Product]) -> None:
+        self.ranked = ranked
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, index: slice) -> list[Product]:
+        ids = list(self.ranked[index])
+        rows = {p.catalog_id: p for p in self.qs.filter(catalog_id__in=ids)}
+        return [rows[c] for c in ids if c in rows]
+
+
+def product_list(*, filters: ProductFilters, reading: SearchReading | None = None) -> QuerySet[Product] | RankedProducts:
+    """Published products matching `filters` (and the search's reading of its `q`), in the requested order,
+    ready for a listing card. Relevance with a search is the provider's ranking (shop.search), or without one
+    names starting with the first word first; with no search it is the shop's featured order."""
+    reading = reading if reading is not None else search_reading(filters=filters)
+    cf = catalog_filters(filters)
+    qs = _apply(published_products(), reading.limits, cf).select_related(
         # the whole category chain: a card's twin image needs it (shop.pages.with_card_images), joined, not queried
         "brand", "colour", "article_type__sub_category__master")
     qs = qs.annotate(in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
     if filters.sort == Sort.RELEVANCE:
-        if filters.words:
+        ranked = search_rank(reading=reading, filters=cf) if reading.q else None
+        if ranked is not None:
+            return RankedProducts(ranked, qs)
+        words = reading.q.split()
+        if words:
             # Names that start with the first search word (usually the brand or the product itself)
             # rank above names that only contain it somewhere.
-            first = filters.words[0]
+            first = words[0]
             qs = qs.annotate(
                 _rank=Case(When(name__istartswith=first, then=Value(0)), default=Value(1), output_field=IntegerField())
             ).order_by("_rank", "-year", "catalog_id")
@@ -255,12 +288,14 @@ class FacetOption:
     selected: bool
 
 
-def product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
-    """Counts per facet value. Each facet ignores its own selection, so a shopper can switch values.
+def product_facets(*, filters: ProductFilters, limits: CatalogFilters | None = None) -> dict[str, list[FacetOption]]:
+    """Counts per facet value within the search's `limits` (default: the literal reading of `filters.q`). Each
+    facet ignores its own selection, so a shopper can switch values.
 
     Cached briefly per filter set (shop.caching): they are the costly part of a listing page."""
     key = replace(filters, page=1, sort=Sort.RELEVANCE)
-    return cached("facets", key, lambda: _product_facets(filters=key))
+    limits = limits if limits is not None else CatalogFilters(name_words=tuple(filters.words))
+    return cached("facets", (key, limits), lambda: _product_facets(filters=key, limits=limits))
 
 
 # Listing parameter -> the CatalogFilters field it sets (a facet ignores its own selection)
@@ -281,12 +316,12 @@ def _gender_options(rows: list[tuple[str, str, int]], selected: str) -> list[Fac
     return sorted(options, key=lambda o: (-o.count, o.label))
 
 
-def _product_facets(*, filters: ProductFilters) -> dict[str, list[FacetOption]]:
+def _product_facets(*, filters: ProductFilters, limits: CatalogFilters) -> dict[str, list[FacetOption]]:
     base = published_products()
     cf = catalog_filters(filters)
 
     def without(param: str) -> QuerySet[Product]:
-        return _apply(base, filters.words, replace(cf, **{name: None if name == "size" else ()
+        return _apply(base, limits, replace(cf, **{name: None if name == "size" else ()
                                                             for name in _FACET_FIELDS[param]}))
 
     def counts(param: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
@@ -351,6 +386,10 @@ def facet_labels(*, filters: ProductFilters) -> dict[str, str]:
         c = Colour.objects.filter(slug=filters.colour).values_list("name", flat=True).first()
         if c:
             labels["colour"] = c
+    if filters.brand:
+        b = Brand.objects.filter(slug=filters.brand).values_list("name", flat=True).first()
+        if b:
+            labels["brand"] = b
     return labels
 
 

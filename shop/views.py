@@ -44,42 +44,61 @@ def _rows_with_card_images(request: HttpRequest, rows) -> list[tuple[str, str, l
     return out
 
 
-def product_list(request: HttpRequest) -> HttpResponse:
-    parsed = selectors.parse_filters(request.GET)
-    f = parsed.filters
-    notes = list(parsed.notes)
-    paginator = Paginator(selectors.product_list(filters=f), settings.SHOP_PAGE_SIZE, allow_empty_first_page=True)
-    page_number = f.page
-    if page_number > paginator.num_pages:
-        notes.append(f"There is no page {page_number}; showing the last page.")
-        page_number = paginator.num_pages
-    page = paginator.page(page_number)
-    facets = selectors.product_facets(filters=f)
-    labels = selectors.facet_labels(filters=f)
+def _active_chips(f: selectors.ProductFilters, labels: dict[str, str], reading) -> list[tuple[str, str]]:
+    """(label, query string without it) for each filter in force: the URL's, then what the search understood
+    (removing one of those searches again without the words that said it)."""
     active = []
     for name, label in (
         ("q", f"“{f.q}”" if f.q else ""), ("gender", f.gender), ("category", labels.get("category", f.category)),
         ("article_type", labels.get("article_type", f.article_type)), ("colour", labels.get("colour", f.colour)),
-        ("usage", f.usage), ("min_price", f"from {f.min_price}" if f.min_price is not None else ""),
+        ("brand", labels.get("brand", f.brand)), ("usage", f.usage),
+        ("min_price", f"from {f.min_price}" if f.min_price is not None else ""),
         ("max_price", f"up to {f.max_price}" if f.max_price is not None else ""),
         ("size", f"size {f.size}" if f.size else ""),
     ):
         if label:
             active.append((label, urlencode(f.without(name).as_params())))
+    for chip in reading.chips:
+        active.append((chip.label, urlencode(f.as_params(q=chip.q))))
+    return active
+
+
+def _heading(f: selectors.ProductFilters, labels: dict[str, str], reading) -> str:
+    """The URL's filters and what the search understood, in words (the URL's value where both name one)."""
+    limits = reading.limits
+    return listing_heading(
+        q=f.q, gender=f.gender or reading.gender, colour=labels.get("colour") or reading.colour,
+        usage=f.usage or reading.usage, brand=labels.get("brand") or reading.brand,
+        kind=labels.get("article_type") or labels.get("category") or reading.kind, size=f.size or limits.size or "",
+        min_price=f.min_price if f.min_price is not None else limits.min_price,
+        max_price=f.max_price if f.max_price is not None else limits.max_price,
+        currency=settings.SHOP_CURRENCY, matching=reading.matching, understood=reading.understood,
+    )
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    parsed = selectors.parse_filters(request.GET)
+    f = parsed.filters
+    reading = selectors.search_reading(filters=f)  # shop.search: the assistant's reading when installed
+    notes = [*parsed.notes, *reading.notes]
+    products = selectors.product_list(filters=f, reading=reading)
+    paginator = Paginator(products, settings.SHOP_PAGE_SIZE, allow_empty_first_page=True)  # type: ignore[arg-type]
+    page_number = f.page
+    if page_number > paginator.num_pages:
+        notes.append(f"There is no page {page_number}; showing the last page.")
+        page_number = paginator.num_pages
+    page = paginator.page(page_number)
+    facets = selectors.product_facets(filters=f, limits=reading.limits)
+    labels = selectors.facet_labels(filters=f)
 
     def link(**override: object) -> str:
         return "?" + urlencode(f.as_params(**override))
 
-    heading = listing_heading(
-        q=f.q, gender=f.gender, colour=labels.get("colour", ""), usage=f.usage,
-        kind=labels.get("article_type") or labels.get("category", ""), size=f.size,
-        min_price=f.min_price, max_price=f.max_price, currency=settings.SHOP_CURRENCY,
-    )
     return render(
         request,
         "shop/product_list.html",
         {
-            "heading": heading,
+            "heading": _heading(f, labels, reading),
             "filters": f,
             "currency": settings.SHOP_CURRENCY,
             "notes": notes,
@@ -93,7 +112,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
                     ("usage", "Occasion"), ("size", "Size in stock"),
                 )
             ],
-            "active": active,
+            "active": _active_chips(f, labels, reading),
+            "did_you_mean": reading.did_you_mean,
+            "did_you_mean_url": link(q=reading.did_you_mean, page=""),
+            "typed": reading.corrected_from,
+            "assistant_url": reading.assistant_url,
             "clear_url": "?" + urlencode({"q": f.q}) if f.q else "?",
             "sort_choices": selectors.Sort.CHOICES,
             "prev_url": link(page=page.previous_page_number()) if page.has_previous() else "",

@@ -50,6 +50,9 @@ INDEX_FORMAT = 1
 # within a filtered set); the season orders within that.
 WISH_USAGE_BONUS = 0.5
 WISH_SEASON_BONUS = 0.2
+# A kind of product built against a wish ("comfortable" shoes: heels) ranks below every other kind the filters
+# admit, and is still shown when nothing else matches.
+WISH_AGAINST_PENALTY = 0.5
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 128
@@ -244,7 +247,7 @@ class Snapshot:
             names: dict[str, int] = {}
             arr = np.empty(n, dtype=np.int32)
             for i, r in enumerate(rows):
-                arr[i] = names.setdefault(r[col] or "", len(names))
+                arr[i] = names.setdefault(str(r[col] or ""), len(names))
             return arr, names
 
         self.gender, self.gender_codes = codes(1)
@@ -265,6 +268,7 @@ class Snapshot:
         self.season, self.season_codes = codes(9)
         self._names = [r[10] for r in rows]
         self._word_rows: dict[str, np.ndarray] | None = None
+        self._name_counts: dict[str, int] | None = None
         self._centroids: tuple[list[str], np.ndarray] | None = None
 
         self.sizes: dict[str, np.ndarray] = {}
@@ -342,11 +346,11 @@ class Snapshot:
             if cond.name == without:
                 continue
             values = [v for v in cond.values if v]  # an empty value is never one of the values (shop.filters)
-            hit = None
-            for name in cond.fields:
-                arr, codes = self._columns[name]
-                one = self._isin(arr, codes, values)
-                hit = one if hit is None else hit | one
+            # Any of the condition's fields (it always names at least one).
+            first, *others = cond.fields
+            hit = self._isin(*self._columns[first], values)
+            for name in others:
+                hit = hit | self._isin(*self._columns[name], values)
             m &= ~hit if cond.exclude else hit
         if without != "price":
             if cf.max_price is not None:
@@ -359,6 +363,8 @@ class Snapshot:
         if without != "exclude_words":
             for word in cf.exclude_words:
                 m &= ~self.name_has(word)
+        for word in cf.name_words:
+            m &= self.name_has(word)
         return m
 
     def name_has(self, word: str) -> np.ndarray:
@@ -366,6 +372,18 @@ class Snapshot:
         as a part of the name. A word of letters and digits can only occur inside one of a name's tokens, so the
         distinct tokens (a few thousand, indexed at the first exclusion) are scanned instead of every name."""
         word = word.lower()
+        word_rows = self._name_tokens()
+        out = np.zeros(self.size, dtype=bool)
+        if not _PLAIN_WORD.fullmatch(word):
+            out[[row for row, name in enumerate(self._names) if word in name.lower()]] = True
+            return out
+        for tok, rows in word_rows.items():
+            if word in tok:
+                out[rows] = True
+        return out
+
+    def _name_tokens(self) -> dict[str, np.ndarray]:
+        """Each distinct token of the product names -> the rows whose name has it (built once per snapshot)."""
         if self._word_rows is None:
             from ..understanding.vocabulary import tokens
 
@@ -374,20 +392,23 @@ class Snapshot:
                 for tok in set(tokens(name.lower())):
                     rows_of.setdefault(tok, []).append(row)
             self._word_rows = {w: np.array(r, dtype=np.int64) for w, r in rows_of.items()}
-        out = np.zeros(self.size, dtype=bool)
-        if not _PLAIN_WORD.fullmatch(word):
-            out[[row for row, name in enumerate(self._names) if word in name.lower()]] = True
-            return out
-        for tok, rows in self._word_rows.items():
-            if word in tok:
-                out[rows] = True
-        return out
+        return self._word_rows
 
-    def wish_boost(self, *, usages: list[str], seasons: list[str]) -> np.ndarray | None:
-        """A score bonus per row for products that meet the shopper's wishes (occasion, season)."""
-        if not usages and not seasons:
+    def name_word_counts(self) -> dict[str, int]:
+        """How many published products' names carry each word (the speller prefers the commoner word)."""
+        if self._name_counts is None:
+            self._name_counts = {w: len(rows) for w, rows in self._name_tokens().items()}
+        return self._name_counts
+
+    def wish_boost(self, *, usages: list[str], seasons: list[str],
+                   against_types: list[str] | tuple[str, ...] = ()) -> np.ndarray | None:
+        """A score bonus per row for products that meet the shopper's wishes (occasion, season), a penalty for
+        kinds of product built against them (`against_types`)."""
+        if not usages and not seasons and not against_types:
             return None
         boost = np.zeros(self.size, dtype=np.float32)
+        if against_types:
+            boost -= WISH_AGAINST_PENALTY * self._isin(self.article_type, self.type_codes, list(against_types))
         if usages:
             boost += WISH_USAGE_BONUS * self._isin(self.usage, self.usage_codes, usages)
         if seasons:

@@ -222,7 +222,8 @@ class DatabaseStore:
                                host=db.get("HOST") or None, port=db.get("PORT") or None, autocommit=True,
                                connect_timeout=10)
         try:
-            got = bool(conn.execute("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK_KEY]).fetchone()[0])
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK_KEY]).fetchone()
+            got = bool(row and row[0])
             yield got
         finally:
             conn.close()  # ends the session, which releases the lock

@@ -1,6 +1,6 @@
 """Folding one message's understanding into the conversation's state, in small stages.
 
-    topic (new topic or reset: fresh limits, keeping only the shopper's own size and budget) -> a confirmed
+    topic (new topic or reset: fresh limits, keeping only the shopper's own size, budget and person) -> a confirmed
     clarification -> relaxed facets -> limits (a changed mind replaces the old value) -> prices -> relative
     prices ("cheaper") -> size;  wishes are folded separately (`fold_wishes`): they only ever rank.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from . import lexicon
 from .parser import Understanding
 from .schema import Filters
 from .vocabulary import Concept, Vocabulary
@@ -22,17 +23,19 @@ class Wishes:
     usages: list[str] = field(default_factory=list)
     seasons: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    wear: list[str] = field(default_factory=list)  # "comfort": kinds of product built against it rank last
 
     def to_public(self) -> dict[str, list[str]]:
-        return {"usages": list(self.usages), "seasons": list(self.seasons), "words": list(self.words)}
+        return {"usages": list(self.usages), "seasons": list(self.seasons), "words": list(self.words),
+                "wear": list(self.wear)}
 
     @classmethod
     def from_public(cls, data: dict[str, Any] | None) -> Wishes:
         data = data or {}
-        return cls(**{k: [str(v) for v in data.get(k) or []][:8] for k in ("usages", "seasons", "words")})
+        return cls(**{k: [str(v) for v in data.get(k) or []][:8] for k in ("usages", "seasons", "words", "wear")})
 
     def __bool__(self) -> bool:
-        return bool(self.usages or self.seasons)
+        return bool(self.usages or self.seasons or self.wear)
 
 
 def is_new_topic(previous: Filters, u: Understanding, vocab: Vocabulary | None) -> str | None:
@@ -62,10 +65,12 @@ def _start(previous: Filters, u: Understanding, vocab: Vocabulary | None,
     if why is None:
         return previous.model_copy(deep=True), []
     f = Filters()
-    if why == "product" and not u.set_values.get("genders"):
-        f.genders = list(previous.genders)  # the same person, another kind of product
-    kept = []
     carry = carry or {}
+    kept = []
+    if why == "product" and not u.set_values.get("genders"):
+        f.genders = carried_person(previous, u, carry)
+        if f.genders and not u.continues:
+            kept.append("that it's for " + " and ".join(g.lower() for g in f.genders))
     if carry.get("size") and not u.size:
         f.size = carry["size"]
         kept.append(f"your size {f.size}")
@@ -74,6 +79,17 @@ def _start(previous: Filters, u: Understanding, vocab: Vocabulary | None,
         kept.append(f"your budget of ${f.max_price}")
     notes = ["New search" + (f": I kept {' and '.join(kept)}." if kept else ".")] if previous != Filters() else []
     return f, notes
+
+
+def carried_person(previous: Filters, u: Understanding, carry: dict[str, Any]) -> list[str]:
+    """Who a new kind of product is for when the message doesn't say. A person belongs to the request it was
+    named in: "and belts?" continues that request (same person); a bare new kind of product ("trainers for
+    running" after "a kurta for her") is a new request, for the shopper themselves if they said who they are
+    ("I'm a woman"), else for anyone. (Whether the catalogue sells the new kind for a kept person at all is
+    turn_understand._person_fits.)"""
+    if u.continues:
+        return list(previous.genders)
+    return [str(g) for g in carry.get("genders") or []]
 
 
 def _confirm(f: Filters, u: Understanding, pending: Concept | None) -> None:
@@ -103,6 +119,7 @@ def _limits(f: Filters, u: Understanding, notes: list[str]) -> None:
         setattr(f, key, current + [v for v in values if v not in current] if u.add_mode and current else list(values))
         if key == "colours":
             f.exclude_colours = [c for c in f.exclude_colours if c not in values]
+    _age(f, u, notes)
     f.exclude_colours += [c for c in u.exclude_colours if c not in f.exclude_colours]
     f.colours = [c for c in f.colours if c not in f.exclude_colours]
     f.exclude_brands += [b for b in u.exclude_brands if b not in f.exclude_brands]
@@ -111,6 +128,21 @@ def _limits(f: Filters, u: Understanding, notes: list[str]) -> None:
     if u.contradictions:
         said = " or ".join(sorted({c.lower() for c in u.contradictions}))
         notes.append(f"You asked for {said} and also not {said}; I left {said} out.")
+
+
+def _age(f: Filters, u: Understanding, notes: list[str]) -> None:
+    """An age narrows who it is for ("he's 8" after "shirts for my son"; "for a 10 year old"); a kinship word
+    without one leaves both ages, and the reply says how to narrow it."""
+    if u.age is not None and "genders" not in u.set_values:
+        f.genders = lexicon.genders_at_age(f.genders, u.age) if f.genders else lexicon.person_genders(None, u.age)
+    stated = u.set_values.get("genders", [])
+    if u.age is None and stated:
+        people = [lexicon.PERSON_OF[g] for g in stated if g in lexicon.PERSON_OF]
+        for sex in sorted({s for s, _a in people}):
+            if {(sex, "adult"), (sex, "child")} <= set(people):
+                pronoun = "he" if sex == "male" else "she"
+                notes.append(f"Adults' and children's ranges both, since I don't know how old {pronoun} is: "
+                             f"say the age to narrow it.")
 
 
 def _prices(f: Filters, previous: Filters, u: Understanding) -> None:
@@ -164,16 +196,18 @@ def apply_understanding(filters: Filters, u: Understanding, *, pending: Concept 
 
 def fold_wishes(previous: Wishes, u: Understanding, *, fresh: bool) -> Wishes:
     """New wishes replace the old ones (a changed mind); a new topic or reset forgets them."""
-    if u.wishes or u.seasons:
-        return Wishes(usages=list(u.wishes), seasons=list(u.seasons), words=list(u.wish_words))
+    if u.wishes or u.seasons or u.wear:
+        return Wishes(usages=list(u.wishes), seasons=list(u.seasons), words=list(u.wish_words), wear=list(u.wear))
     return Wishes() if fresh else previous
 
 
 def fold_carry(carry: dict[str, Any] | None, u: Understanding) -> dict[str, Any]:
-    """The size and budget the shopper said are theirs: they follow every new topic."""
+    """The size, budget and person the shopper said are theirs: they follow a new kind of product."""
     out = dict(carry or {})
     if u.own_size and u.size:
         out["size"] = u.size
     if u.own_budget and u.max_price is not None:
         out["max_price"] = str(u.max_price)
+    if u.own_person and u.set_values.get("genders"):
+        out["genders"] = list(u.set_values["genders"])
     return out

@@ -149,27 +149,49 @@ USAGE_SYNONYMS: dict[str, str] = {
     "ceremony": "Ethnic", "reception": "Ethnic",
 }
 
-# Who it is for -> catalogue gender. Men/Women also cover Unisex products (see schema.expand_genders).
+# Who it is for. The catalogue's genders are sex x age: Men = male adult, Boys = male child, and so on. A word
+# says what it says about the person and nothing more: "husband" is a male adult, "boy" a male child, but a
+# kinship word ("son", "daughter", "nephew") says the sex only -- a son may be eight or forty -- so it stands
+# for both ages until the message gives one ("my 8-year-old son", "he's 8": parser.read_age). "kid" says the
+# age only. Men/Women also cover Unisex products (shop.filters.admitted_genders).
+CATALOGUE_PERSON: dict[tuple[str, str], str] = {
+    ("male", "adult"): "Men", ("female", "adult"): "Women", ("male", "child"): "Boys", ("female", "child"): "Girls",
+}
+PERSON_OF: dict[str, tuple[str, str]] = {gender: person for person, gender in CATALOGUE_PERSON.items()}
+_MALE_ADULT = """men man mens male males gents gent guy guys gentleman gentlemen him his husband boyfriend bf dad daddy
+    father brother bro grandpa grandfather uncle fiance groom masculine menswear hubby papa pops grandad granddad
+    boyfriends husbands fellas fella dude dudes"""
+_FEMALE_ADULT = """women woman womens female females ladies lady her wife girlfriend gf mum mom mommy mother sister sis
+    grandma grandmother aunt auntie fiancee bride feminine womenswear wifey missus mummy mama granny nana wives
+    girlfriends womans gal gals"""
+PERSON_WORDS: dict[str, tuple[str | None, str | None]] = {
+    **{w: ("male", "adult") for w in _MALE_ADULT.split()},
+    **{w: ("female", "adult") for w in _FEMALE_ADULT.split()},
+    **{w: ("male", "child") for w in "boys boy".split()},
+    **{w: ("female", "child") for w in "girls girl".split()},
+    # kinship by descent: the sex, not the age
+    **{w: ("male", None) for w in "son sons nephew nephews grandson grandsons".split()},
+    **{w: ("female", None) for w in "daughter daughters niece nieces granddaughter granddaughters".split()},
+    **{w: (None, "child") for w in "kids kid children child toddler toddlers".split()},
+}
+
+
+def person_genders(sex: str | None, age: str | None) -> list[str]:
+    """The catalogue genders a person of this sex and age (None: either) shops in."""
+    return [g for (s, a), g in CATALOGUE_PERSON.items() if sex in (None, s) and age in (None, a)]
+
+
+def genders_at_age(genders: list[str], age: str) -> list[str]:
+    """The same people at the given age ("adult" | "child"): Men/Boys -> Boys for a child; no sex known ->
+    both. Unisex stays."""
+    sexes: list[str | None] = [*sorted({PERSON_OF[g][0] for g in genders if g in PERSON_OF})] or [None]
+    aged = [g for sex in sexes for g in person_genders(sex, age)]
+    return aged + [g for g in genders if g not in PERSON_OF and g not in aged]
+
+
 GENDER_SYNONYMS: dict[str, list[str]] = {
-    "men": ["Men"], "man": ["Men"], "mens": ["Men"], "male": ["Men"], "males": ["Men"], "gents": ["Men"],
-    "gent": ["Men"], "guy": ["Men"], "guys": ["Men"], "gentleman": ["Men"], "gentlemen": ["Men"], "him": ["Men"],
-    "his": ["Men"], "husband": ["Men"], "boyfriend": ["Men"], "bf": ["Men"], "dad": ["Men"], "daddy": ["Men"],
-    "father": ["Men"], "brother": ["Men"], "bro": ["Men"], "grandpa": ["Men"], "grandfather": ["Men"],
-    "uncle": ["Men"], "fiance": ["Men"], "groom": ["Men"], "masculine": ["Men"], "menswear": ["Men"],
-    "hubby": ["Men"], "papa": ["Men"], "pops": ["Men"], "grandad": ["Men"], "granddad": ["Men"], "boyfriends": ["Men"],
-    "husbands": ["Men"], "fellas": ["Men"], "fella": ["Men"], "dude": ["Men"], "dudes": ["Men"],
-    "women": ["Women"], "woman": ["Women"], "womens": ["Women"], "female": ["Women"], "females": ["Women"],
-    "ladies": ["Women"], "lady": ["Women"], "her": ["Women"], "wife": ["Women"], "girlfriend": ["Women"],
-    "gf": ["Women"], "mum": ["Women"], "mom": ["Women"], "mommy": ["Women"], "mother": ["Women"],
-    "sister": ["Women"], "sis": ["Women"], "grandma": ["Women"], "grandmother": ["Women"], "aunt": ["Women"],
-    "auntie": ["Women"], "fiancee": ["Women"], "bride": ["Women"], "feminine": ["Women"], "womenswear": ["Women"],
-    "wifey": ["Women"], "missus": ["Women"], "mummy": ["Women"], "mama": ["Women"], "granny": ["Women"], "nana": ["Women"],
-    "wives": ["Women"], "girlfriends": ["Women"], "womans": ["Women"], "gal": ["Women"], "gals": ["Women"],
-    "boys": ["Boys"], "boy": ["Boys"], "son": ["Boys"], "sons": ["Boys"], "nephew": ["Boys"], "grandson": ["Boys"],
-    "girls": ["Girls"], "girl": ["Girls"], "daughter": ["Girls"], "daughters": ["Girls"], "niece": ["Girls"],
-    "granddaughter": ["Girls"],
-    "kids": ["Boys", "Girls"], "kid": ["Boys", "Girls"], "children": ["Boys", "Girls"], "child": ["Boys", "Girls"],
-    "toddler": ["Boys", "Girls"], "unisex": ["Unisex"], "gender neutral": ["Unisex"],
+    **{word: person_genders(sex, age) for word, (sex, age) in PERSON_WORDS.items()},
+    "unisex": ["Unisex"], "gender neutral": ["Unisex"],
 }
 
 SIZE_WORDS: dict[str, str] = {
@@ -224,3 +246,23 @@ CATEGORY_SYNONYMS: dict[str, str] = {
     "loungewear": "Loungewear and Nightwear", "makeup": "Makeup", "make up": "Makeup", "cosmetics": "Makeup",
     "fragrances": "Fragrance", "headwear": "Headwear", "sandal": "Sandal",
 }
+
+
+# How a kind of product is built, where the catalogue keeps no attribute for it (its article type is the only
+# record that a heel is raised): a merchandiser's facts about catalogue article types.
+TYPE_TRAITS: dict[str, frozenset[str]] = {"Heels": frozenset({"raised heel"})}
+# Wishes about how a product wears ("comfortable shoes"): they rank, never filter. The word stays in the
+# embedded query too; what the embedding cannot know is which kinds of product work against the wish
+# (all-MiniLM-L6-v2 puts "comfortable", "comfy" and "cushioned" no farther from Heels than from any other shoe
+# type: docs/benchmarks.md), so that is written here as a trait the wish avoids.
+WEAR_WISHES: dict[str, str] = {
+    "comfortable": "comfort", "comfy": "comfort", "comfort": "comfort", "cushioned": "comfort",
+    "cushioning": "comfort", "orthopaedic": "comfort", "orthopedic": "comfort",
+}
+WISH_AVOIDS: dict[str, frozenset[str]] = {"comfort": frozenset({"raised heel"})}
+
+
+def types_against(wear: list[str]) -> list[str]:
+    """The article types whose traits work against these wear wishes (ranked last, never removed)."""
+    avoid = frozenset().union(*(WISH_AVOIDS.get(w, frozenset()) for w in wear))
+    return sorted(t for t, traits in TYPE_TRAITS.items() if traits & avoid)

@@ -36,6 +36,8 @@ from .patterns import (
     _SIZE_PATTERNS,
     _THAT_RE,
     _YES_RE,
+    AGE_RE,
+    CONTINUES_RE,
     MONEY,
     NEGATION_CARRY,
     NEGATION_CUES,
@@ -43,11 +45,13 @@ from .patterns import (
     ORDINALS,
     OUTFIT_RE,
     OWN_BUDGET_RE,
+    OWN_PERSON_RE,
     OWN_SIZE_RE,
     QUESTION_RES,
     REMOVE_RE,
     TWIN_RE,
 )
+from .things import COLOUR_CONTEXT, colour_things, kind_of
 from .vocabulary import Concept, Vocabulary, normalise, tokens
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
@@ -76,6 +80,9 @@ class Understanding:
     size: str | None = None
     own_size: bool = False  # "my size is 38": it carries over to a new topic
     own_budget: bool = False
+    own_person: bool = False  # "I'm a woman": who the shopper is carries over to a new topic
+    age: str | None = None  # "adult" | "child": from an age the message gives ("my 8-year-old son")
+    continues: bool = False  # "and belts?": another kind of product for the same request's person
     relax: set[str] = field(default_factory=set)
     # search | more_like | compare | cheaper | pricier | add_to_cart | remove_from_cart | outfit | twin | greeting
     # | question
@@ -91,9 +98,15 @@ class Understanding:
     wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
     seasons: list[str] = field(default_factory=list)  # catalogue seasons, ranking only
     wish_words: list[str] = field(default_factory=list)  # how the shopper said the wishes, for the reply
+    wear: list[str] = field(default_factory=list)  # how it should wear ("comfort"): ranking only
     unknown_words: list[str] = field(default_factory=list)  # content words nothing in the catalogue names
     understood: list[str] = field(default_factory=list)  # human-readable notes ("colour: blue")
     semantic: list[tuple[str, Concept, float]] = field(default_factory=list)  # words resolved by embeddings
+    thing_words: list[str] = field(default_factory=list)  # a colour word heading a thing ("tomato paste")
+    # "shoes for work" read as Formal Shoes: the category's own kinds, to widen back to when that reading finds
+    # nothing for the other limits (the occasion is a wish; it must not become a dead end)
+    broader_types: list[str] = field(default_factory=list)
+    broader_label: str = ""  # the category's word as the shopper said it ("shoes")
 
     @property
     def has_filters(self) -> bool:
@@ -107,7 +120,6 @@ Resolver = Callable[[str, set[str]], tuple[Concept, float] | None]
 # near-certain matches are applied; the band below them earns a clarifying question instead.
 ACCEPT_SIMILARITY = 0.80
 ASK_SIMILARITY = 0.70
-COLOUR_CONTEXT = frozenset({"colour", "color", "coloured", "colored", "tone", "toned", "shade", "one", "ones"})
 MAX_TEXT = 1000
 
 
@@ -175,6 +187,9 @@ def read_control(work: str, u: Understanding, pending: Concept | None) -> str:
         u.new_topic = True
         work = _blank(work, m.span())
     for name, pattern in QUESTION_RES.items():
+        # "add the first one to my cart" names the cart but asks to change it, not what is in it
+        if name == "cart" and (_ADD_RE.search(work) or REMOVE_RE.search(work)):
+            continue
         if pattern.search(work):
             u.intent, u.question = "question", name
             break
@@ -210,6 +225,10 @@ def read_intent(work: str, u: Understanding) -> str:
     twin = TWIN_RE.search(work)
     if twin:
         u.intent, u.twin_request = "twin", (twin.group(1) or twin.group(2) or "another")
+        if re.search(r"\bmy size\b", twin.group(0)):
+            u.twin_request = "my size"  # the size may follow: "on someone my size (M)"
+            said = re.search(r"\b(xxs|xs|s|m|l|xl|xxl|xxxl)\b", work[twin.end():])
+            u.size = said.group(1).upper() if said else None
         return _blank(work, twin.span())
     u.intent = next((intent for pattern, intent in _ACTIONS if pattern.search(work)), "search")
     if u.intent == "outfit":
@@ -225,6 +244,26 @@ def read_intent(work: str, u: Understanding) -> str:
         u.intent = "pricier" if u.intent == "search" else u.intent
         work = _PRICIER_RE.sub(" ", work)
     return work
+
+
+# --- stage 2b: age ---------------------------------------------------------------------------------
+
+
+def child_max_age(vocab: Vocabulary) -> int:
+    """The oldest age the catalogue's kidswear sizes name ("12-13Y" -> 13), and never under 12, the age
+    children's size charts reach before teen sizes: an age up to it shops in Boys/Girls, above it Men/Women."""
+    ages = [int(m.group(1)) for s in vocab.sizes if (m := re.fullmatch(r"\d{1,2}-(\d{1,2})y", s.strip().lower()))]
+    return max([12, *ages])
+
+
+def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
+    """An age the shopper gives: it decides Boys or Men for "my son", which the word alone does not."""
+    m = AGE_RE.search(work)
+    if not m:
+        return work
+    age = int(m.group(1) or m.group(2))
+    u.age = "child" if age <= child_max_age(vocab) else "adult"
+    return _blank(work, m.span())
 
 
 # --- stage 3: prices and size ------------------------------------------------------------------------
@@ -427,11 +466,22 @@ def _named_types(scan: Scan, vocab: Vocabulary) -> list[str] | None:
     return specific or None
 
 
+def _person_age(values: dict[str, list[str]], u: Understanding) -> None:
+    """Sex from the person words, age from the age the message gives (or a word that says it): "my son" is
+    Men or Boys, "my 8-year-old son" Boys. An age alone narrows the person the conversation has (dialogue)."""
+    genders = values.get("genders", [])
+    if u.age is not None and genders:
+        values["genders"] = lexicon.genders_at_age(genders, u.age)
+
+
 def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
     """Kinds of product, who it is for, colours, brands: exact. Negated colours and brands are exclusions."""
     values = _limit_values(scan, u)
     named = _named_types(scan, vocab)
     if named:
+        categories = [c.label for _p, c, neg in scan.found if not neg and c.kind == "category"]
+        if categories and not any(c.kind == "article_type" for _p, c, neg in scan.found if not neg):
+            u.broader_types, u.broader_label = values.get("article_types", []), " or ".join(categories)
         values["article_types"] = named
     if "article_types" not in values and "denim" in scan.toks and "Jeans" in vocab.article_types:
         values["article_types"] = ["Jeans"]  # "a denim for him": the cloth alone means jeans
@@ -442,6 +492,7 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
         values["colours"] = [c for c in values["colours"] if c not in clash]
         if not values["colours"]:
             del values["colours"]
+    _person_age(values, u)
     u.set_values = values
     u.add_mode = bool(scan.found and _ADD_MODE_RE.search(" ".join(scan.toks)))
 
@@ -450,7 +501,7 @@ def read_limits(scan: Scan, u: Understanding, vocab: Vocabulary) -> None:
 
 
 def read_wishes(scan: Scan, u: Understanding) -> None:
-    """Occasion and season: they order the results, never filter them."""
+    """Occasion, season and how it should wear ("comfortable"): they order the results, never filter them."""
     for pos, c, neg in scan.found:
         if neg or c.kind not in ("usage", "season"):
             continue
@@ -459,9 +510,23 @@ def read_wishes(scan: Scan, u: Understanding) -> None:
         word = scan.toks[pos]
         if word not in u.wish_words:
             u.wish_words.append(word)
+    for word in scan.toks:
+        wear = lexicon.WEAR_WISHES.get(word)
+        if wear and word not in scan.negated_words and wear not in u.wear:
+            u.wear.append(wear)
+            u.wish_words.append(word)
 
 
 # --- stage 8: leftovers ------------------------------------------------------------------------------
+
+
+def _accept(u: Understanding, word: str, concept: Concept, score: float) -> None:
+    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
+    bucket = u.set_values.setdefault(key, [])
+    bucket.extend(v for v in concept.values if v not in bucket)
+    u.semantic.append((word, concept, score))
+    u.understood.append(concept.label)
+    u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
 
 
 def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
@@ -475,13 +540,8 @@ def _resolve(u: Understanding, unknown: list[str], resolver: Resolver) -> None:
     if best is None:
         return
     word, concept, score = best
-    key = {"category": "article_types"}.get(concept.kind, concept.kind + "s")
     if score >= ACCEPT_SIMILARITY:
-        bucket = u.set_values.setdefault(key, [])
-        bucket.extend(v for v in concept.values if v not in bucket)
-        u.semantic.append((word, concept, score))
-        u.understood.append(concept.label)
-        u.unknown_words = [w for w in u.unknown_words if w not in word.split()]
+        _accept(u, word, concept, score)
     elif score >= ASK_SIMILARITY:
         u.clarify = Clarification(question=f'By "{word}", did you mean {concept.label}?', concept=concept)
 
@@ -498,21 +558,29 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]
     u.unknown_words = unknown
-    if resolver is not None and unknown and "article_types" not in u.set_values:
+    if unknown and "article_types" not in u.set_values and (kind := kind_of(unknown, vocab)):
+        _accept(u, *kind, 1.0)  # a published vocabulary says what it is a kind of: before any similarity
+    elif resolver is not None and unknown and "article_types" not in u.set_values:
         _resolve(u, unknown, resolver)
 
 
 def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = None,
-                  pending: Concept | None = None) -> Understanding:
+                  pending: Concept | None = None, kind_in_context: bool = False) -> Understanding:
+    """`kind_in_context`: the conversation already has a kind of product, so a lone colour word refines it."""
     u = Understanding()
     work = _numbers_to_digits(normalise(text)[:MAX_TEXT])
     work = read_control(work, u, pending)
     work = read_intent(work, u)
+    u.continues = bool(CONTINUES_RE.search(work))
+    work = read_age(work, u, vocab)
     work = read_prices(work, u)
     work = read_size(work, u, vocab)
     work = read_references(work, u)
     scan = read_concepts(work, vocab)
+    u.thing_words = colour_things(scan, vocab, kind_in_context=kind_in_context)
     read_limits(scan, u, vocab)
+    m = OWN_PERSON_RE.search(work)
+    u.own_person = bool(m and lexicon.PERSON_WORDS.get(m.group(1), (None, None))[0] and u.set_values.get("genders"))
     read_wishes(scan, u)
     read_leftovers(scan, u, vocab, resolver)
     if not scan.found and not u.has_filters and re.fullmatch(

@@ -108,5 +108,15 @@ OWN_SIZE_RE = re.compile(r"\b(?:my size(?: is)?|i(?:m| am) (?:a )?(?:size )?|i w
                          r"\s*(?:uk |eu |us )?(?:xxs|xs|s|m|l|xl|xxl|xxxl|\d{1,2})\b")
 OWN_BUDGET_RE = re.compile(r"\b(?:my budget|i (?:can|want to|only want to|can only) (?:spend|afford)|i have)\b")
 TWIN_RE = re.compile(r"\b(?:show|see|put|try)\b.*\bon (?:a |an |another |someone |somebody |the )?"
-                     r"(?:(taller|shorter|different|other|another|curvier|slimmer|plus size|petite)\b|model\b|twin\b"
+                     r"(?:(taller|shorter|different|other|another|curvier|curvy|slimmer|bigger|larger|smaller|plus[ -]?size|petite)\b|model\b|twin\b"
                      r"|someone my size|somebody my size|([a-z]+)\s*$)")
+# An age the shopper gives ("my 8-year-old son", "he's 8" -- normalised to "he 8" --, "aged 10"): what a kinship word leaves open.
+AGE_RE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yo)\b(?:\s*-?\s*old)?"
+                    r"|\b(?:he|she|hes|shes|who is|whos|aged?|turning|turns)\s+(?:is\s+)?(\d{1,2})\b(?!\s*(?:\$|dollars?|bucks|usd))")
+# The shopper says who they are ("I'm a woman", "for me (I'm a guy)"): that person carries over like their size.
+OWN_PERSON_RE = re.compile(r"\bi(?:m| am) an? ([a-z]+)\b")
+# A message that refers back to the last request with another kind of product ("and belts?", "what about a
+# bag", "watches instead"): the same person it was for. A bare new kind of product ("trainers for running") is
+# a new request, whose person the message says or leaves open.
+CONTINUES_RE = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|hmm|great|thanks|cool|nice)\W+)*(?:and|also|plus|what about|how about)\b"
+                          r"|\b(?:too|as well)\W*$|\binstead\b")

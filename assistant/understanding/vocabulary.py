@@ -113,6 +113,8 @@ class Vocabulary:
 
 def colour_readings(colours: list[str]) -> dict[str, list[str]]:
     """Every published colour name -> the catalogue colours it stands for (perceptual distance, colours.py)."""
+    if not colours:  # nothing to read a colour name as (an empty catalogue)
+        return {}
     families = dict(lexicon.COLOUR_FAMILIES)
     for label in colours:
         if not any(label in members for members in families.values()):

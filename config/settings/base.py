@@ -214,7 +214,7 @@ DEMO_CATALOG_PATH = BASE_DIR / "data" / "demo" / "fashion-catalog.csv.gz"
 # Render gate: a viewer seeing the same twin+product inside this window is billed once.
 LICENSING_DEDUP_WINDOW_SECONDS = env.int("LICENSING_DEDUP_WINDOW_SECONDS", default=30 * 60)
 # The territory of a license_view call that names none (server-side callers: demo seeding, scripts). Requests
-# always name one: licensing.services.client.viewer_territory.
+# always name one: licensing.transport.viewer_territory.
 LICENSING_DEFAULT_TERRITORY = env("LICENSING_DEFAULT_TERRITORY", default="US")
 # Proxies (addresses or CIDR blocks) whose X-Forwarded-For and country headers are believed; from anyone else
 # they are ignored. Empty: the peer address is the client, and its country comes from the offline table.

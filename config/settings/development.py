@@ -1,9 +1,9 @@
 """Local development and the README's one-command demo: DEBUG on, an ephemeral but stable secret."""
 from .base import *  # noqa: F401,F403
-from .base import DATA_DIR, env
+from .base import DATA_DIR, SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=True)
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     # A per-checkout random key, kept on disk so sessions survive restarts; never used in production.
     _key_file = DATA_DIR / "dev-secret-key"
     if not _key_file.exists():

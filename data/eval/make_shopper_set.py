@@ -56,6 +56,10 @@ PEOPLE: dict[str, list[str]] = {
     "Girls": ["for my daughter", "for a girl"],
 }
 EXPAND = {"Men": ["Men", "Unisex"], "Women": ["Women", "Unisex"], "Boys": ["Boys"], "Girls": ["Girls"]}
+# A kinship word says the sex, not the age: "my son" may be eight or forty, so a son's request is met by men's and
+# boys' products alike (issue 16; the first version graded these Boys/Girls only). The draws above are unchanged,
+# so the conversations are the same and only these turns' grading widens.
+KINSHIP_GRADE = {"for my son": ["Men", "Unisex", "Boys"], "for my daughter": ["Women", "Unisex", "Girls"]}
 OCCASIONS = ["for a party", "for the office", "for a wedding", "for the gym", "for college", "for a trip",
              "for everyday", "for a date night", "for a job interview", "for the weekend"]
 SINGLE = [
@@ -91,6 +95,18 @@ def constraint(g: str, t: str, colour: str | None = None, **extra: object) -> di
         c["baseColour"] = COLOUR_WORDS[colour]
     c.update(extra)
     return c
+
+
+def regrade_kinship(conv: dict) -> None:
+    """A person said in a turn holds for that turn and the next ones, until a turn names another person."""
+    phrases = [p for people in PEOPLE.values() for p in people]
+    kin: list[str] | None = None
+    for turn, c in zip(conv["turns"], conv["constraints"], strict=True):
+        said = [p for p in phrases if p in turn]
+        if said:
+            kin = next((KINSHIP_GRADE[p] for p in said if p in KINSHIP_GRADE), None)
+        if kin is not None:
+            c["gender"] = list(kin)
 
 
 def main() -> None:
@@ -153,6 +169,8 @@ def main() -> None:
         out.append({"id": f"shop-b{i:03d}", "turns": [f"my budget is ${cap}. {say(t)} {person(g)}",
                                                      f"and {say(t2)}?"],
                     "constraints": [constraint(g, t, max_price=cap), constraint(g, t2, max_price=cap)]})
+    for conv in out:
+        regrade_kinship(conv)
     with open(sys.argv[2], "w") as fh:
         for conv in out:
             fh.write(json.dumps(conv) + "\n")

@@ -92,6 +92,9 @@ class ConsentGrant(models.Model):
     signed_user_agent = models.CharField(max_length=400, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: a listed-set grant's brands, set on the rows that need them by
+    # licensing.selectors.with_listed_brand_ids (what licensing.rules.grant_covers_brand reads).
+    listed_brand_ids: frozenset[int]
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]

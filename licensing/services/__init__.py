@@ -1,5 +1,4 @@
 """Licensing write services. The render gate lives in gate.py, the consent workflow in consent.py."""
-from .client import UNKNOWN_TERRITORY, client_ip, meta_from_scope, stored_session_key, viewer_territory
 from .consent import (
     active_representation,
     can_propose_for,
@@ -26,15 +25,10 @@ from .gate import (
     license_view,
     product_scope,
     twin_label,
-    viewer_for_anonymous_session,
-    viewer_for_request,
 )
 
 __all__ = [
     "active_representation", "can_propose_for", "grant_amend", "grant_expire", "grant_propose", "grant_revoke",
     "grant_sign", "payer_terms", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
     "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
-    "grant_covers_brand", "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label",
-    "viewer_for_anonymous_session", "viewer_for_request",
-    "UNKNOWN_TERRITORY", "client_ip", "meta_from_scope", "stored_session_key", "viewer_territory",
-]
+    "grant_covers_brand", "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label"]

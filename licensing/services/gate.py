@@ -37,7 +37,6 @@ from ..rules import (
     territory_is_valid,
 )
 from ..selectors import product_scope
-from .client import client_ip
 from .traffic import client_budget_take, excess_first_in_bucket
 
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
@@ -64,7 +63,7 @@ class Viewer:
     is_staff: bool = False
     user_agent: str = ""
     is_prefetch: bool = False
-    ip: str = ""  # the client's address (licensing.services.client.client_ip); "" for server-side callers
+    ip: str = ""  # the client's address (licensing.transport.client_ip); "" for server-side callers
 
 
 class ConsentDenied(Exception):
@@ -388,30 +387,3 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
             if existing is not None:
                 return existing
         raise
-
-
-def _viewer(key: str, meta: dict, *, user_id: int | None = None, is_staff: bool = False) -> Viewer:
-    purpose = f"{meta.get('HTTP_SEC_PURPOSE', '')} {meta.get('HTTP_PURPOSE', '')} {meta.get('HTTP_X_MOZ', '')}".lower()
-    return Viewer(key=key, user_id=user_id, is_staff=is_staff, user_agent=meta.get("HTTP_USER_AGENT", "")[:400],
-                  is_prefetch="prefetch" in purpose or "prerender" in purpose, ip=client_ip(meta))
-
-
-def viewer_for_request(request) -> Viewer:
-    """The Viewer for an HTTP request: logged-in users by id, everyone else by session key."""
-    user = getattr(request, "user", None)
-    meta = request.META
-    if user is not None and user.is_authenticated:
-        return _viewer(f"u:{user.pk}", meta, user_id=user.pk, is_staff=bool(user.is_staff))
-    session = getattr(request, "session", None)
-    if session is not None and not session.session_key:
-        session.save()
-    return _viewer(f"s:{session.session_key if session is not None else meta.get('REMOTE_ADDR', 'anonymous')}", meta)
-
-
-def viewer_for_anonymous_session(request, *, session_key: str) -> Viewer:
-    """The Viewer of a request made with a session key that nobody was logged in to, without loading the session.
-
-    Whoever logs in gets a new session key (django.contrib.auth.login cycles or flushes the session, and so
-    does update_session_auth_hash), so a key that was anonymous once stays anonymous for as long as it lives:
-    what viewer_for_request would find in the session is already known."""
-    return _viewer(f"s:{session_key}", request.META)

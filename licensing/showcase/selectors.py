@@ -9,7 +9,7 @@ from django.urls import reverse
 from licensing.models import CLOTHING_SIZE_ORDER, DigitalTwin, TwinPose
 from licensing.rules import may_appear_on_twin
 from licensing.selectors import twin_images_for_products
-from licensing.services import stored_session_key, twin_label, viewer_territory
+from licensing.services import twin_label
 from shop.selectors import VARIANTS_ATTR, variants_of
 
 from .figures import POSES
@@ -75,17 +75,6 @@ def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None)
     return sorted(twins, key=key)
 
 
-def _session_key(request_or_session_key, *, anonymous: bool = False) -> tuple[str, bool]:
-    """(session key, whether nobody is logged in to it): a request says so itself; a bare key only when the
-    caller knows (`anonymous`)."""
-    if isinstance(request_or_session_key, str):
-        return request_or_session_key, anonymous
-    request = request_or_session_key
-    user = getattr(request, "user", None)
-    anonymous = user is not None and not user.is_authenticated
-    return stored_session_key(request.session), anonymous
-
-
 def _poses(twin: DigitalTwin) -> list[TwinPose]:
     """The twin's poses in position order: from the prefetch the eligible twins come with
     (licensing.selectors.twin_images_for_products), else one query."""
@@ -111,19 +100,18 @@ def image_url(*, twin: DigitalTwin, product, session_key: str, channel: str, pos
     return reverse("licensing:showcase:image", args=[token])
 
 
-def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: int | None = None,
+def twin_image_for(*, product, session_key: str, channel: str, twin_id: int | None = None,
                    prefer: dict | None = None, size: str = "card",
                    twins: list[DigitalTwin] | None = None, anonymous: bool = False) -> TwinImage | None:
     """A signed, short-lived image URL of the best (or the requested) covering twin, or None.
 
-    Minting takes no licence: the royalty row is written when the URL is fetched. `anonymous` (for a bare
-    session key): the caller knows nobody is logged in to that session."""
+    Minting takes no licence: the royalty row is written when the URL is fetched. `session_key`: a session the
+    server issued (licensing.transport.stored_session_key); `anonymous`: nobody is logged in to it."""
     if twins is None:
         twins = twin_images_for_products(products=[product], channel=channel)[product.catalog_id]
     candidates = twins
     if not candidates:
         return None
-    session_key, anonymous = _session_key(request_or_session_key, anonymous=anonymous)
     chosen = next((t for t in candidates if t.pk == twin_id), None) if twin_id is not None else None
     if chosen is None:
         chosen = choose_twins(candidates, product=product, session_key=session_key, prefer=prefer)[0]
@@ -133,22 +121,20 @@ def twin_image_for(*, product, request_or_session_key, channel: str, twin_id: in
     return TwinImage(url=url, twin_id=chosen.pk, twin_name=name, label=twin_label(name))
 
 
-def see_it_on_context(*, request, product) -> dict:
-    """Context for templates/showcase/see_it_on.html: the covering twins, the chosen one, its image."""
-    twins = twin_images_for_products(products=[product], channel=STOREFRONT,
-                                     territory=viewer_territory(request.META))[product.catalog_id]
+def see_it_on_context(*, product, twins: list[DigitalTwin], session_key: str, anonymous: bool, twin: str = "",
+                      pose: str = "") -> dict:
+    """Context for templates/showcase/see_it_on.html: the covering twins (licensing.selectors.
+    twin_images_for_products for the viewer's territory), the chosen one, its image. `twin` and `pose`: what the
+    page's query asked for, as sent (anything else is ignored); `session_key`, `anonymous`: whom the URL is for."""
     if not twins:
         return {"see_it_on": {"available": False, "twins": [], "image": None,
                               "fallback_reason": "no_consent" if may_appear_on_twin(product) else "never_on_twin"}}
-    requested = request.GET.get("twin", "")
     # isdigit() alone admits "²" and other digits int() refuses; only ASCII digits name a twin.
-    twin_id = int(requested) if requested.isascii() and requested.isdigit() and len(requested) < 12 else None
-    session_key, anonymous = _session_key(request)
+    twin_id = int(twin) if twin.isascii() and twin.isdigit() and len(twin) < 12 else None
     ranked = choose_twins(twins, product=product, session_key=session_key)
     chosen = next((t for t in ranked if t.pk == twin_id), ranked[0])
     pose_rows = [(p.key, p.label) for p in _poses(chosen) if p.key in POSES]
-    wanted = request.GET.get("pose", "")
-    pose = wanted if wanted in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
+    pose = pose if pose in {k for k, _ in pose_rows} else (pose_rows[0][0] if pose_rows else "front")
     name = chosen.talent.display_name
     image = TwinImage(url=image_url(twin=chosen, product=product, session_key=session_key,
                                     channel=STOREFRONT, pose=pose, size="page", anonymous=anonymous),
@@ -167,17 +153,14 @@ def see_it_on_context(*, request, product) -> dict:
     return {"see_it_on": {"available": True, "twins": options, "poses": poses, "image": image, "fallback_reason": ""}}
 
 
-def product_card_images(*, request, products: list) -> dict[int, TwinImage]:
+def product_card_images(*, products: list, eligible: dict[int, list[DigitalTwin]], session_key: str,
+                        anonymous: bool) -> dict[int, TwinImage]:
     """catalog_id -> the twin image of each card that may show its product on a twin (the shop's card hook,
-    shop.pages.on_product_cards). One batch for the whole page: the eligible twins of every product in one
-    call (the coverage cache), the exposure weights read once; each card gets its own signed URL, which the
-    gate licenses (and bills) when the browser fetches it. Cards without a covering twin are left out and
-    keep their plain picture; a revocation drops the twin on the next page."""
-    eligible = twin_images_for_products(products=products, channel=STOREFRONT,
-                                        territory=viewer_territory(request.META))
-    if not any(eligible.values()):
-        return {}
-    session_key, anonymous = _session_key(request)
+    shop.pages.on_product_cards). One batch for the whole page: `eligible`, the covering twins of every product
+    from one licensing.selectors.twin_images_for_products call (the coverage cache), the exposure weights read
+    once; each card gets its own signed URL, which the gate licenses (and bills) when the browser fetches it.
+    Cards without a covering twin are left out and keep their plain picture; a revocation drops the twin on the
+    next page."""
     exposure = recent_exposure()
     covered = [p for p in products if eligible.get(p.catalog_id)]
     # The rotation's fit tie-break reads each product's sizes: one query for the page, not one per card.

@@ -2,7 +2,7 @@
 
 A token binds twin, pose, product, channel, size and a hash of the viewer's session key, signed with
 a salted `TimestampSigner`, and says whether nobody was logged in to that session when it was minted
-(so the gate needn't load the session to learn it: see licensing.services.viewer_for_anonymous_session).
+(so the gate needn't load the session to learn it: see licensing.transport.viewer_for_anonymous_session).
 It is a capability to *ask* for a view: the gate still decides (and bills) each fetch, so a token never
 outlives a revocation.
 """

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from licensing.models import DigitalTwin
 from licensing.rules import NEVER_ON_TWIN
-from licensing.services import ConsentDenied, viewer_for_anonymous_session, viewer_for_request, viewer_territory
+from licensing.services import ConsentDenied
+from licensing.transport import viewer_for_anonymous_session, viewer_for_request, viewer_territory
 from shop.models import Product
 from shop.templatetags.shop_media import product_image_url
 
@@ -48,7 +49,7 @@ def _fallback(product: Product, reason: str) -> HttpResponse:
 @require_GET
 def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
     # The cookie's key; reading it doesn't load the session. URLs are minted only for keys the server issued
-    # (licensing.services.stored_session_key), so a token matching this key vouches for it: a made-up cookie
+    # (licensing.transport.stored_session_key), so a token matching this key vouches for it: a made-up cookie
     # has no token that matches it.
     session_key = request.session.session_key
     try:

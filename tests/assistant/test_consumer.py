@@ -213,7 +213,7 @@ async def test_a_revoked_twin_is_dropped_from_open_chats(catalogue, monkeypatch)
 
     minted_anonymous: set[bool] = set()
 
-    def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
+    def twin_image_for(*, product, session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
                        twins=None, anonymous=False):
         assert channel == "assistant"
         minted_anonymous.add(anonymous)

@@ -104,7 +104,8 @@ def test_semantic_fallback_asks_when_unsure_and_applies_when_confirmed(catalogue
     # Force the "unsure" band so the test does not depend on exact model scores.
     monkeypatch.setattr(parser, "ACCEPT_SIMILARITY", 1.01)
     monkeypatch.setattr(parser, "ASK_SIMILARITY", 0.0)
-    r = conversation_message(conversation=convo, text="wristwatchy thing for men")
+    # A word no catalogue word is one or two edits from (the speller corrected "wristwatchy" to "wristwatch").
+    r = conversation_message(conversation=convo, text="horology thing for men")
     assert "did you mean" in r.text
     convo.refresh_from_db()
     pending = convo.state["pending"]

@@ -62,21 +62,58 @@ def test_questions_that_are_no_search_get_answers(catalogue, text, said):  # typ
 def test_add_the_first_one_in_a_size_puts_it_in_the_cart_and_remove_it_takes_it_out(catalogue):  # type: ignore[no-untyped-def]
     from shop.services.cart import cart_get
 
+    # Given a shopper's session, which the transport (consumer, session middleware) saves after each turn
+    session = SessionStore()
+    session.create()
+    key = session.session_key
+    convo = Conversation.objects.create(session_key=key)
+
+    def say(text: str):  # type: ignore[no-untyped-def]
+        result = conversation_message(conversation=convo, text=text, session=session, session_key=key)
+        session.save()
+        return result
+
+    first = say("blue sneakers for men")
+    # when they ask in words, the product goes into the session's cart, and the size is not a filter
+    r = say("add the first one to my cart in size 42")
+    assert r.text == f"Added {first.products[0]['name']} (size 42) to your cart."
+    assert r.filters["size"] is None
+    lines = cart_get(session=SessionStore(session_key=key)).lines
+    assert [(line.product.catalog_id, line.variant.size) for line in lines] == [(first.products[0]["id"], "42")]
+    r = say("what's in my cart?")
+    assert "Your cart has 1 item" in r.text and "Total: USD" in r.text
+    r = say("remove it")
+    assert r.text == f"Removed {first.products[0]['name']} from your cart."
+    assert cart_get(session=SessionStore(session_key=key)).is_empty
+
+
+def test_add_in_words_in_a_size_not_sold_says_so_and_writes_no_cart(catalogue):  # type: ignore[no-untyped-def]
+    # The same cart write as the card's button: the error the button gets as a frame is said as the reply.
     session = SessionStore()
     session.create()
     convo = Conversation.objects.create(session_key=session.session_key)
-    first = conversation_message(conversation=convo, text="blue sneakers for men", session_key=session.session_key)
-    r = conversation_message(conversation=convo, text="add the first one to my cart in size 42",
+    conversation_message(conversation=convo, text="blue sneakers for men", session=session,
+                         session_key=session.session_key)
+    r = conversation_message(conversation=convo, text="add the first one to my cart in size 50", session=session,
                              session_key=session.session_key)
-    assert r.text.startswith("Added ") and "(size 42)" in r.text
-    assert r.filters["size"] is None  # a size for the cart, not a filter
-    lines = cart_get(session=SessionStore(session_key=session.session_key)).lines
-    assert [(line.product.catalog_id, line.variant.size) for line in lines] == [(first.products[0]["id"], "42")]
-    r = conversation_message(conversation=convo, text="what's in my cart?", session_key=session.session_key)
-    assert "Your cart has 1 item" in r.text and "Total: USD" in r.text
-    r = conversation_message(conversation=convo, text="remove it", session_key=session.session_key)
-    assert r.text.startswith("Removed ")
-    assert cart_get(session=SessionStore(session_key=session.session_key)).is_empty
+    assert r.text == "Puma Men Blue Canvas Sneakers does not come in size “50”." and r.products == []
+    assert "cart" not in session
+
+
+def test_add_in_words_without_a_size_asks_for_it_and_is_no_cart_question(catalogue):  # type: ignore[no-untyped-def]
+    # Given a shopper who has been shown sneakers
+    session = SessionStore()
+    session.create()
+    convo = Conversation.objects.create(session_key=session.session_key)
+    first = conversation_message(conversation=convo, text="blue sneakers for men", session=session,
+                                 session_key=session.session_key)
+    # when they ask to add one "to my cart" without a size
+    r = conversation_message(conversation=convo, text="add the first one to my cart", session=session,
+                             session_key=session.session_key)
+    # then it is an add (which needs a size), not the question "what is in my cart"
+    assert "Your cart is empty" not in r.text
+    assert first.products[0]["name"] in r.text and "size" in r.text
+    assert "cart" not in session
 
 
 def test_something_the_shop_does_not_sell_is_said_so(catalogue):  # type: ignore[no-untyped-def]

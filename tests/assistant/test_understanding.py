@@ -115,8 +115,10 @@ def test_negated_brand_is_excluded_and_the_garment_after_a_negated_colour_is_kep
     ("off-white", "colours", ["Off White"]),
     ("for my husband", "genders", ["Men"]),
     ("for my girlfriend", "genders", ["Women"]),
-    ("for my son", "genders", ["Boys"]),
-    ("for my daughter", "genders", ["Girls"]),
+    ("for my son", "genders", ["Men", "Boys"]),  # a kinship word says the sex, not the age
+    ("for my daughter", "genders", ["Women", "Girls"]),
+    ("for my 8-year-old son", "genders", ["Boys"]),
+    ("for a kid", "genders", ["Boys", "Girls"]),
 ])
 def test_shopper_words_map_to_catalogue_labels(vocab, text, field, value):  # type: ignore[no-untyped-def]
     f, _ = understand(vocab, text)

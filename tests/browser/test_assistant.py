@@ -5,6 +5,7 @@ the test database; chromium is Debian's, never a downloaded one.
 """
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -94,6 +95,50 @@ def test_ask_see_cards_and_add_to_cart(live_asgi, artifacts_dir):  # type: ignor
             browser.close()
 
 
+def test_more_like_this_and_compare_buttons_send_structured_actions(live_asgi, artifacts_dir):  # type: ignore[no-untyped-def]
+    """The card buttons send action frames naming products (assistant.intents), not words for the parser."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        sent: list[dict] = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))))
+        try:
+            page.goto(f"{live_asgi}/assistant/")
+            chat = page.locator(".assistant-page")
+            expect(chat.locator("[data-assistant-status]")).to_have_text("Connected", timeout=20000)
+            box = chat.get_by_label("Message the shopping assistant")
+            box.fill("men's shirts under $45")
+            box.press("Enter")
+            cards = chat.locator(".assistant-msg-cards").last.locator(".assistant-card")
+            expect(cards).to_have_count(4, timeout=60000)
+            first = cards.nth(0).get_by_role("link").get_attribute("href")
+
+            cards.nth(0).get_by_role("button", name=re.compile("^More like ")).click()
+            expect(chat.locator(".assistant-msg-assistant").last).to_contain_text("More like that one", timeout=20000)
+
+            # `cards` is the newest list now: the "more like" results
+            expect(chat.locator(".assistant-msg-cards")).to_have_count(2)
+            pair = [cards.nth(i).get_by_role("link").get_attribute("href") for i in (0, 1)]
+            cards.nth(0).get_by_role("button", name=re.compile("^Compare ")).click()
+            cards.nth(1).get_by_role("button", name=re.compile("^Compare ")).click()
+            expect(chat.locator(".assistant-msg-assistant").last).to_contain_text(
+                re.compile("cheaper|cost the same"), timeout=20000)
+
+            def catalog_id(href: str | None) -> int:
+                return int(str(href).strip("/").rsplit("/", 1)[-1])
+
+            actions = [f for f in sent if f.get("type") == "action"]
+            assert actions == [{"type": "action", "action": "more_like_this", "product_id": catalog_id(first)},
+                               {"type": "action", "action": "compare", "product_ids": [catalog_id(h) for h in pair]}]
+        except Exception:
+            page.screenshot(path=str(artifacts_dir / "assistant-buttons-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
 def test_a_revocation_leaves_no_text_or_alt_naming_the_model(live_asgi, artifacts_dir, monkeypatch):  # type: ignore[no-untyped-def]
     """Issue 16: after a revocation the open chat showed the garment, but the reply and the alt still named her."""
     from asgiref.sync import async_to_sync
@@ -103,7 +148,7 @@ def test_a_revocation_leaves_no_text_or_alt_naming_the_model(live_asgi, artifact
     from assistant import selectors
     from tests.assistant.test_consumer import FakeTwinImage
 
-    def twin_image_for(*, product, request_or_session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
+    def twin_image_for(*, product, session_key, channel, twin_id=None, prefer=None, size="card",  # type: ignore[no-untyped-def]
                        twins=None, anonymous=False):
         return FakeTwinImage(url=f"/showcase/t{product.catalog_id}.png", twin_id=7, twin_name="Adaeze",
                              label="AI twin of Adaeze · licensed")

@@ -378,7 +378,7 @@ def test_viewer_for_request_keys_users_by_id_and_sessions_by_key_and_spots_prefe
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.db import SessionStore
 
-    from licensing.services import viewer_for_request
+    from licensing.transport import viewer_for_request
 
     staff = UserFactory(username="staffer", is_staff=True)
     request = rf.get("/showcase/x.png", HTTP_USER_AGENT="Mozilla/5.0", HTTP_SEC_PURPOSE="prefetch;prerender")

@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from licensing.models import ConsentGrant, RoyaltyEvent
-from licensing.services import Viewer, client_ip, license_view
+from licensing.services import Viewer, license_view
+from licensing.transport import client_ip
 from tests.factories import ArticleTypeFactory, ConsentGrantFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from licensing.models import DeniedView, RoyaltyEvent
-from licensing.services import UNKNOWN_TERRITORY, meta_from_scope, viewer_territory
+from licensing.transport import UNKNOWN_TERRITORY, meta_from_scope, viewer_territory
 from tests.factories import (
     ArticleTypeFactory,
     ConsentGrantFactory,

@@ -7,7 +7,7 @@ don't confirm it exists". Write cells (sign, revoke, propose) additionally asser
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -277,11 +277,33 @@ async def _connect(app: Any, cookie: bytes | None, origin: bytes = b"http://test
     return WsClient(app, "/ws/assistant/", headers=headers)
 
 
+@pytest.fixture
+def indexed_world(world: World, settings: Any, reliability_index_dir: Any) -> Iterator[World]:
+    """The world's catalogue in the chat's index: a card's button acts only on a product the chat showed."""
+    from assistant.retrieval import index as index_mod
+    from assistant.retrieval.index import index_build
+
+    settings.ASSISTANT_INDEX_DIR = reliability_index_dir
+    settings.ASSISTANT_CHAT_MODEL = None
+    index_mod._reset_snapshot()
+    index_build(force=True)
+    yield world
+    index_mod._reset_snapshot()
+
+
+async def _shown(comm: Any, product: Any) -> None:
+    """The chat shows `product` (the world's red dress), as it would before its card's button is pressed."""
+    await comm.send_json_to({"type": "message", "text": "red dress for women"})
+    reply = await comm.receive_until(("reply", "error"), timeout=20)
+    assert product.catalog_id in [p["id"] for p in reply[-1]["products"]]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", ROLES)
-async def test_ws_add_to_cart_fills_that_roles_own_cart(world: World, ws_app: Any, role: str) -> None:
+async def test_ws_add_to_cart_fills_that_roles_own_cart(indexed_world: World, ws_app: Any, role: str) -> None:
     from asgiref.sync import sync_to_async
 
+    world = indexed_world
     client = await sync_to_async(world.client)(role)
     await sync_to_async(client.get)("/assistant/")  # the page that hosts the chat sets the session cookie
     comm = await _connect(ws_app, _cookie_header(client))
@@ -289,6 +311,7 @@ async def test_ws_add_to_cart_fills_that_roles_own_cart(world: World, ws_app: An
     assert connected
     hello = await comm.receive_json_from(timeout=5)
     assert hello["type"] == "hello" and "AI" in hello["disclosure"]
+    await _shown(comm, world.product)
 
     await comm.send_json_to({"type": "action", "action": "add_to_cart", "product_id": world.product.catalog_id,
                              "size": "M", "quantity": 1})
@@ -301,11 +324,13 @@ async def test_ws_add_to_cart_fills_that_roles_own_cart(world: World, ws_app: An
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_ws_anonymous_without_cookie_gets_its_own_session(world: World, ws_app: Any) -> None:
+async def test_ws_anonymous_without_cookie_gets_its_own_session(indexed_world: World, ws_app: Any) -> None:
+    world = indexed_world
     comm = await _connect(ws_app, None)
     connected, _ = await comm.connect()
     assert connected
     assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
+    await _shown(comm, world.product)
     await comm.send_json_to({"type": "action", "action": "add_to_cart", "product_id": world.product.catalog_id,
                              "size": "M"})
     assert (await comm.receive_json_from(timeout=10))["cart"] == {"count": 1}

@@ -15,7 +15,8 @@ from asgiref.sync import async_to_sync
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.consumers import ACTIONS, MAX_FRAME_BYTES
+from assistant.consumers import MAX_FRAME_BYTES
+from assistant.intents import ACTIONS
 from assistant.models import Conversation, Turn
 from tests.ratelimits import rate_limits_reset
 from tests.reliability.counting import tally
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 KNOWN_ERRORS = {"unsupported_frame", "too_large", "bad_json", "bad_message", "rate_limited", "unknown_action",
                 "unknown_type", "empty_message", "message_too_long", "bad_product", "not_found", "size_required",
-                "cart", "bad_action", "bad_twin", "busy", "too_deep"}
+                "cart", "bad_action", "bad_twin", "busy", "too_deep", "no_conversation", "not_shown"}
 ALIVE = json.dumps({"type": "ping-that-does-not-exist"})
 
 

@@ -118,3 +118,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def literal_search():
+    """The shop's own tests search as the shop alone does (each word in the name): the assistant's reading of
+    the same box is tested with its index in tests/assistant/test_search.py."""
+    from shop.search import search_provider_swap
+
+    saved = search_provider_swap(None)
+    yield
+    search_provider_swap(saved)

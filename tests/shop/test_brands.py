@@ -40,6 +40,13 @@ def test_trailing_colour_words_are_not_part_of_the_brand():
     assert BrandNormaliser().brands_for(names) == ["Newhide", "Newhide"]
 
 
+def test_a_brand_of_colour_words_only_stays_whole():
+    # given a brand whose name is two colour words, and one whose last word is a colour
+    names = ["Red Rose Women Blue Nightdress", "Red Rose Women Pink Nightdress", "Newhide Black Men Wallet"]
+    # then the colour-word brand is not cut to its first word; the trailing colour still goes
+    assert BrandNormaliser().brands_for(names) == ["Red Rose", "Red Rose", "Newhide"]
+
+
 def test_a_file_name_is_read_as_words():
     # given the catalogue's size-chart file name as a product name
     names = ["Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg", "Ayaanay Women White Printed Tunic"]
@@ -124,3 +131,22 @@ def test_migration_cleans_derived_brands_and_keeps_given_and_protected_ones():
     assert brand_of == {1: "C Vox", 2: "Ayaanay", 3: "Acme Tailors"}
     assert not Brand.objects.filter(pk=junk.pk).exists()
     assert Brand.objects.filter(pk=c.pk).exists()
+
+
+@pytest.mark.django_db
+def test_migration_lengthens_brands_cut_to_a_colour_word_and_keeps_the_rest():
+    # given "Red Rose" products stored under "Red" (0004's reading), a product a merchandiser branded "Red",
+    # and Red Tape (a brand of its own)
+    red = BrandFactory(name="Red", slug="red")
+    tape = BrandFactory(name="Red Tape", slug="red-tape")
+    ProductFactory(catalog_id=1, name="Red Rose Women Blue Nightdress", brand=red)
+    ProductFactory(catalog_id=2, name="Red Rose Women Pink Nightdress", brand=red)
+    ProductFactory(catalog_id=3, name="Red Tape Men Brown Shoe", brand=tape)
+    ProductFactory(catalog_id=4, name="Sunset Women Tunic", brand=red)
+    # when the data migration runs
+    migration = importlib.import_module("shop.migrations.0008_brand_names_of_colour_words")
+    migration.lengthen_colour_word_brands(apps, None)
+    # then the nightdresses are Red Rose, the others keep their brands, and "Red" stays (still used)
+    brand_of = dict(Product.objects.values_list("catalog_id", "brand__name"))
+    assert brand_of == {1: "Red Rose", 2: "Red Rose", 3: "Red Tape", 4: "Red"}
+    assert Brand.objects.filter(pk=red.pk).exists()

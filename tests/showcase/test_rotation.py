@@ -43,7 +43,7 @@ def _twins(n: int, presentation: str = "feminine", brand=None) -> list:
 
 
 def _pick(product, session: str) -> int:
-    return twin_image_for(product=product, request_or_session_key=session, channel="storefront",
+    return twin_image_for(product=product, session_key=session, channel="storefront",
                           anonymous=True).twin_id
 
 
@@ -101,9 +101,9 @@ def test_an_explicit_twin_or_preference_overrides_the_rotation():
     top = ProductFactory(brand=brand, gender="Women")
 
     for i in range(20):
-        assert twin_image_for(product=top, request_or_session_key=f"s{i}", channel="storefront",
+        assert twin_image_for(product=top, session_key=f"s{i}", channel="storefront",
                               twin_id=short.pk).twin_id == short.pk
-        assert twin_image_for(product=top, request_or_session_key=f"s{i}", channel="storefront",
+        assert twin_image_for(product=top, session_key=f"s{i}", channel="storefront",
                               prefer={"taller": True}).twin_id == tall.pk
 
 

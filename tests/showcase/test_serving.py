@@ -205,7 +205,7 @@ def test_uncovered_category_falls_back_to_the_illustration(client, twin) -> None
     grant = ConsentGrantFactory(twin=twin, allowed_master_categories=["Footwear"])
     product = ProductFactory(brand=grant.brand, gender="Women")
     # a URL minted while covered would still be gated: mint one directly
-    image = twin_image_for(product=product, request_or_session_key=_session(client), channel="storefront",
+    image = twin_image_for(product=product, session_key=_session(client), channel="storefront",
                            twins=[twin])
 
     response = client.get(image.url)
@@ -274,7 +274,7 @@ def test_default_choice_and_preferences(grant, twin) -> None:
     VariantFactory(product=dress, size="M")
 
     def pick(session="sess", **prefer) -> str:
-        return twin_image_for(product=dress, request_or_session_key=session, channel="storefront",
+        return twin_image_for(product=dress, session_key=session, channel="storefront",
                               prefer=prefer or None).twin_name
 
     # by default the rotation: a feminine twin, the same one for a session, different ones across sessions

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from licensing.models import ConsentEvent, DeniedView, RoyaltyEvent
@@ -31,7 +33,7 @@ LEDGER_MODELS = (ConsentEvent, RoyaltyEvent, DeniedView)  # restore order
 BATCH = 2000
 
 
-def model_label(model: type) -> str:
+def model_label(model: type[Model]) -> str:
     return model._meta.label_lower
 
 
@@ -50,7 +52,7 @@ def row_encode(obj: Any) -> str:
                       sort_keys=True)
 
 
-def row_decode(line: str, models: dict[str, type]) -> Any:
+def row_decode(line: str, models: Mapping[str, type[Model]]) -> Any:
     data = json.loads(line)
     model = models[data["model"]]
     kwargs: dict[str, Any] = {model._meta.pk.attname: data["pk"]}

@@ -161,7 +161,7 @@ def expected_counters(grants: dict[int, ConsentGrant], billable_by_grant: dict[i
     expected: dict[int, int] = {}
     for g in sorted(grants.values(), key=lambda g: (g.version, g.pk)):  # a predecessor has a lower version
         previous = grants.get(g.previous_id) if g.previous_id else None
-        carried = expected.get(previous.pk, 0) if _carries_count(g, previous) else 0
+        carried = expected.get(previous.pk, 0) if previous is not None and _carries_count(g, previous) else 0
         if g.view_cap is not None:
             carried = min(carried, g.view_cap)
         expected[g.pk] = carried + billable_by_grant.get(g.pk, 0)
@@ -189,11 +189,11 @@ def _check_status_log(grants: dict[int, ConsentGrant], out: Reconciliation) -> N
     for grant_id, kind in ConsentEvent.objects.order_by("pk").values_list("grant_id", "kind").iterator():
         last_kind[grant_id] = kind
     for g in grants.values():
-        kind = last_kind.get(g.pk)
-        logged = STATUS_AFTER_EVENT.get(kind) if kind else None
+        last = last_kind.get(g.pk)
+        logged = STATUS_AFTER_EVENT.get(last) if last else None
         if logged != g.status:
             out.differences.append(f"grant #{g.pk}: status {g.status!r} but its consent-event log says "
-                                   f"{logged!r} (last event: {kind or 'none'})")
+                                   f"{logged!r} (last event: {last or 'none'})")
 
 
 def _check_statements(acc: _Pass, out: Reconciliation) -> None:
@@ -204,7 +204,9 @@ def _check_statements(acc: _Pass, out: Reconciliation) -> None:
         owners |= set(RoyaltyEvent.objects.exclude(**{f"{owner_field}__isnull": True})
                       .values_list(owner_field, flat=True).distinct())
         for owner in model.objects.filter(pk__in=owners):
-            shown = {(s.month, s.currency): s for s in monthly_statements(**{kind: owner})}
+            statements = (monthly_statements(talent=owner) if isinstance(owner, Talent)
+                          else monthly_statements(agency=owner))
+            shown = {(s.month, s.currency): s for s in statements}
             recomputed = {(m, c): t for (o, m, c), t in mine.items() if o == owner.pk}
             for key in sorted(set(shown) | set(recomputed)):
                 out.statements += 1

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -233,12 +233,20 @@ def _update_existing(
     _sync_variants(to_update)
 
 
+def _column(model: type[Model], name: str) -> str:
+    """The database column of a concrete field, named by its name or attname."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model._meta.label}.{name} is not a column")
+    return field.column
+
+
 def _insert_many(model: type[Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     meta = model._meta
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(meta.get_field(name).column) for name in field_names)
+    columns = ", ".join(qn(_column(model, name)) for name in field_names)
     placeholders = ", ".join(["%s"] * len(field_names))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

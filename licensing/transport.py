@@ -1,4 +1,8 @@
-"""Who is asking, from the transport: the client's IP address and the viewer's country (issue 20, items 2 and 3).
+"""Who is asking, from the transport: views and consumers call these with a request's META, an ASGI scope or a
+session, and hand the plain values they return (a Viewer, a session key, an address, a country) to services and
+selectors, which never see a request nor save a session.
+
+The client's IP address and the viewer's country (issue 20, items 2 and 3):
 
 Both come from the connection's peer address unless the peer is one of the trusted proxies
 (settings.TRUSTED_PROXIES, addresses or CIDR blocks): only then are X-Forwarded-For and the proxy's country
@@ -9,9 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from typing import Any
 
 import iptocc
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+
+from .services.gate import Viewer
 
 # CLDR's "Unknown Region": a viewer whose country is not known. It is in no grant's territory list, so only
 # worldwide grants ("*") cover such a view.
@@ -86,7 +95,7 @@ def viewer_territory(meta: dict) -> str:
     return country.upper()
 
 
-def stored_session_key(session) -> str:
+def stored_session_key(session: SessionBase) -> str:
     """The key of a session the server issued and still has, saving a new one when the cookie named none or
     named one the server doesn't have (made up, expired, flushed). Twin-image URLs are bound to this key, so a
     fabricated cookie never gets a URL that bills.
@@ -96,10 +105,13 @@ def stored_session_key(session) -> str:
     session.get("_auth_user_id")
     if not session.session_key:
         session.save()
-    return session.session_key
+    key = session.session_key
+    if not key:  # every backend's save() assigns a key; one that didn't would mint URLs nobody can fetch
+        raise RuntimeError(f"{type(session).__name__}.save() issued no session key")
+    return key
 
 
-def meta_from_scope(scope: dict) -> dict:
+def meta_from_scope(scope: dict[str, Any]) -> dict[str, str]:
     """The request.META keys the functions above read, from an ASGI (websocket) scope."""
     client = scope.get("client") or ("", 0)
     meta = {"REMOTE_ADDR": str(client[0] or "")}
@@ -110,3 +122,36 @@ def meta_from_scope(scope: dict) -> dict:
         else:
             meta[key] = value.decode("latin-1")
     return meta
+
+
+def _viewer(key: str, meta: dict, *, user_id: int | None = None, is_staff: bool = False) -> Viewer:
+    purpose = f"{meta.get('HTTP_SEC_PURPOSE', '')} {meta.get('HTTP_PURPOSE', '')} {meta.get('HTTP_X_MOZ', '')}".lower()
+    return Viewer(key=key, user_id=user_id, is_staff=is_staff, user_agent=meta.get("HTTP_USER_AGENT", "")[:400],
+                  is_prefetch="prefetch" in purpose or "prerender" in purpose, ip=client_ip(meta))
+
+
+def viewer_for_request(request: HttpRequest) -> Viewer:
+    """The Viewer for an HTTP request: logged-in users by id, everyone else by session key."""
+    user = getattr(request, "user", None)
+    meta = request.META
+    if user is not None and user.is_authenticated:
+        return _viewer(f"u:{user.pk}", meta, user_id=user.pk, is_staff=bool(user.is_staff))
+    session = getattr(request, "session", None)
+    if session is not None and not session.session_key:
+        session.save()
+    return _viewer(f"s:{session.session_key if session is not None else meta.get('REMOTE_ADDR', 'anonymous')}", meta)
+
+
+def viewer_for_anonymous_session(request: HttpRequest, *, session_key: str) -> Viewer:
+    """The Viewer of a request made with a session key that nobody was logged in to, without loading the session.
+
+    Whoever logs in gets a new session key (django.contrib.auth.login cycles or flushes the session, and so
+    does update_session_auth_hash), so a key that was anonymous once stays anonymous for as long as it lives:
+    what viewer_for_request would find in the session is already known."""
+    return _viewer(f"s:{session_key}", request.META)
+
+
+def stored_visitor(request: HttpRequest) -> tuple[str, bool]:
+    """(the request's stored session key, whether nobody is logged in to it): what a twin-image URL is bound to."""
+    user = getattr(request, "user", None)
+    return stored_session_key(request.session), user is not None and not user.is_authenticated
