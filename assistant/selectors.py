@@ -5,7 +5,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from licensing.selectors import twin_images_for_products
@@ -35,17 +34,25 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     variants in position order as a plain list (shop.selectors.variants_of reads it): two queries in all.
 
     Not the timestamps, season or year: no card or filter reads them (a read of one still works: Django loads
-    a deferred field on access)."""
+    a deferred field on access). The variants are one plain query grouped here: prefetch_related's machinery
+    (a Prefetch with to_attr) cost more Python per turn than both statements."""
     ids = [int(i) for i in ids]
     if not ids:
         return []
-    products = (
+    products = list(
         Product.objects.filter(catalog_id__in=set(ids), is_published=True)
         .select_related("brand", "article_type__sub_category__master", "colour")
         .defer("created_at", "updated_at", "season", "year")
-        .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("position"), to_attr=VARIANTS_ATTR))
+        .order_by()  # put in the caller's order below: no ORDER BY to build or sort by
     )
-    by_id = {product.catalog_id: product for product in products}
+    variants: dict[int, list[Variant]] = {product.pk: [] for product in products}
+    if products:
+        for variant in Variant.objects.filter(product_id__in=list(variants)).order_by("product_id", "position"):
+            variants[variant.product_id].append(variant)
+    by_id = {}
+    for product in products:
+        setattr(product, VARIANTS_ATTR, variants[product.pk])
+        by_id[product.catalog_id] = product
     return [by_id[i] for i in ids if i in by_id]
 
 

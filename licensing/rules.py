@@ -86,8 +86,7 @@ def grant_covers_brand(grant: Any, brand_id: int) -> bool:
     for the shop's grant over every brand it sells; the listed set for the shop's grant over a listed set.
 
     A listed-set grant carries `listed_brand_ids` (licensing.selectors.with_listed_brand_ids, GrantTerms; the
-    gate's locking statement selects only grants listing the brand and says so). The gate's lock and the
-    coverage reads state the same in SQL as a prefilter (licensing.selectors.covering_brand_q)."""
+    gate reads which locked listed-set grants list the brand and says so)."""
     if grant.brand_scope == BrandScope.SHOP_ALL:
         return True
     if grant.brand_scope == BrandScope.SHOP_LISTED:

@@ -8,21 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
-from django.db.models import Q as _Q
 from django.utils import timezone
 
 from shop.models import ArticleType, Product
 
 from .models import BrandScope, ConsentGrant, CoverageToken, DigitalTwin, GrantBrand, GrantStatus
 from .rules import ProductScope, grant_covers_brand, grant_failure, scope_slot
-
-
-def covering_brand_q(brand_ids) -> _Q:
-    """Grants whose payer may cover one of these brands (a prefilter: grant_covers_brand decides)."""
-    return (_Q(brand_scope=BrandScope.BRAND, brand_id__in=brand_ids) | _Q(brand_scope=BrandScope.SHOP_ALL)
-            | _Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id__in=brand_ids)),
-                 brand_scope=BrandScope.SHOP_LISTED))
 
 
 def listed_brand_ids(grant_ids) -> dict[int, frozenset[int]]:
@@ -116,6 +107,7 @@ class _Coverage:
     token: int | None
     grants_by_brand: dict[int, list[GrantTerms]] = field(default_factory=dict)
     twins: dict[int, DigitalTwin] = field(default_factory=dict)
+    signed: list[GrantTerms] = field(default_factory=list)  # every signed grant, in (twin, pk) order
 
 
 _coverage: _Coverage | None = None
@@ -123,7 +115,19 @@ _coverage: _Coverage | None = None
 
 def coverage_token() -> int | None:
     """The database's coverage token (read on every chat turn; None when the row is gone)."""
-    return CoverageToken.objects.filter(pk=1).values_list("token", flat=True).first()
+    # A primary-key filter finds at most one row: no ORDER BY/LIMIT (first()) to build on every turn.
+    return next(iter(CoverageToken.objects.filter(pk=1).values_list("token", flat=True)), None)
+
+
+def _coverage_load(token: int | None) -> _Coverage:
+    """Every signed grant and the twins they name (with talent and poses): two reads per coverage change."""
+    rows = list(ConsentGrant.objects.filter(status=GrantStatus.SIGNED).order_by("twin_id", "pk")
+                .values_list(*_GRANT_COLUMNS))
+    listed = listed_brand_ids([r[0] for r in rows if r[3] == BrandScope.SHOP_LISTED])
+    signed = [GrantTerms._make((*row, listed.get(row[0], frozenset()))) for row in rows]
+    twins = (DigitalTwin.objects.filter(pk__in={t.twin_id for t in signed}).select_related("talent")
+             .prefetch_related("poses").in_bulk()) if signed else {}
+    return _Coverage(token=token, twins=twins, signed=signed)
 
 
 def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTerms]], dict[int, DigitalTwin]]:
@@ -131,32 +135,21 @@ def signed_grants_by_brand(brand_ids: set[int]) -> tuple[dict[int, list[GrantTer
     the twins they name, with talent and poses.
 
     A page of product cards meets dozens of grants (one per twin and brand), and reading them with their
-    twins on every chat turn was its largest cost. They are cached per process under the coverage token,
-    which the database changes in the same transaction as any change that matters (licensing.db), and the
-    token is read first on every call: a revocation still shows on the very next call. Windows are not
-    cached decisions: grant_failure checks them at the caller's time. The gate still decides each view."""
+    twins on every chat turn was its largest cost. Every signed grant (a shop has a few per twin) is read
+    once per process and coverage change, under the coverage token, which the database changes in the same
+    transaction as any change that matters (licensing.db); each brand's list is then sorted out in memory, on
+    first use. The token is read first on every call: a revocation still shows on the very next call.
+    Windows are not cached decisions: grant_failure checks them at the caller's time. The gate still decides
+    each view."""
     global _coverage
     token = coverage_token()
     cov = _coverage
-    if cov is None or cov.token != token:
-        cov = _Coverage(token=token)
-    missing = set(brand_ids) - cov.grants_by_brand.keys()
-    if missing:
-        loaded: dict[int, list[GrantTerms]] = {brand_id: [] for brand_id in missing}
-        rows = list(ConsentGrant.objects.filter(covering_brand_q(missing), status=GrantStatus.SIGNED)
-                    .order_by("twin_id", "pk").values_list(*_GRANT_COLUMNS))
-        listed = listed_brand_ids([r[0] for r in rows if r[3] == BrandScope.SHOP_LISTED])
-        for row in rows:
-            terms = GrantTerms._make((*row, listed.get(row[0], frozenset())))
-            for brand_id in missing:
-                if grant_covers_brand(terms, brand_id):
-                    loaded[brand_id].append(terms)
-        new_twins = {t.twin_id for grants in loaded.values() for t in grants} - cov.twins.keys()
-        if new_twins:
-            cov.twins.update(DigitalTwin.objects.filter(pk__in=new_twins).select_related("talent")
-                             .prefetch_related("poses").in_bulk())
-        cov.grants_by_brand.update(loaded)
-    _coverage = cov
+    # No token row (a test database flushed by a transactional test; never in a migrated shop): nothing can say
+    # when coverage changes, so nothing is reused.
+    if cov is None or token is None or cov.token != token:
+        cov = _coverage = _coverage_load(token)
+    for brand_id in set(brand_ids) - cov.grants_by_brand.keys():
+        cov.grants_by_brand[brand_id] = [t for t in cov.signed if grant_covers_brand(t, brand_id)]
     return {b: cov.grants_by_brand[b] for b in brand_ids}, cov.twins
 
 

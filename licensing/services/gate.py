@@ -5,10 +5,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 
 from shop.models import Product
@@ -36,7 +37,6 @@ from ..rules import (
     territory_is_valid,
 )
 from ..selectors import product_scope
-from .consent import active_representation
 from .traffic import client_budget_take, excess_first_in_bucket
 
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
@@ -197,9 +197,12 @@ def _existing_licence(key: str, *, twin_id: int, product: Product, channel: str)
                                twin=event.twin)
 
 
-def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str, at: datetime) -> ConsentDenied:
-    """Why no grant covers this view (the slow path, only taken for a denial)."""
-    twin = DigitalTwin.objects.filter(pk=twin_id).only("pk", "is_active").first()
+def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str, at: datetime,
+              twin: DigitalTwin | None = None) -> ConsentDenied:
+    """Why no grant covers this view (the slow path, only taken for a denial). `twin`: as the locking statement
+    read it, when it locked any grant (then it needn't be read again)."""
+    if twin is None:
+        twin = DigitalTwin.objects.filter(pk=twin_id).only("pk", "is_active").first()
     if twin is None:
         return ConsentDenied(DenialReason.NO_GRANT, recordable=False)
     if not twin.is_active:
@@ -220,35 +223,47 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     return ConsentDenied(reason, grant_id=for_brand[-1].pk)
 
 
-# What the gate reads of the locked grants and their twin: the terms it checks, never the (long) signed text.
-_LOCKED_FIELDS = (
-    "twin", "brand", "brand_scope", "status", "channels", "allowed_master_categories", "allowed_article_types",
-    "excluded_master_categories", "excluded_article_types", "territories", "valid_from", "valid_until",
-    "rate_per_view", "currency", "view_cap", "billable_views",
-    "twin__talent", "twin__name", "twin__slug", "twin__is_active",
-    "twin__talent__user", "twin__talent__display_name", "twin__talent__gender_presentation",
-    "twin__talent__monk_skin_tone", "twin__talent__height_cm", "twin__talent__body_shape",
-    "twin__talent__clothing_size", "twin__talent__hair_style", "twin__talent__hair_colour",
-)
-
-
-def _grants_to_lock(twin_id: int, brand_id: int, day: date):
-    # The representation active that day (for the agency split, which is not race-sensitive) comes along
-    # as two subqueries of the locking statement: one round trip fewer per view.
-    rep = Representation.objects.filter(talent_id=OuterRef("twin__talent_id"), start__lte=day, end__gte=day).order_by(
-        "-start", "-pk"
-    )
+def _grants_to_lock(twin_id: int, brand_id: int):
+    # The brand's own grants, the shop's for every brand, and the shop's for a listed set (whether the set lists
+    # this brand is read after the lock, _listing): plain conditions on the grant row, which PostgreSQL re-checks
+    # when a concurrent revocation commits. The twin and its talent come fresh from the same statement. A
+    # subquery here (the listing as EXISTS, the representation) cost more to build in Python than all the
+    # gate's other statements together, so each is a statement of its own, taken only when needed.
     return (
-        ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent").only(*_LOCKED_FIELDS)
-        .annotate(rep_agency_id=Subquery(rep.values("agency_id")[:1]),
-                  rep_agency_rate=Subquery(rep.values("agency__commission_rate")[:1]))
-        .filter(twin_id=twin_id, status=GrantStatus.SIGNED)
-        # grant_covers_brand, in SQL: the brand's own grants, the shop's for every brand, the shop's listing it.
-        .filter(Q(brand_scope=BrandScope.BRAND, brand_id=brand_id) | Q(brand_scope=BrandScope.SHOP_ALL)
-                | Q(Exists(GrantBrand.objects.filter(grant_id=OuterRef("pk"), brand_id=brand_id)),
-                    brand_scope=BrandScope.SHOP_LISTED))
+        ConsentGrant.objects.select_for_update(of=("self",)).select_related("twin__talent")
+        .filter(Q(brand_scope=BrandScope.BRAND, brand_id=brand_id)
+                | Q(brand_scope__in=(BrandScope.SHOP_ALL, BrandScope.SHOP_LISTED)),
+                twin_id=twin_id, status=GrantStatus.SIGNED)
         .order_by("pk")
     )
+
+
+def _listing(locked: list[Any], brand_id: int) -> list[Any]:
+    """The locked grants that cover this brand: a listed-set grant only if its set lists it (one query, only
+    when such a grant is locked). One that does not list it stays locked until this view commits, like the
+    others: harmless, locks are taken in pk order."""
+    listed = [g.pk for g in locked if g.brand_scope == BrandScope.SHOP_LISTED]
+    if not listed:
+        return locked
+    listing = set(GrantBrand.objects.filter(grant_id__in=listed, brand_id=brand_id).values_list("grant_id", flat=True))
+    covering = []
+    for g in locked:
+        if g.brand_scope == BrandScope.SHOP_LISTED:
+            if g.pk not in listing:
+                continue
+            g.listed_brand_ids = frozenset({brand_id})
+        covering.append(g)
+    return covering
+
+
+def _agency_split(talent_id: int, on: date) -> tuple[int | None, Decimal | None]:
+    """(agency id, commission rate) of the talent's representation active that day, else (None, None)."""
+    # At most one is active on a day (Representation.clean); the latest start wins should two overlap. Picked
+    # here rather than by ORDER BY ... LIMIT 1, which cost more to build than the lookup itself.
+    rows = (Representation.objects.filter(talent_id=talent_id, start__lte=on, end__gte=on).order_by()
+            .values_list("start", "pk", "agency_id", "agency__commission_rate"))
+    latest = max(rows, default=None)
+    return (latest[2], latest[3]) if latest is not None else (None, None)
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
@@ -257,22 +272,19 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     scope = product_scope(product)
     if scope_slot(scope) is None:
         raise ConsentDenied(NEVER_ON_TWIN, recordable=False)
-    day = (at or timezone.now()).date()
     # The one lock of the gate: the twin's signed grants covering this brand, in pk order. A revocation
     # committing meanwhile makes PostgreSQL re-check the row, which then drops out of the result;
     # a revocation arriving later waits for this view to commit. The twin (and its talent) come
     # fresh from the same query, so a deactivation is seen too.
-    locked = list(_grants_to_lock(twin_id, scope.brand_id, day))
-    for g in locked:
-        if g.brand_scope == BrandScope.SHOP_LISTED:
-            g.listed_brand_ids = frozenset({scope.brand_id})  # the locking statement selected it for listing it
+    locked = _listing(list(_grants_to_lock(twin_id, scope.brand_id)), scope.brand_id)
     # The clock is read under the lock (a revocation reads its own under the same lock): a view is never
     # stamped at or after the revocation that it did not see.
     at = at or timezone.now()
     grant = next((g for g in locked
                   if grant_failure(g, scope=scope, channel=channel, territory=territory, at=at) is None), None)
     if grant is None:
-        raise _diagnose(twin_id=twin_id, scope=scope, channel=channel, territory=territory, at=at)
+        raise _diagnose(twin_id=twin_id, scope=scope, channel=channel, territory=territory, at=at,
+                        twin=locked[0].twin if locked else None)
     twin = grant.twin
     if not twin.is_active:
         raise ConsentDenied(DenialReason.TWIN_INACTIVE, grant_id=grant.pk)
@@ -291,12 +303,10 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     billable = reason == NonBillableReason.NONE
 
     amount = grant.rate_per_view if billable else Decimal("0")
-    if at.date() == day:
-        agency_id, rate, commission, net = _split(amount, agency_id=grant.rep_agency_id, rate=grant.rep_agency_rate)
-    else:  # midnight passed while waiting for the lock: the representation of the view's own day
-        rep = active_representation(talent=twin.talent, on=at.date())
-        agency_id, rate, commission, net = _split(amount, agency_id=rep.agency_id if rep else None,
-                                                  rate=rep.agency.commission_rate if rep else None)
+    # The representation of the view's own day (the split is not race-sensitive: read after the lock, only
+    # for a view that writes a row).
+    agency, agency_rate = _agency_split(twin.talent_id, at.date())
+    agency_id, rate, commission, net = _split(amount, agency_id=agency, rate=agency_rate)
     event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
@@ -353,10 +363,18 @@ def license_view(*, twin: DigitalTwin, product: Product, viewer: Viewer, channel
             raise ConsentDenied(DenialReason.CHANNEL)
         if not territory_is_valid(territory):
             raise ConsentDenied(DenialReason.TERRITORY)
-        with transaction.atomic():
-            return _decide_and_record(
-                twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory, at=at, key=key
-            )
+        # No savepoint inside a caller's transaction (showcase_render's: two statements fewer per view): a
+        # refusal leaves the block normally, and nothing is written before a refusal is known (the cap's
+        # compare-and-swap writes nothing when it refuses; the royalty row comes last). Only a caller-supplied
+        # key needs one, to read the winner's licence after losing a race on it (IntegrityError).
+        refused: ConsentDenied | None = None
+        with transaction.atomic(savepoint=idempotency_key is not None):
+            try:
+                return _decide_and_record(twin_id=twin_id, product=product, viewer=viewer, channel=channel,
+                                          territory=territory, at=at, key=key)
+            except ConsentDenied as exc:
+                refused = exc
+        raise refused
     except ConsentDenied as denied:
         if denied.recordable:
             _record_denial(twin_id=twin_id, product=product, viewer=viewer, channel=channel, territory=territory,

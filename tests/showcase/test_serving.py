@@ -435,14 +435,14 @@ def test_start_up_fails_with_a_non_commercial_backend_in_production(settings) ->
 
 def test_gated_image_view_runs_in_bounded_queries(client, product, grant, django_assert_max_num_queries) -> None:
     """One twin-image fetch through the gate: session (none when cached in Redis), product, then one
-    transaction of BEGIN, the gate's SAVEPOINT (its denial row commits while the image's failure rolls back),
-    grant lock (twin, talent and agency split come with it), dedup check, cap update (billable views only),
-    royalty row, RELEASE, COMMIT. The view itself reads no twin."""
+    transaction of BEGIN, grant lock (twin and talent come with it), dedup check, cap update and agency split
+    (views that write a row only), royalty row, COMMIT. No savepoint for the gate inside the render's
+    transaction (a refusal writes nothing the image's failure would have to undo). The view reads no twin."""
     url = page_image_url(client, product)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         first = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
-    with django_assert_max_num_queries(7):
-        again = client.get(url, HTTP_USER_AGENT=BROWSER_UA)  # deduplicated: no cap update, no row
+    with django_assert_max_num_queries(5):
+        again = client.get(url, HTTP_USER_AGENT=BROWSER_UA)  # deduplicated: no cap update, no split, no row
 
     assert first.status_code == again.status_code == 200
     assert list(RoyaltyEvent.objects.order_by("pk").values_list("billable", flat=True)) == [True]
