@@ -321,8 +321,8 @@ def _product_facets(*, filters: ProductFilters, limits: CatalogFilters) -> dict[
     cf = catalog_filters(filters)
 
     def without(param: str) -> QuerySet[Product]:
-        return _apply(base, limits, replace(cf, **{name: None if name == "size" else ()
-                                                            for name in _FACET_FIELDS[param]}))
+        cleared: dict[str, Any] = {name: None if name == "size" else () for name in _FACET_FIELDS[param]}
+        return _apply(base, limits, replace(cf, **cleared))
 
     def counts(param: str, key: str, label_key: str | None = None) -> list[tuple[str, str, int]]:
         qs = without(param).values(key, *([label_key] if label_key else []))

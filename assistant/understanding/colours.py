@@ -136,18 +136,16 @@ class ColourSpace:
         """The catalogue colours each published colour name stands for (None: it names no colour); one
         distance matrix for all of them."""
         names = [canonical_name(w) for w in words]
-        known = [i for i, n in enumerate(names) if n is not None]
+        known = [(i, n) for i, n in enumerate(names) if n is not None]
         out: list[ColourReading | None] = [None] * len(words)
         if not known:
             return out
         table = colour_names()
-        lab = srgb_to_lab(np.array([_hex_to_rgb(table[names[i]]) for i in known]))
+        lab = srgb_to_lab(np.array([_hex_to_rgb(table[n]) for _, n in known]))
         to_protos = ciede2000(self.proto_lab[None, :, :], lab[:, None, :], k_l=K_L)
         to_labels = (ciede2000(self.label_lab[None, :, :], lab[:, None, :], k_l=K_L) if len(self.label_names)
                      else np.zeros((len(known), 0)))
-        for row, i in enumerate(known):
-            name = names[i]
-            assert name is not None
+        for row, (i, name) in enumerate(known):
             family = self._family_of(name, to_protos[row])
             members = self.families.get(family, [family])
             shades: list[str] = []

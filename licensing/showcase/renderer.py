@@ -204,7 +204,8 @@ def _fit_box(shapes: list[Shape], box: tuple[float, float, float, float]) -> lis
 
 
 def _halves(shapes: list[Shape]) -> tuple[list[Shape], list[Shape]]:
-    left, right = [], []
+    left: list[Shape] = []
+    right: list[Shape] = []
     for s in shapes:
         x0, _, x1, _ = bbox([s])
         (left if (x0 + x1) / 2 < 0.5 else right).append(s)
@@ -457,10 +458,12 @@ def xmp_packet(provenance: dict[str, str]) -> str:
     )
 
 
-def _label_metrics(h: int, label: str) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, int, tuple[int, int, int, int]]:
+def _label_metrics(h: int, label: str) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, int,
+                                                 tuple[int, int, int, int]]:
     px = max(11, round(h * 0.034))
     font = _font(px)
-    return font, round(px * 0.55), font.getbbox(label)
+    x0, y0, x1, y1 = font.getbbox(label)  # whole pixels for a TrueType font; the stubs allow floats
+    return font, round(px * 0.55), (int(x0), int(y0), int(x1), int(y1))
 
 
 def label_box(w: int, h: int, label: str, side: str = "bottom") -> Box:

@@ -51,9 +51,9 @@ def rank_twins(twins: list[DigitalTwin], *, product, prefer: dict | None = None)
     for), then a twin whose clothing size the product comes in, then a middle size. `prefer`: gender, size,
     taller. Used when the shopper asked; the default choice is choose_twins' rotation."""
     prefer = prefer or {}
-    want_presentation = prefer.get("gender") or PRODUCT_GENDER_PRESENTATION.get(product.gender)
+    asked: str = prefer.get("gender") or PRODUCT_GENDER_PRESENTATION.get(product.gender) or ""
     want_presentation = {"Men": "masculine", "Women": "feminine", "men": "masculine", "women": "feminine"}.get(
-        want_presentation, want_presentation)
+        asked, asked)
     want_size = str(prefer.get("size") or "").upper()
     taller = bool(prefer.get("taller"))
     sizes = _product_sizes(product) if not want_size else set()

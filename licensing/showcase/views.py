@@ -63,8 +63,8 @@ def showcase_image(request: HttpRequest, token: str) -> HttpResponse:
     twin = DigitalTwin(pk=claim.twin_id)
     # A URL minted for an anonymous session is fetched with that same key (token_read checked), so it is still
     # anonymous: the gate is spared the session read (a cache round trip, ~0.4 ms of a ~4 ms view).
-    viewer = (viewer_for_anonymous_session(request, session_key=session_key) if claim.anonymous
-              else viewer_for_request(request))
+    viewer = (viewer_for_anonymous_session(request, session_key=session_key)
+              if claim.anonymous and session_key is not None else viewer_for_request(request))
     try:
         image = showcase_render(twin=twin, product=product, viewer=viewer, channel=claim.channel,
                                 pose=claim.pose, size=claim.size, territory=viewer_territory(request.META))
