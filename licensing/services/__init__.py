@@ -14,7 +14,6 @@ from .consent import (
 )
 from .gate import (
     BOT_USER_AGENT_MARKERS,
-    DIGITAL_SOURCE_TYPE,
     MONEY_QUANTUM,
     ConsentDenied,
     RenderLicense,
@@ -30,5 +29,5 @@ from .gate import (
 __all__ = [
     "active_representation", "can_propose_for", "grant_amend", "grant_expire", "grant_propose", "grant_revoke",
     "grant_sign", "payer_terms", "render_terms", "representation_create", "terms_sha256", "BOT_USER_AGENT_MARKERS",
-    "DIGITAL_SOURCE_TYPE", "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
+    "MONEY_QUANTUM", "ConsentDenied", "RenderLicense", "Viewer",
     "grant_covers_brand", "grant_failure", "is_bot_user_agent", "license_view", "product_scope", "twin_label"]

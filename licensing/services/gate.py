@@ -42,7 +42,6 @@ from .traffic import client_budget_take, excess_first_in_bucket
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
 # amount == commission + net on every row and every sum of rows.
 MONEY_QUANTUM = Decimal("0.0001")
-DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 
 _CHANNELS = frozenset(Channel.values)  # Channel.values builds a new list on every access
 # Lower-cased substrings of user agents that identify crawlers, link unfurlers and headless tools.
@@ -86,7 +85,10 @@ class RenderLicense:
     # it repeats; None for an over-budget repeat of invalid traffic (recorded once per client and hour).
     royalty_event_id: int | None
     billable: bool
-    provenance: dict[str, str] = field(default_factory=dict)
+    # What the view was licensed as; the showcase writes them into the image's provenance (it owns that format).
+    twin_slug: str
+    channel: str
+    licensed_at: datetime
     # The twin (with its talent) as read inside the licensing transaction, so a renderer needn't fetch it again.
     twin: DigitalTwin | None = field(default=None, compare=False, repr=False)
 
@@ -167,17 +169,9 @@ def _licence(*, grant_id: int, twin_id: int, event_id: int | None, billable: boo
         label=label,
         royalty_event_id=event_id,
         billable=billable,
-        provenance={
-            "digitalSourceType": DIGITAL_SOURCE_TYPE,
-            "twin": twin_slug,
-            "twin_id": str(twin_id),
-            "talent": talent_name,
-            "grant_id": str(grant_id),
-            "royalty_event_id": str(event_id or ""),
-            "licensed_at": at.isoformat(),
-            "channel": channel,
-            "label": label,
-        },
+        twin_slug=twin_slug,
+        channel=channel,
+        licensed_at=at,
     )
 
 

@@ -135,22 +135,23 @@ def _licensed_png(licence: RenderLicense, *, twin, product, pose: str, size: str
     # no more than a primary key).
     twin = licence.twin if licence.twin is not None else twin
     tw, ps = spec_for_twin(twin), product_spec(product)
-    provenance = dict(licence.provenance)
-    provenance.update({
-        "digitalSourceType": provenance.get("digitalSourceType") or renderer.DIGITAL_SOURCE_TYPE,
-        "label": licence.label,
+    # Per-view facts (the royalty row, the time) stay in the ledger, not in the file: the stamped image then
+    # depends only on (composite, grant, label, channel) and is cached too. It is still only ever served after
+    # the licence above, so a revocation stops it on the next request.
+    provenance = {
+        "digitalSourceType": renderer.DIGITAL_SOURCE_TYPE,
+        "twin": licence.twin_slug,
+        "twin_id": str(licence.twin_id),
+        "talent": licence.talent_name,
         "grant_id": str(licence.grant_id),
+        "channel": licence.channel,
+        "label": licence.label,
         "renderer": backend.name,
         "renderer_version": backend.version,
         "model_licence": backend.model_licence,
         "pose": pose,
         "product": str(product.catalog_id),
-    })
-    # Per-view fields (royalty row, timestamp) stay in the ledger, not in the file: the stamped image
-    # then depends only on (composite, grant, label, channel) and is cached too. It is still only
-    # ever served after the licence above, so a revocation stops it on the next request.
-    for per_view in ("royalty_event_id", "licensed_at"):
-        provenance.pop(per_view, None)
+    }
     cpath = composite_path(backend=backend, twin=tw, product=ps, pose=pose, size=size)
     spath = stamped_path(cpath, label=licence.label, provenance=provenance)
     cached = _cache_get(spath)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from licensing.models import DeniedView, GrantStatus, RoyaltyEvent
 from licensing.rules import grant_failure
 from licensing.selectors import product_scope, twin_images_for_products
-from licensing.services import DIGITAL_SOURCE_TYPE, ConsentDenied, Viewer, license_view
+from licensing.services import ConsentDenied, Viewer, license_view
 from tests.factories import (
     AgencyFactory,
     ArticleTypeFactory,
@@ -48,9 +48,7 @@ def test_covered_view_appends_one_billable_event_with_the_grant_rate(grant, prod
     event = RoyaltyEvent.objects.get()
     assert (lic.grant_id, lic.twin_id, lic.royalty_event_id, lic.billable) == (grant.pk, grant.twin_id, event.pk, True)
     assert lic.label == f"AI twin of {grant.twin.talent.display_name} · licensed"
-    assert lic.provenance["digitalSourceType"] == DIGITAL_SOURCE_TYPE
-    assert lic.provenance["grant_id"] == str(grant.pk)
-    assert all(isinstance(v, str) for v in lic.provenance.values())
+    assert (lic.twin_slug, lic.channel, lic.licensed_at) == (grant.twin.slug, "storefront", event.at)
     assert (event.amount, event.agency_commission, event.talent_net, event.currency) == (
         Decimal("0.0500"), Decimal("0"), Decimal("0.0500"), "USD")
     assert (event.channel, event.territory, event.viewer_key) == ("storefront", "US", "s:shopper-1")
