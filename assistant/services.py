@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.html import strip_tags
 
+from licensing.showcase.selectors import choose_twins
 from shop.models import Product
 from shop.selectors import variants_of
 
@@ -337,11 +338,14 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
         raise AssistantError("bad_twin", "That twin id is not valid.") from None
     candidates = twins_for_products([product], territory=territory).get(product.catalog_id, []) if session_key else []
     shown_on: dict[str, int] = dict((conversation.state or {}).get("twin_shown") or {})
-    if tid is None and candidates:
-        # "Another twin": the next covering twin after the one this product was last shown on.
+    if tid is None and candidates and session_key:
+        # "Another twin": the next covering twin after the one this product was last shown on, which is the
+        # rotation's pick for this session until the shopper has asked for another.
         ids = [t.pk for t in candidates]
         last = shown_on.get(str(product.catalog_id))
-        tid = ids[(ids.index(last) + 1) % len(ids)] if last in ids else ids[min(1, len(ids) - 1)]
+        if last not in ids:
+            last = choose_twins(candidates, product=product, session_key=session_key)[0].pk
+        tid = ids[(ids.index(last) + 1) % len(ids)]
     card = product_card(product, session_key=session_key, viewer_anonymous=viewer_anonymous, twin_id=tid,
                         twins=candidates if session_key else None)
     if card["twin"]:

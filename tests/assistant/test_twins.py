@@ -44,3 +44,14 @@ def test_cards_show_a_licensed_twin_then_another_then_none_after_revocation(biba
     again = conversation_message(conversation=convo, text="maroon dress for women", session_key="sess-tw1")
     assert again.products[0]["twin"] is None and again.products[0]["twin_image"] is None
     assert again.products[0]["image"] == f"/products/{card['id']}/illustration.svg"
+
+
+@pytest.mark.parametrize("session", [f"sess-another-{i}" for i in range(8)])
+def test_another_twin_differs_from_the_one_the_card_showed_whatever_the_rotation_picked(biba_twins, session):  # type: ignore[no-untyped-def]
+    # given a card whose twin the fair rotation chose for this session (either of the two, by session)
+    convo = Conversation.objects.create(session_key=session)
+    card = conversation_message(conversation=convo, text="maroon dress for women", session_key=session).products[0]
+    # when the shopper asks for another twin
+    other = show_on_twin(conversation=convo, product_id=card["id"], twin_id=None, session_key=session)
+    # then it is the other twin, not the one already on screen
+    assert other.products[0]["twin"]["id"] != card["twin"]["id"]
