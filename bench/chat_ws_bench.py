@@ -85,9 +85,16 @@ class Pacer:
         return scheduled
 
 
+def shopper_address(n: int) -> str:
+    """A client's own address, sent as X-Forwarded-For through the server's trusted proxy (127.0.0.1): the chat's
+    per-address budgets (assistant.consumers) would otherwise count every simulated shopper as one office NAT."""
+    return f"10.{20 + n // 62500}.{n // 250 % 250}.{n % 250 + 1}"
+
+
 async def conversation(server: LiveServer, turns: list[str], stats: Stats, rng: random.Random,
-                       pacer: Pacer | None = None, stop_at: float = float("inf")) -> None:
-    async with connect(server.ws, origin=server.origin, max_size=2**20, open_timeout=30) as ws:
+                       pacer: Pacer | None = None, stop_at: float = float("inf"), address: str = "10.1.0.1") -> None:
+    async with connect(server.ws, origin=server.origin, max_size=2**20, open_timeout=30,
+                       additional_headers={"X-Forwarded-For": address}) as ws:
         hello = json.loads(await ws.recv())
         if hello.get("type") != "hello":
             raise RuntimeError(f"expected hello, got {hello}")
@@ -130,7 +137,8 @@ async def many_clients(server: LiveServer, clients: int, duration: float, seed: 
         i = n
         while time.perf_counter() < stop_at:
             try:
-                await conversation(server, CONVERSATIONS[i % len(CONVERSATIONS)], stats, rng, pacer, stop_at)
+                await conversation(server, CONVERSATIONS[i % len(CONVERSATIONS)], stats, rng, pacer, stop_at,
+                                   address=shopper_address(n))
             except (TimeoutError, OSError) as exc:
                 stats.errors[type(exc).__name__] = stats.errors.get(type(exc).__name__, 0) + 1
             i += 1
@@ -160,7 +168,7 @@ def main() -> None:
     print(f"machine: {machine()}; load average before: {load_average()}")
     print(f"server: {server_label(args.workers)}; database: {db}; channel layer: "
           f"{'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")
-    with live_server(workers=args.workers, env={"ASSISTANT_QUERY_CACHE_SIZE": "0"}) as server:
+    with live_server(workers=args.workers, env={"ASSISTANT_QUERY_CACHE_SIZE": "0", "TRUSTED_PROXIES": "127.0.0.1"}) as server:
         t0 = time.perf_counter()
         # Warm-up: every worker loads the index, the ONNX session and the vocabulary on its first turn.
         warm = asyncio.run(many_clients(server, max(2, args.workers * 2), 0.1, seed=99))[0]
