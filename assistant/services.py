@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.html import strip_tags
 
-from licensing.showcase.selectors import choose_twins
 from shop.models import Product
 from shop.selectors import variants_of
 
@@ -30,6 +29,7 @@ from .selectors import (
     shown_product_ids,
     twins_for_products,
 )
+from .twin_choice import shown_twin, twin_for_request
 from .understanding.schema import LIST_FIELDS, Filters
 
 logger = logging.getLogger(__name__)
@@ -136,8 +136,6 @@ def twin_for_words(*, conversation: Conversation, product_id: Any, request: str,
                    viewer_anonymous: bool = False, size: str | None = None) -> TurnResult:
     """A twin asked for in words: by name ("on Priya"), by height ("a taller model"), by size ("someone my size,
     M"), or else the next covering twin. The reply says what was chosen ("on Mei Lin, 178 cm")."""
-    from .twin_choice import twin_for_request
-
     product = _product(product_id)
     candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
     shown = ((conversation.state or {}).get("twin_shown") or {}).get(str(product.catalog_id))
@@ -339,12 +337,10 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
     candidates = twins_for_products([product], territory=territory).get(product.catalog_id, []) if session_key else []
     shown_on: dict[str, int] = dict((conversation.state or {}).get("twin_shown") or {})
     if tid is None and candidates and session_key:
-        # "Another twin": the next covering twin after the one this product was last shown on, which is the
-        # rotation's pick for this session until the shopper has asked for another.
+        # "Another twin": the next covering twin after the one the product's card shows.
         ids = [t.pk for t in candidates]
-        last = shown_on.get(str(product.catalog_id))
-        if last not in ids:
-            last = choose_twins(candidates, product=product, session_key=session_key)[0].pk
+        last = shown_twin(candidates, shown_id=shown_on.get(str(product.catalog_id)), product=product,
+                          session_key=session_key).pk
         tid = ids[(ids.index(last) + 1) % len(ids)]
     card = product_card(product, session_key=session_key, viewer_anonymous=viewer_anonymous, twin_id=tid,
                         twins=candidates if session_key else None)

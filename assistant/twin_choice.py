@@ -103,6 +103,13 @@ def _by_size(candidates: Sequence[Any], *, size: str | None, product: Any, sessi
     return TwinChoice(pick.pk, f"who wears {pick.talent.clothing_size}, {fits}")
 
 
+def shown_twin(candidates: Sequence[Any], *, shown_id: int | None, product: Any, session_key: str) -> Any:
+    """The twin the product's card shows in this chat: the one it was last shown on (`shown_id`), else the fair
+    rotation's pick for the session."""
+    shown = next((t for t in candidates if t.pk == shown_id), None)
+    return shown if shown is not None else choose_twins(list(candidates), product=product, session_key=session_key)[0]
+
+
 def twin_for_request(candidates: Sequence[Any], *, product: Any, request: str, shown_id: int | None,
                      size: str | None, session_key: str) -> TwinChoice:
     """The twin the words ask for among `candidates`. `shown_id`: the twin the product was last shown on in
@@ -114,9 +121,7 @@ def twin_for_request(candidates: Sequence[Any], *, product: Any, request: str, s
              if request and request in f"{getattr(t, 'name', '')} {_name(t)}".lower().split()]
     if named:
         return TwinChoice(named[0].pk)
-    shown = next((t for t in candidates if t.pk == shown_id), None)
-    if shown is None:
-        shown = choose_twins(list(candidates), product=product, session_key=session_key)[0]
+    shown = shown_twin(candidates, shown_id=shown_id, product=product, session_key=session_key)
     if request in RELATIVE:
         return _relative(candidates, shown, request, product=product, session_key=session_key)
     if request in ABSOLUTE:
