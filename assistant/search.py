@@ -20,8 +20,6 @@ before other casual shoes, "floral" dresses before other dresses); ties go to th
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,6 +31,7 @@ from django.utils.http import urlencode
 from shop.filters import CatalogFilters
 from shop.search import SearchChip, SearchReading, literal_reading
 
+from .lru import LRU
 from .retrieval.embeddings import query_encoder
 from .retrieval.index import Snapshot, get_snapshot
 from .understanding import lexicon
@@ -138,8 +137,7 @@ class AssistantSearch:
     """shop.search.SearchProvider: the chat's understanding and index behind the search box."""
 
     def __init__(self) -> None:
-        self._rankings: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._rankings: LRU[tuple[Any, ...], list[int]] = LRU()
 
     def read(self, *, q: str, filters: CatalogFilters) -> SearchReading:
         snap = get_snapshot()
@@ -184,16 +182,11 @@ class AssistantSearch:
         if not isinstance(plan, _Plan) or not snap.version:
             return None  # a literal reading, or no vectors yet: the shop orders them itself
         key = (snap.stamp, snap.version, reading.limits, filters, plan)
-        with self._lock:
-            hit = self._rankings.get(key)
-            if hit is not None:
-                self._rankings.move_to_end(key)
-                return hit
+        hit = self._rankings.get(key)
+        if hit is not None:
+            return hit
         ranked = self._rank(snap, plan, reading.limits, filters)
-        with self._lock:
-            self._rankings[key] = ranked
-            while len(self._rankings) > RANKINGS_KEPT:
-                self._rankings.popitem(last=False)
+        self._rankings.put(key, ranked, capacity=RANKINGS_KEPT)
         return ranked
 
     @staticmethod

@@ -10,13 +10,13 @@ import logging
 import os
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..lru import LRU
 from .text import text_hash
 
 logger = logging.getLogger(__name__)
@@ -134,9 +134,8 @@ class QueryEncoder:
     times pays for its embedding)."""
 
     def __init__(self, maxsize: int | None = None) -> None:
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: LRU[str, np.ndarray] = LRU()
         self._maxsize = maxsize
-        self._lock = threading.Lock()
 
     def _capacity(self) -> int:
         if self._maxsize is None:
@@ -147,19 +146,12 @@ class QueryEncoder:
 
     def __call__(self, text: str) -> np.ndarray:
         key = text.strip().lower()
-        capacity = self._capacity()
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         vec = encode_queries([key])[0]
         vec.setflags(write=False)
-        if capacity > 0:
-            with self._lock:
-                self._cache[key] = vec
-                while len(self._cache) > capacity:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, vec, capacity=self._capacity())
         return vec
 
 
