@@ -106,7 +106,8 @@ def _record(convo: Conversation, *, expected_turns: int, state: dict[str, Any],
 
 
 def _answer(answer: dict[str, Any], *, convo: Conversation, session: MutableMapping[str, Any] | None,
-            session_key: str | None, viewer_anonymous: bool) -> tuple[str, list[dict[str, Any]], list[int]]:
+            session_key: str | None, viewer_anonymous: bool,
+            territory: str | None) -> tuple[str, list[dict[str, Any]], list[int]]:
     """A turn that is no search: a question answered, or a cart or twin action done on the shopper's session."""
     from . import answers
 
@@ -128,16 +129,19 @@ def _answer(answer: dict[str, Any], *, convo: Conversation, session: MutableMapp
         return "Show me some products first, then ask to see one on another model.", [], []
     # "show it on a taller model": a twin chosen by its measurements among those licensed (twin_choice)
     result = twin_for_words(conversation=convo, product_id=answer["product"], request=answer.get("request") or "",
-                            size=answer.get("size"), session_key=session_key, viewer_anonymous=viewer_anonymous)
+                            size=answer.get("size"), session_key=session_key, viewer_anonymous=viewer_anonymous,
+                            territory=territory)
     return result.text, result.products, [p["id"] for p in result.products]
 
 
 def twin_for_words(*, conversation: Conversation, product_id: Any, request: str, session_key: str | None,
-                   viewer_anonymous: bool = False, size: str | None = None) -> TurnResult:
+                   viewer_anonymous: bool = False, size: str | None = None,
+                   territory: str | None = None) -> TurnResult:
     """A twin asked for in words: by name ("on Priya"), by height ("a taller model"), by size ("someone my size,
     M"), or else the next covering twin. The reply says what was chosen ("on Mei Lin, 178 cm")."""
     product = _product(product_id)
-    candidates = twins_for_products([product]).get(product.catalog_id, []) if session_key else []
+    candidates = (twins_for_products([product], territory=territory).get(product.catalog_id, [])
+                  if session_key else [])
     shown = ((conversation.state or {}).get("twin_shown") or {}).get(str(product.catalog_id))
     choice = twin_for_request(candidates, product=product, request=request, shown_id=shown, size=size,
                               session_key=session_key or "")
@@ -145,7 +149,8 @@ def twin_for_words(*, conversation: Conversation, product_id: Any, request: str,
         filters = (conversation.state or {}).get("filters") or Filters().to_public()
         return TurnResult(text=choice.question, products=[], filters=filters)
     return show_on_twin(conversation=conversation, product_id=product.catalog_id, twin_id=choice.twin_id,
-                        session_key=session_key, viewer_anonymous=viewer_anonymous, detail=choice.detail)
+                        session_key=session_key, viewer_anonymous=viewer_anonymous, territory=territory,
+                        detail=choice.detail)
 
 
 def conversation_message(*, conversation: Conversation, text: str, session: MutableMapping[str, Any] | None = None,
@@ -187,7 +192,7 @@ def _turn(conversation: Conversation, *, said: tuple[str, str], action: MoreLike
         ctx = run_turn(ctx)
         if ctx.answer is not None:
             ctx.reply, ctx.cards, ctx.hits = _answer(ctx.answer, convo=convo, session=session, session_key=session_key,
-                                                     viewer_anonymous=viewer_anonymous)
+                                                     viewer_anonymous=viewer_anonymous, territory=territory)
         filters = ctx.filters.to_public()
         state = {
             "filters": filters,

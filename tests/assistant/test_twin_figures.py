@@ -127,3 +127,22 @@ def test_figure_words_are_twin_requests(text, request_word):  # type: ignore[no-
     u = Understanding()
     read_intent(text, u)
     assert (u.intent, u.twin_request) == ("twin", request_word)
+
+
+@pytest.mark.django_db
+def test_a_twin_asked_for_in_words_is_one_whose_consent_covers_the_shoppers_country(figures):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+    from licensing.models import ConsentGrant
+
+    # given the two tall twins' consents cover only the US, and a shopper in France shown the dress on Ana Cruz
+    ConsentGrant.objects.filter(twin__in=[figures["Mei Lin"], figures["Rosa Diaz"]]).update(territories=["US"])
+    convo = Conversation.objects.create(session_key="fr")
+    card = conversation_message(conversation=convo, text="maroon dress for women", session_key="sess-fr",
+                                territory="FR").products[0]
+    # when they ask for a taller model
+    r = conversation_message(conversation=convo, text="show it on a taller model", session_key="sess-fr",
+                             territory="FR")
+    # then the twin offered is one the gate would license in France: never Mei Lin or Rosa Diaz
+    assert r.products and r.products[0]["id"] == card["id"]
+    assert r.products[0]["twin"]["id"] not in (figures["Mei Lin"].pk, figures["Rosa Diaz"].pk)
