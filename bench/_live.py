@@ -207,6 +207,21 @@ def cpu_snapshot(server: LiveServer) -> dict[str, float]:
             "postgresql": cpu_seconds(pids_named("postgres")), "redis": cpu_seconds(pids_named("redis-server"))}
 
 
+def wait_until_idle(server: LiveServer, *, idle_share: float = 0.05, timeout: float = 180.0) -> float:
+    """Block until the workers use less than `idle_share` of a core over a second (a worker warms the assistant
+    in the background after it starts: the index, the vocabulary, the query encoder, torch when there is no
+    ONNX export). A benchmark that starts before that measures the warm-up too. Returns the seconds waited."""
+    started = time.perf_counter()
+    before = cpu_seconds(server.worker_pids())
+    while time.perf_counter() - started < timeout:
+        time.sleep(1.0)
+        now = cpu_seconds(server.worker_pids())
+        if now - before < idle_share:
+            break
+        before = now
+    return time.perf_counter() - started
+
+
 def server_label(workers: int) -> str:
     return "uvicorn, 1 worker" if workers <= 1 else f"python -m config.serve --workers {workers} (a SO_REUSEPORT socket per worker)"
 

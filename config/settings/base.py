@@ -145,7 +145,9 @@ LOGOUT_REDIRECT_URL = "shop:home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The shop ships in English only: without the translation machinery every reverse(), template and form
+# skips the active-language lookup (a context-local read under ASGI). The admin stays in English.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -153,3 +153,21 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(settings) -> None:
         == "203.0.113.7"
     assert client_ip({"REMOTE_ADDR": "10.1.2.3", "HTTP_X_FORWARDED_FOR": "not-an-ip"}) == "10.1.2.3"
     assert client_ip({"REMOTE_ADDR": "garbage"}) == ""
+
+
+@pytest.mark.redis
+def test_on_redis_the_counters_expire_with_their_hour(settings) -> None:
+    # Given the scale-out setup, where the budgets live in Redis
+    from licensing.services.traffic import _key, _redis, client_budget_take
+
+    at = timezone.now()
+    bucket = int(at.timestamp()) // 3600
+
+    # When a view takes its budgets
+    assert client_budget_take(ip="203.0.113.7", viewer_key="s:x", grant_id=7, view_cap=100, at=at)
+
+    # Then each counter holds 1 and ends a minute after its hour, whoever counted first
+    redis = _redis()
+    for kind, who in (("v", "s:x"), ("ip", "203.0.113.7"), ("g7", "203.0.113.7")):
+        assert int(redis.get(_key(bucket, kind, who))) == 1
+        assert 3600 < redis.ttl(_key(bucket, kind, who)) <= 3660
