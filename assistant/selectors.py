@@ -10,6 +10,7 @@ from django.urls import reverse
 from licensing.selectors import twin_images_for_products
 from licensing.showcase.selectors import twin_image_for
 from shop.filters import ProductFacts
+from shop.lookups import products_attach_lookups
 from shop.models import Product, Variant
 from shop.selectors import VARIANTS_ATTR, variants_of
 
@@ -30,8 +31,9 @@ def product_matches(product: Product, f: Filters) -> bool:
 
 
 def products_by_catalog_ids(ids: list[int]) -> list[Product]:
-    """Products in the given order (missing or unpublished ones dropped), each with its category chain and its
-    variants in position order as a plain list (shop.selectors.variants_of reads it): two queries in all.
+    """Products in the given order (missing or unpublished ones dropped), each with its brand, colour and category
+    chain (from the process's lookup tables, shop.lookups) and its variants in position order as a plain list
+    (shop.selectors.variants_of reads it): two queries in all.
 
     Not the timestamps, season or year: no card or filter reads them (a read of one still works: Django loads
     a deferred field on access). The variants are one plain query grouped here: prefetch_related's machinery
@@ -39,9 +41,8 @@ def products_by_catalog_ids(ids: list[int]) -> list[Product]:
     ids = [int(i) for i in ids]
     if not ids:
         return []
-    products = list(
+    products = products_attach_lookups(
         Product.objects.filter(catalog_id__in=set(ids), is_published=True)
-        .select_related("brand", "article_type__sub_category__master", "colour")
         .defer("created_at", "updated_at", "season", "year")
         .order_by()  # put in the caller's order below: no ORDER BY to build or sort by
     )

@@ -121,29 +121,46 @@ class ProductAdmin(SafeActionsMixin, admin.ModelAdmin):
         self.message_user(request, f"Hid {n} product(s).", messages.SUCCESS)
 
 
+class LookupAdmin(admin.ModelAdmin):
+    """Brands, colours and categories: every worker keeps a copy of these tables (shop.lookups), keyed by the
+    catalogue version, so an edit bumps it once committed."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(catalogue_version_bump)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(catalogue_version_bump)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(catalogue_version_bump)
+
+
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(LookupAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Colour)
-class ColourAdmin(admin.ModelAdmin):
+class ColourAdmin(LookupAdmin):
     list_display = ("name", "hex")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(MasterCategory)
-class MasterCategoryAdmin(admin.ModelAdmin):
+class MasterCategoryAdmin(LookupAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(SubCategory)
-class SubCategoryAdmin(admin.ModelAdmin):
+class SubCategoryAdmin(LookupAdmin):
     list_display = ("name", "master", "slug")
     list_filter = ("master",)
     search_fields = ("name",)
@@ -151,7 +168,7 @@ class SubCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleType)
-class ArticleTypeAdmin(admin.ModelAdmin):
+class ArticleTypeAdmin(LookupAdmin):
     list_display = ("name", "sub_category", "slug")
     list_filter = ("sub_category__master",)
     list_select_related = ("sub_category__master",)

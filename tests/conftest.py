@@ -33,11 +33,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _fresh_traffic_budgets():
-    """The gate's per-client hourly budgets live in the shared cache: each test starts with them unspent."""
+def _fresh_caches():
+    """The gate's per-client hourly budgets live in the shared cache: each test starts with them unspent. The
+    catalogue version goes with it, so the process's lookup tables (shop.lookups) are dropped too: a rolled-back
+    test's brand may come back under the same id with another name."""
     from django.core.cache import cache
 
+    from shop.lookups import lookups_forget
+
     cache.clear()
+    lookups_forget()
 
 
 @pytest.fixture

@@ -211,6 +211,9 @@ SHOP_MAX_LINE_QUANTITY = 10
 SHOP_RETURN_POLICY = env("SHOP_RETURN_POLICY", default="")
 # Facet counts / home aggregates cache (shop.caching); catalogue changes invalidate at once, stock moves within this.
 SHOP_FACET_CACHE_SECONDS = env.int("SHOP_FACET_CACHE_SECONDS", default=300)
+# Brands, colours and article types kept per process (shop.lookups); catalogue changes show at once where the
+# cache is shared (Redis), else (each worker's own local cache) within this.
+SHOP_LOOKUPS_MAX_AGE_SECONDS = env.int("SHOP_LOOKUPS_MAX_AGE_SECONDS", default=60)
 DEMO_CATALOG_PATH = BASE_DIR / "data" / "demo" / "fashion-catalog.csv.gz"
 
 # Render gate: a viewer seeing the same twin+product inside this window is billed once.

@@ -10,6 +10,7 @@ from licensing.models import DigitalTwin
 from licensing.rules import NEVER_ON_TWIN
 from licensing.services import ConsentDenied
 from licensing.transport import viewer_for_anonymous_session, viewer_for_request, viewer_territory
+from shop.lookups import products_attach_lookups
 from shop.models import Product
 from shop.templatetags.shop_media import product_image_url
 
@@ -19,17 +20,14 @@ from .tokens import TokenInvalid, token_read
 
 log = logging.getLogger(__name__)
 NO_STORE = "private, no-store, max-age=0"
-# What this route reads of a product: the renderer's and the gate's terms, and the fallback picture.
-_PRODUCT_FIELDS = (
-    "catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type__name",
-    "article_type__sub_category__name", "article_type__sub_category__master__name", "colour__name", "colour__hex",
-)
+# What this route reads of a product: the renderer's and the gate's terms, and the fallback picture; its brand,
+# colour and categories come from the process's lookup tables.
+_PRODUCT_FIELDS = ("catalog_id", "name", "gender", "brand", "image", "updated_at", "article_type", "colour")
 
 
 def _product(catalog_id: int) -> Product | None:
-    products = (Product.objects.select_related("article_type__sub_category__master", "colour")
-                .only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True))
-    return next(iter(products[:1]), None)
+    products = Product.objects.only(*_PRODUCT_FIELDS).filter(catalog_id=catalog_id, is_published=True)
+    return next(iter(products_attach_lookups(products[:1])), None)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

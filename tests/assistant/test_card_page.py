@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assistant.selectors import products_by_catalog_ids
+from shop.lookups import catalogue_lookups
 from shop.models import Product
 from shop.selectors import variants_of
 from tests.factories import ProductFactory, VariantFactory
@@ -47,6 +48,8 @@ def test_page_matches_the_orm_in_the_asked_order(products, count):
 
 
 def test_a_page_is_two_statements_and_reads_nothing_later(products):
+    # given a worker whose lookup tables (brands, colours, categories) are loaded, once per process
+    catalogue_lookups()
     ids = [p.catalog_id for p in products[:PAGE_SLOTS]]
     with CaptureQueriesContext(connection) as queries:
         page = products_by_catalog_ids(ids)

@@ -437,8 +437,12 @@ def test_gated_image_view_runs_in_bounded_queries(client, product, grant, django
     """One twin-image fetch through the gate: session (none when cached in Redis), product, then one
     transaction of BEGIN, grant lock (twin and talent come with it), dedup check, cap update and agency split
     (views that write a row only), royalty row, COMMIT. No savepoint for the gate inside the render's
-    transaction (a refusal writes nothing the image's failure would have to undo). The view reads no twin."""
+    transaction (a refusal writes nothing the image's failure would have to undo). The view reads no twin, and
+    the product's brand, colour and categories come from the worker's lookup tables, read once per process."""
+    from shop.lookups import catalogue_lookups
+
     url = page_image_url(client, product)
+    catalogue_lookups()
     with django_assert_max_num_queries(8):
         first = client.get(url, HTTP_USER_AGENT=BROWSER_UA)
     with django_assert_max_num_queries(5):
