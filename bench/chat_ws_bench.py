@@ -119,9 +119,11 @@ async def conversation(server: LiveServer, turns: list[str], stats: Stats, rng: 
 async def one_client(server: LiveServer, passes: int, seed: int) -> Stats:
     rng = random.Random(seed)
     stats = Stats()
-    for _ in range(passes):
-        for turns in CONVERSATIONS:
-            await conversation(server, turns, stats, rng)
+    for p in range(passes):
+        for n, turns in enumerate(CONVERSATIONS):
+            # A new shopper per conversation, each from an address of its own: one address's budget is 10 turns/s,
+            # which one client typing without pause exceeds within a couple of passes.
+            await conversation(server, turns, stats, rng, address=shopper_address(100_000 + p * len(CONVERSATIONS) + n))
     return stats
 
 

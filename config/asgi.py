@@ -1,7 +1,14 @@
 """ASGI entry point: HTTP through Django (static files via servestatic), websockets through Channels."""
 import os
 
-from django.core.asgi import get_asgi_application
+# One BLAS/OpenMP thread per worker process, set before numpy loads. Parallelism comes from the worker processes;
+# a second BLAS thread only spins after every call (OpenBLAS keeps its idle threads busy-waiting for a while), and
+# with a chat turn's ranking every few milliseconds it never stops: about a quarter of a worker's CPU went to it
+# (docs/benchmarks.md). A value set in the environment wins.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
 django_asgi_app = get_asgi_application()
