@@ -109,8 +109,23 @@ def _exclusion_words(f: Filters) -> str:
     return ", not " + " or ".join(excluded) if excluded else ""
 
 
-def describe(f: Filters) -> str:
-    text = " ".join(p for p in (_colour_words(f.colours), _kind_words(f.article_types)) if p)
+def category_words(article_types: list[str], vocab: Vocabulary | None) -> str | None:
+    """More kinds than a reply lists, named as the catalogue groups them: the sub-category all of them sit in
+    ("shoes"), else their master category ("accessories", "footwear"); None when they span several."""
+    if vocab is None or len(article_types) <= 3:
+        return None
+    wanted = set(article_types)
+    rows = [row for row in vocab.type_rows if row[0] in wanted]
+    for level in (1, 2):  # sub-category, then master category
+        names = {row[level] for row in rows}
+        if len(names) == 1:
+            return names.pop().lower()
+    return None
+
+
+def describe(f: Filters, *, kinds: str | None = None) -> str:
+    """The filters in words. `kinds` names the kinds instead of `_kind_words` (the reply's category name)."""
+    text = " ".join(p for p in (_colour_words(f.colours), kinds or _kind_words(f.article_types)) if p)
     if f.genders:
         text += " for " + " and ".join(g.lower() for g in f.genders)
     if f.usages:
@@ -266,7 +281,7 @@ def _idle_text(ctx: TurnContext) -> list[str]:
 
 
 def _results_text(ctx: TurnContext) -> list[str]:
-    what = describe(ctx.filters)
+    what = describe(ctx.filters, kinds=category_words(ctx.filters.article_types, ctx.vocab))
     if ctx.count == 0:
         if ctx.relaxation:
             return [f"I couldn't find any {what}.",

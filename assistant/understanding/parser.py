@@ -37,6 +37,8 @@ from .patterns import (
     _THAT_RE,
     _YES_RE,
     AGE_RE,
+    AGE_SPAN_RE,
+    AGE_SPANS,
     CONTINUES_RE,
     MONEY,
     NEGATION_CARRY,
@@ -257,12 +259,19 @@ def child_max_age(vocab: Vocabulary) -> int:
 
 
 def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
-    """An age the shopper gives: it decides Boys or Men for "my son", which the word alone does not."""
+    """An age the shopper gives: it decides Boys or Men for "my son", which the word alone does not. A word for
+    an age span ("teenage") decides as most of its years would."""
     m = AGE_RE.search(work)
+    if m:
+        age = int(m.group(1) or m.group(2))
+        u.age = "child" if age <= child_max_age(vocab) else "adult"
+        return _blank(work, m.span())
+    m = AGE_SPAN_RE.search(work)
     if not m:
         return work
-    age = int(m.group(1) or m.group(2))
-    u.age = "child" if age <= child_max_age(vocab) else "adult"
+    first, last = AGE_SPANS[m.lastindex or 1]
+    as_child = sum(1 for age in range(first, last + 1) if age <= child_max_age(vocab))
+    u.age = "child" if 2 * as_child > last - first + 1 else "adult"
     return _blank(work, m.span())
 
 

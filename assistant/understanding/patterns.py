@@ -113,6 +113,10 @@ TWIN_RE = re.compile(r"\b(?:show|see|put|try)\b.*\bon (?:a |an |another |someone
 # An age the shopper gives ("my 8-year-old son", "he's 8" -- normalised to "he 8" --, "aged 10"): what a kinship word leaves open.
 AGE_RE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yo)\b(?:\s*-?\s*old)?"
                     r"|\b(?:he|she|hes|shes|who is|whos|aged?|turning|turns)\s+(?:is\s+)?(\d{1,2})\b(?!\s*(?:\$|dollars?|bucks|usd))")
+# A word for an age span ("my teenage daughter", "a tween"): the years it names, per the dictionaries' senses
+# (teen: 13 to 19; tween, preteen: 9 to 12).
+AGE_SPAN_RE = re.compile(r"\b(?:(teen(?:s|age|aged|ager|agers)?|adolescents?)|(tweens?|pre-?teens?))\b")
+AGE_SPANS = {1: (13, 19), 2: (9, 12)}
 # The shopper says who they are ("I'm a woman", "for me (I'm a guy)"): that person carries over like their size.
 OWN_PERSON_RE = re.compile(r"\bi(?:m| am) an? ([a-z]+)\b")
 # A message that refers back to the last request with another kind of product ("and belts?", "what about a

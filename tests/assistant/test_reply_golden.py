@@ -188,3 +188,26 @@ def test_the_grounded_draft_sends_no_deltas() -> None:
     ctx = reply(turn(filters=TEES, count=2, cards=CARDS, on_delta=deltas.append))
     assert ctx.reply == "These are all 2 Tshirts for men up to $30.00."
     assert deltas == []
+
+
+def test_more_kinds_than_a_reply_lists_are_named_by_their_catalogue_category() -> None:
+    # given a catalogue whose Accessories hold Watches, Belts, Wallets and Sunglasses, and Footwear Shoes and Heels
+    from assistant.understanding.vocabulary import Vocabulary
+
+    rows = [("Watches", "Watches", "Accessories"), ("Belts", "Belts", "Accessories"),
+            ("Wallets", "Wallets", "Accessories"), ("Sunglasses", "Eyewear", "Accessories"),
+            ("Casual Shoes", "Shoes", "Footwear"), ("Sports Shoes", "Shoes", "Footwear"),
+            ("Formal Shoes", "Shoes", "Footwear"), ("Sneakers", "Shoes", "Footwear"), ("Heels", "Shoes", "Footwear")]
+    vocab = Vocabulary(article_types=[r[0] for r in rows], colours=[], usages=[], genders=[], brands=[], sizes=[],
+                       type_rows=rows)
+
+    def said(types: list[str]) -> str:
+        return reply(turn(filters=Filters(article_types=types), count=37, cards=CARDS, vocab=vocab)).reply
+
+    # then four kinds of one master category read as it, of one sub-category as that, across two as "products"
+    assert said(["Watches", "Belts", "Wallets", "Sunglasses"]) == "Here are the top 2 of 37 accessories."
+    assert said(["Casual Shoes", "Sports Shoes", "Formal Shoes", "Heels"]) == "Here are the top 2 of 37 shoes."
+    assert said(["Watches", "Belts", "Wallets", "Heels"]) == "Here are the top 2 of 37 products."
+    # and three or fewer are still listed
+    assert said(["Watches", "Belts"]) == "Here are the top 2 of 37 Watches or Belts."
+

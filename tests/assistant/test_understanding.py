@@ -118,6 +118,9 @@ def test_negated_brand_is_excluded_and_the_garment_after_a_negated_colour_is_kep
     ("for my son", "genders", ["Men", "Boys"]),  # a kinship word says the sex, not the age
     ("for my daughter", "genders", ["Women", "Girls"]),
     ("for my 8-year-old son", "genders", ["Boys"]),
+    ("for my teenage daughter", "genders", ["Women"]),  # most of 13-19 is past the children's size charts
+    ("a present for my son, he is a teenager", "genders", ["Men"]),
+    ("for my tween daughter", "genders", ["Girls"]),
     ("for a kid", "genders", ["Boys", "Girls"]),
 ])
 def test_shopper_words_map_to_catalogue_labels(vocab, text, field, value):  # type: ignore[no-untyped-def]
