@@ -49,6 +49,7 @@ from .patterns import (
     OWN_BUDGET_RE,
     OWN_PERSON_RE,
     OWN_SIZE_RE,
+    PAIN_VERBS,
     QUESTION_RES,
     REMOVE_RE,
     TWIN_RE,
@@ -399,15 +400,40 @@ def _match_at(scan: Scan, i: int, vocab: Vocabulary) -> tuple[int, list[Concept]
     return None
 
 
+def _read_pain_verb(scan: Scan, i: int, negating: bool) -> bool:
+    """At a pain verb: its subject is not wanted, nor what follows "in" ("my feet hurt in heels"), unless the verb
+    is itself negated ("shoes that don't hurt"). Returns whether a negation scope is open after it."""
+    scan.consumed[i] = True
+    toks = scan.toks
+    if i > 0 and toks[i - 1] in NEGATION_CUES:
+        return negating
+    _negate_subject(scan, i)
+    return negating or (i + 1 < len(toks) and toks[i + 1] == "in")
+
+
+def _negate_subject(scan: Scan, i: int) -> None:
+    """A kind of product just before a pain verb ("heels hurt", "high heels really hurt") is what hurts: not
+    wanted."""
+    if not scan.found or scan.found[-1][0] < i - 3:
+        return
+    last = scan.found[-1][0]
+    scan.found[:] = [(pos, c, neg or (pos == last and c.kind in ("article_type", "category")))
+                     for pos, c, neg in scan.found]
+
+
 def read_concepts(work: str, vocab: Vocabulary) -> Scan:
     """Longest match of the catalogue's phrases; a negation cue scopes over what follows."""
     work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
-                  r"not a fan of|not into|not keen on|no more)\b", " not ", work)
+                  r"not a fan of|not into|not keen on|no more|tired of|sick of|fed up with)\b", " not ", work)
     toks = tokens(work)
     scan = Scan(toks=toks, consumed=[False] * len(toks))
     negating = False
     i = 0
     while i < len(toks):
+        if toks[i] in PAIN_VERBS:
+            negating = _read_pain_verb(scan, i, negating)
+            i += 1
+            continue
         cue = _negation_starts(toks, i)
         if cue is not None:
             negating = cue

@@ -98,6 +98,19 @@ def test_negated_brand_is_excluded_and_the_garment_after_a_negated_colour_is_kep
     assert f.exclude_brands == ["Nike"]
 
 
+@pytest.mark.parametrize("text, types", [
+    ("my feet hurt in heels, I need casual shoes", ["Casual Shoes"]),  # what the shopper is in hurts
+    ("heels hurt my feet, show me flip flops", ["Flip Flops"]),  # the subject of the pain verb hurts
+    ("these heels really pinch, any sports shoes?", ["Sports Shoes"]),
+    ("comfortable heels that don't hurt", ["Heels"]),  # no complaint
+    ("my back hurts, I need a shirt", ["Shirts"]),  # nothing sold hurts
+    ("sick of jeans, show me trousers", ["Trousers"]),
+])
+def test_a_kind_that_hurts_or_tires_the_shopper_is_no_wish(vocab, text, types):  # type: ignore[no-untyped-def]
+    f, _ = understand(vocab, text)
+    assert f.article_types == types
+
+
 @pytest.mark.parametrize("text, field, value", [
     ("kicks", "article_types", ["Casual Shoes"]),
     ("sneakers", "article_types", ["Casual Shoes"]),
