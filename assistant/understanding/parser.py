@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import lexicon
+from .concepts import Scan, read_concepts
 from .patterns import (
     _ADD_MODE_RE,
     _ADD_RE,
@@ -42,20 +43,18 @@ from .patterns import (
     CONTINUES_RE,
     MONEY,
     NEGATION_CARRY,
-    NEGATION_CUES,
     NEW_TOPIC_RE,
     ORDINALS,
     OUTFIT_RE,
     OWN_BUDGET_RE,
     OWN_PERSON_RE,
     OWN_SIZE_RE,
-    PAIN_VERBS,
     QUESTION_RES,
     REMOVE_RE,
     TWIN_RE,
 )
-from .things import COLOUR_CONTEXT, colour_things, kind_of
-from .vocabulary import Concept, Vocabulary, normalise, tokens
+from .things import colour_things, kind_of
+from .vocabulary import Concept, Vocabulary, normalise
 
 __all__ = ["Understanding", "Clarification", "parse_message", "_YES_RE", "_NO_RE"]
 
@@ -344,124 +343,6 @@ def read_references(work: str, u: Understanding) -> str:
                                                "remove_from_cart", "outfit", "twin"):
         u.refers_to_shown = True
     return work
-
-
-# --- stage 5: concepts -------------------------------------------------------------------------------
-
-
-@dataclass
-class Scan:
-    toks: list[str]
-    consumed: list[bool]
-    found: list[tuple[int, Concept, bool]] = field(default_factory=list)  # (position, concept, negated)
-    negated_words: list[str] = field(default_factory=list)  # unmatched words inside a negation's scope
-
-
-def _negation_starts(toks: list[str], i: int) -> bool | None:
-    """True/False when toks[i] opens/closes a negation scope, None when it is no cue."""
-    tok = toks[i]
-    if tok not in NEGATION_CUES:
-        return None
-    if tok == "but":  # "anything but" negates; "red but not blue" only separates
-        return i > 0 and toks[i - 1] in ("anything", "everything", "all", "nothing")
-    if tok == "no" and i + 1 < len(toks) and toks[i + 1] in ",.;!?":
-        return False
-    return True
-
-
-def _colour_context(scan: Scan, i: int, n: int, vocab: Vocabulary) -> bool:
-    """A one-word survey colour name ("sand", "coral") is a colour next to a product or colour word."""
-    toks = scan.toks
-    after = toks[i + n] if i + n < len(toks) else ""
-    before = toks[i - 1] if i > 0 else ""
-    if after in COLOUR_CONTEXT or before == "in" or before in NEGATION_CUES:
-        return True
-    content = [t for t in toks if t.isalpha() and t not in lexicon.STOPWORDS]
-    if len(content) == n:  # the whole message is the colour ("scarlet?")
-        return True
-    for word in (after, " ".join(toks[i + n:i + n + 2])):
-        hit = vocab.lookup(word.split()) if word else None
-        if hit and hit[0].kind in ("article_type", "category", "colour") and not hit[0].weak:
-            return True
-    return bool(scan.found and scan.found[-1][1].kind == "colour" and before in ("and", "or", ","))
-
-
-def _match_at(scan: Scan, i: int, vocab: Vocabulary) -> tuple[int, list[Concept]] | None:
-    toks = scan.toks
-    for n in range(min(vocab.max_ngram, len(toks) - i), 0, -1):
-        words = toks[i: i + n]
-        if any(w in ",.;!?" for w in words):
-            continue
-        concepts = vocab.lookup(words)
-        if concepts and concepts[0].weak and not _colour_context(scan, i, n, vocab):
-            continue
-        if concepts:
-            return n, concepts
-    return None
-
-
-def _read_pain_verb(scan: Scan, i: int, negating: bool) -> bool:
-    """At a pain verb: its subject is not wanted, nor what follows "in" ("my feet hurt in heels"), unless the verb
-    is itself negated ("shoes that don't hurt"). Returns whether a negation scope is open after it."""
-    scan.consumed[i] = True
-    toks = scan.toks
-    if i > 0 and toks[i - 1] in NEGATION_CUES:
-        return negating
-    _negate_subject(scan, i)
-    return negating or (i + 1 < len(toks) and toks[i + 1] == "in")
-
-
-def _negate_subject(scan: Scan, i: int) -> None:
-    """A kind of product just before a pain verb ("heels hurt", "high heels really hurt") is what hurts: not
-    wanted."""
-    if not scan.found or scan.found[-1][0] < i - 3:
-        return
-    last = scan.found[-1][0]
-    scan.found[:] = [(pos, c, neg or (pos == last and c.kind in ("article_type", "category")))
-                     for pos, c, neg in scan.found]
-
-
-def read_concepts(work: str, vocab: Vocabulary) -> Scan:
-    """Longest match of the catalogue's phrases; a negation cue scopes over what follows."""
-    work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
-                  r"not a fan of|not into|not keen on|no more|tired of|sick of|fed up with)\b", " not ", work)
-    toks = tokens(work)
-    scan = Scan(toks=toks, consumed=[False] * len(toks))
-    negating = False
-    i = 0
-    while i < len(toks):
-        if toks[i] in PAIN_VERBS:
-            negating = _read_pain_verb(scan, i, negating)
-            i += 1
-            continue
-        cue = _negation_starts(toks, i)
-        if cue is not None:
-            negating = cue
-            scan.consumed[i] = True
-            i += 1
-            continue
-        if toks[i] == "other" and i + 1 < len(toks) and toks[i + 1] == "than":
-            negating = True
-            scan.consumed[i] = scan.consumed[i + 1] = True
-            i += 2
-            continue
-        hit = _match_at(scan, i, vocab)
-        if hit is None:
-            if negating and toks[i].isalpha() and toks[i] not in NEGATION_CARRY and toks[i] not in lexicon.STOPWORDS:
-                scan.negated_words.append(toks[i])
-                scan.consumed[i] = True
-            elif negating and toks[i] not in NEGATION_CARRY:
-                negating = False
-            i += 1
-            continue
-        n, concepts = hit
-        if negating and concepts[0].kind not in ("colour", "brand") and scan.found and scan.found[-1][2]:
-            negating = False  # "not black tees": the garment after a negated colour is still wanted
-        scan.found.extend((i, c, negating) for c in concepts)
-        for k in range(i, i + n):
-            scan.consumed[k] = True
-        i += n
-    return scan
 
 
 # --- stage 6: limits ---------------------------------------------------------------------------------

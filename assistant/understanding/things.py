@@ -31,7 +31,7 @@ from . import lexicon
 from .vocabulary import Concept, Vocabulary
 
 if TYPE_CHECKING:
-    from .parser import Scan
+    from .concepts import Scan
 
 # Words after which a noun phrase starts: determiners, quantities ("a jar of"), request verbs.
 NOUN_BEFORE = frozenset("a an some any of sell sells selling buy need want have get stock carry".split())
