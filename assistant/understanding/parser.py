@@ -270,7 +270,7 @@ def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
     if not m:
         return work
     first, last = AGE_SPANS[m.lastindex or 1]
-    as_child = sum(1 for age in range(first, last + 1) if age <= child_max_age(vocab))
+    as_child = max(0, min(last, child_max_age(vocab)) - first + 1)  # the span's years within the children's sizes
     u.age = "child" if 2 * as_child > last - first + 1 else "adult"
     return _blank(work, m.span())
 

@@ -114,10 +114,11 @@ def _event(grant: ConsentGrant, *, kind: str, actor: User | None, at: datetime,
 
 
 def active_representation(*, talent: Talent, on: date) -> Representation | None:
-    return (
-        Representation.objects.filter(talent=talent, start__lte=on, end__gte=on)
-        .select_related("agency").order_by("-start", "-pk").first()
-    )
+    """The talent's representation active that day, with its agency, else None. At most one is
+    (Representation.clean); should two overlap, the latest start wins. Picked here rather than by ORDER BY ...
+    LIMIT 1, which cost more to build than the lookup itself (the gate reads it for every view it records)."""
+    reps = Representation.objects.filter(talent=talent, start__lte=on, end__gte=on).select_related("agency").order_by()
+    return max(reps, key=lambda rep: (rep.start, rep.pk), default=None)
 
 
 def can_propose_for(*, user: User, twin: DigitalTwin, agency: Agency | None, on: date) -> bool:

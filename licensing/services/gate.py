@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,10 +21,8 @@ from ..models import (
     DenialReason,
     DeniedView,
     DigitalTwin,
-    GrantBrand,
     GrantStatus,
     NonBillableReason,
-    Representation,
     RoyaltyEvent,
 )
 from ..rules import (
@@ -36,7 +34,8 @@ from ..rules import (
     scope_slot,
     territory_is_valid,
 )
-from ..selectors import product_scope
+from ..selectors import product_scope, with_listed_brand_ids
+from .consent import active_representation
 from .traffic import client_budget_take, excess_first_in_bucket
 
 # Commission is rounded half-up to 4 decimal places; the talent gets the exact remainder, so
@@ -204,8 +203,6 @@ def _diagnose(*, twin_id: int, scope: ProductScope, channel: str, territory: str
     grants = list(ConsentGrant.objects.filter(twin_id=twin_id).order_by("pk"))
     if not grants:
         return ConsentDenied(DenialReason.NO_GRANT)
-    from ..selectors import with_listed_brand_ids  # the selectors import this module
-
     for_brand = [g for g in with_listed_brand_ids(grants) if grant_covers_brand(g, scope.brand_id)]
     if not for_brand:
         return ConsentDenied(DenialReason.BRAND)
@@ -233,31 +230,12 @@ def _grants_to_lock(twin_id: int, brand_id: int):
 
 
 def _listing(locked: list[Any], brand_id: int) -> list[Any]:
-    """The locked grants that cover this brand: a listed-set grant only if its set lists it (one query, only
-    when such a grant is locked). One that does not list it stays locked until this view commits, like the
-    others: harmless, locks are taken in pk order."""
-    listed = [g.pk for g in locked if g.brand_scope == BrandScope.SHOP_LISTED]
-    if not listed:
-        return locked
-    listing = set(GrantBrand.objects.filter(grant_id__in=listed, brand_id=brand_id).values_list("grant_id", flat=True))
-    covering = []
-    for g in locked:
-        if g.brand_scope == BrandScope.SHOP_LISTED:
-            if g.pk not in listing:
-                continue
-            g.listed_brand_ids = frozenset({brand_id})
-        covering.append(g)
-    return covering
-
-
-def _agency_split(talent_id: int, on: date) -> tuple[int | None, Decimal | None]:
-    """(agency id, commission rate) of the talent's representation active that day, else (None, None)."""
-    # At most one is active on a day (Representation.clean); the latest start wins should two overlap. Picked
-    # here rather than by ORDER BY ... LIMIT 1, which cost more to build than the lookup itself.
-    rows = (Representation.objects.filter(talent_id=talent_id, start__lte=on, end__gte=on).order_by()
-            .values_list("start", "pk", "agency_id", "agency__commission_rate"))
-    latest = max(rows, default=None)
-    return (latest[2], latest[3]) if latest is not None else (None, None)
+    """The locked grants that cover this brand (rules.grant_covers_brand). A listed-set grant needs its set, read
+    only when such a grant is locked. One that does not list the brand stays locked until this view commits, like
+    the others: harmless, locks are taken in pk order."""
+    if any(g.brand_scope == BrandScope.SHOP_LISTED for g in locked):
+        with_listed_brand_ids(locked)
+    return [g for g in locked if grant_covers_brand(g, brand_id)]
 
 
 def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channel: str, territory: str,
@@ -299,8 +277,9 @@ def _decide_and_record(*, twin_id: int, product: Product, viewer: Viewer, channe
     amount = grant.rate_per_view if billable else Decimal("0")
     # The representation of the view's own day (the split is not race-sensitive: read after the lock, only
     # for a view that writes a row).
-    agency, agency_rate = _agency_split(twin.talent_id, at.date())
-    agency_id, rate, commission, net = _split(amount, agency_id=agency, rate=agency_rate)
+    rep = active_representation(talent=twin.talent, on=at.date())
+    agency_id, rate, commission, net = _split(amount, agency_id=rep.agency_id if rep else None,
+                                              rate=rep.agency.commission_rate if rep else None)
     event = RoyaltyEvent.objects.create(
         idempotency_key=key,
         grant_id=grant.pk,
