@@ -176,6 +176,14 @@ PERSON_WORDS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+# Words for an age span ("my teenage daughter", "a preteen"): the years each names, per the dictionaries' senses
+# (teen: 13 to 19; tween, preteen: 9 to 12). parser.read_age reads them; the speller must leave them alone.
+AGE_SPAN_WORDS: dict[str, tuple[int, int]] = {
+    **{w: (13, 19) for w in "teen teens teenage teenaged teenager teenagers adolescent adolescents".split()},
+    **{w: (9, 12) for w in "tween tweens preteen preteens pre-teen pre-teens".split()},
+}
+
+
 def person_genders(sex: str | None, age: str | None) -> list[str]:
     """The catalogue genders a person of this sex and age (None: either) shops in."""
     return [g for (s, a), g in CATALOGUE_PERSON.items() if sex in (None, s) and age in (None, a)]

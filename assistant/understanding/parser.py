@@ -39,7 +39,6 @@ from .patterns import (
     _YES_RE,
     AGE_RE,
     AGE_SPAN_RE,
-    AGE_SPANS,
     CONTINUES_RE,
     MONEY,
     NEGATION_CARRY,
@@ -269,7 +268,7 @@ def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
     m = AGE_SPAN_RE.search(work)
     if not m:
         return work
-    first, last = AGE_SPANS[m.lastindex or 1]
+    first, last = lexicon.AGE_SPAN_WORDS[m.group(1)]
     as_child = max(0, min(last, child_max_age(vocab)) - first + 1)  # the span's years within the children's sizes
     u.age = "child" if 2 * as_child > last - first + 1 else "adult"
     return _blank(work, m.span())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
+
 MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:\$|usd|dollars?|bucks)?"
 _MAX_PATTERNS = [
     rf"\b(?:no pricier than|not pricier than|no more expensive than|not more expensive than|less expensive than|"
@@ -116,10 +118,9 @@ TWIN_RE = re.compile(r"\b(?:show|see|put|try)\b.*\bon (?:a |an |another |someone
 # An age the shopper gives ("my 8-year-old son", "he's 8" -- normalised to "he 8" --, "aged 10"): what a kinship word leaves open.
 AGE_RE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?|yo)\b(?:\s*-?\s*old)?"
                     r"|\b(?:he|she|hes|shes|who is|whos|aged?|turning|turns)\s+(?:is\s+)?(\d{1,2})\b(?!\s*(?:\$|dollars?|bucks|usd))")
-# A word for an age span ("my teenage daughter", "a tween"): the years it names, per the dictionaries' senses
-# (teen: 13 to 19; tween, preteen: 9 to 12).
-AGE_SPAN_RE = re.compile(r"\b(?:(teen(?:s|age|aged|ager|agers)?|adolescents?)|(tweens?|pre-?teens?))\b")
-AGE_SPANS = {1: (13, 19), 2: (9, 12)}
+# A word for an age span (lexicon.AGE_SPAN_WORDS), longest first so "pre-teen" is not read as "teen".
+AGE_SPAN_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, lexicon.AGE_SPAN_WORDS), key=len, reverse=True))
+                         + r")(?![\w-])")
 # The shopper says who they are ("I'm a woman", "for me (I'm a guy)"): that person carries over like their size.
 OWN_PERSON_RE = re.compile(r"\bi(?:m| am) an? ([a-z]+)\b")
 # A message that refers back to the last request with another kind of product ("and belts?", "what about a

@@ -113,7 +113,7 @@ class Speller:
 
     def _spelled(self, word: str) -> bool:
         return (word in self.weights or word in lexicon.STOPWORDS or word in lexicon.DESCRIPTIVE_WORDS
-                or word in english_words())
+                or word in lexicon.AGE_SPAN_WORDS or word in english_words())
 
     def correct(self, word: str) -> str | None:
         """The word meant, when `word` is unknown and one is close enough; else None."""

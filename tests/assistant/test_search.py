@@ -213,6 +213,13 @@ def test_the_speller_corrects_to_the_closest_catalogue_word():
     assert (osa_distance("shrit", "shirt"), osa_distance("sneakrs", "sneakers"), osa_distance("abc", "xyz")) == (1, 1, 3)
 
 
+def test_the_speller_leaves_the_words_the_parser_reads_itself():
+    # given a catalogue name word one edit from an age word the parser reads ("Proteen" tees)
+    speller = Speller.build(["tshirts"], {"proteen": 4})
+    # then the age word stays as typed, for read_age
+    assert speller.correct("preteen") is None
+
+
 def test_a_name_word_is_required_and_loosened_out_loud_when_nothing_has_it(client: Client, shop_catalogue):
     # given "court" is a word of one product's name, and no dress's
     # when the shopper searches it with a kind of product that has it, and with one that has not

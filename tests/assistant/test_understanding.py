@@ -134,6 +134,7 @@ def test_a_kind_that_hurts_or_tires_the_shopper_is_no_wish(vocab, text, types): 
     ("for my teenage daughter", "genders", ["Women"]),  # most of 13-19 is past the children's size charts
     ("a present for my son, he is a teenager", "genders", ["Men"]),
     ("for my tween daughter", "genders", ["Girls"]),
+    ("a backpack for my pre-teen son", "genders", ["Boys"]),  # not "teen"
     ("for a kid", "genders", ["Boys", "Girls"]),
 ])
 def test_shopper_words_map_to_catalogue_labels(vocab, text, field, value):  # type: ignore[no-untyped-def]
