@@ -365,6 +365,15 @@ def _wish_note(wishes: Wishes, u: Understanding, filters: Filters) -> str:
     return f'For "{said}": {", ".join(parts)} (a wish, so nothing is filtered out).'
 
 
+def _embedded_kinds(f: Filters, wishes: Wishes) -> Filters:
+    """Kinds that work against a wear wish ("heels or flats, something comfy") stay in the results, ranked last
+    by the index; written into the embedded text they would pull back up every product whose name says them,
+    whatever kind the catalogue files it under (it files a few "Heels" as Flats). Kept when nothing else is left."""
+    against = set(lexicon.types_against(wishes.wear))
+    kept = [t for t in f.article_types if t not in against]
+    return f.model_copy(update={"article_types": kept}) if kept and len(kept) < len(f.article_types) else f
+
+
 def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[str], *, fresh: bool) -> None:
     """Notes for words read by similarity, a clarifying question, and the text the ranking embeds."""
     vocab = ctx.vocab
@@ -386,7 +395,8 @@ def _finish(ctx: TurnContext, u: Understanding, filters: Filters, notes: list[st
     # ranking on shoes
     subs = {sub for _t, sub, _m in vocab.type_rows}
     named = [c for c in u.understood if c in subs] if len(filters.article_types) > 3 else []
-    ctx.query_text = " ".join([describe(semantic_part(filters)), *named, *ctx.query_terms]).strip()
+    ctx.query_text = " ".join([describe(_embedded_kinds(semantic_part(filters), ctx.wishes)), *named,
+                               *ctx.query_terms]).strip()
     if (filters.is_empty() and not ctx.query_terms and ctx.anchor_id is None and not ctx.compare_ids
             and ctx.outfit is None and not ctx.wishes):
         ctx.show_products = False

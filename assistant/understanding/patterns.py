@@ -78,9 +78,11 @@ _THAT_RE = re.compile(r"\b(that one|this one|that|those|these|it)\b")
 NEGATION_CUES = frozenset({"not", "no", "non", "without", "except", "excluding", "exclude", "avoid", "hate", "dont",
                            "nothing", "never", "minus", "but", "nor", "neither", "skip", "dislike", "isnt", "arent",
                            "apart", "aside", "besides", "nix", "ditch", "lose", "wont", "cant", "doesnt"})
-# Pain verbs: what hurts is no wish, whether it is their subject ("heels hurt my feet", "these boots pinch") or
-# what the shopper is in ("my feet hurt in heels"). "Shoes that don't hurt" is no complaint.
-PAIN_VERBS = frozenset({"hurt", "hurts", "pinch", "pinches"})
+# Pain verbs (and the blisters they leave): what hurts is no wish, whether it is their subject ("heels hurt my
+# feet", "these boots pinch", "heels give me blisters") or what the shopper is in ("my feet ache in heels").
+# "Shoes that don't hurt" is no complaint.
+PAIN_VERBS = frozenset({"hurt", "hurts", "hurting", "pinch", "pinches", "pinching", "rub", "rubs", "rubbing", "chafe",
+                        "chafes", "chafing", "ache", "aches", "aching", "blister", "blisters"})
 NEGATION_CARRY = frozenset({"or", "and", "nor", ",", "any", "in", "want", "like", "the", "colou", "colour", "color",
                             "colours", "colors", "shade", "shades", "too", "please", "a", "anything", "stuff", "from",
                             "by", "made", "ones", "one", "items", "really", "do", "wanna", "need", "brand",

@@ -207,6 +207,21 @@ def test_comfortable_shoes_rank_heels_last_and_say_so(shoes_and_blazers):  # typ
 
 
 @pytest.mark.django_db
+def test_a_kind_the_wish_ranks_last_is_not_embedded_while_another_kind_is_asked_for(shoes_and_blazers):  # type: ignore[no-untyped-def]
+    from assistant.pipeline import TurnContext, understand
+
+    # given a comfort wish over heels and casual shoes: the heels stay in the results (ranked last)
+    ctx = understand(TurnContext(text="heels or casual shoes for women, something comfy", state={}))
+    assert ctx.filters.article_types == ["Heels", "Casual Shoes"]
+    # then the embedded text asks for the casual shoes only: the word "heels" in it would pull up every
+    # product named so, whatever kind the catalogue files it under
+    assert "casual shoes" in ctx.query_text.lower() and "heels" not in ctx.query_text.lower()
+    # and when heels are all that is asked for, they are what is embedded
+    ctx = understand(TurnContext(text="comfy heels", state={}))
+    assert "heels" in ctx.query_text.lower()
+
+
+@pytest.mark.django_db
 def test_the_wish_boost_puts_the_avoided_kind_half_a_point_down(shoes_and_blazers):  # type: ignore[no-untyped-def]
     from assistant.retrieval.index import get_snapshot
 

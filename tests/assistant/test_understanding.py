@@ -102,6 +102,9 @@ def test_negated_brand_is_excluded_and_the_garment_after_a_negated_colour_is_kep
     ("my feet hurt in heels, I need casual shoes", ["Casual Shoes"]),  # what the shopper is in hurts
     ("heels hurt my feet, show me flip flops", ["Flip Flops"]),  # the subject of the pain verb hurts
     ("these heels really pinch, any sports shoes?", ["Sports Shoes"]),
+    ("my heels give me blisters, I need flip flops", ["Flip Flops"]),  # the blisters they leave
+    ("my feet ache in heels, show me casual shoes", ["Casual Shoes"]),
+    ("casual shoes that don't rub", ["Casual Shoes"]),
     ("comfortable heels that don't hurt", ["Heels"]),  # no complaint
     ("my back hurts, I need a shirt", ["Shirts"]),  # nothing sold hurts
     ("sick of jeans, show me trousers", ["Trousers"]),
