@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
+from shop import sizing
+
 from . import llm as llm_mod
 from .intents import Compare, MoreLikeThis
 from .outfits import OUTER, complete, types_by_role
@@ -266,6 +268,31 @@ def _widen_kind(snap: Snapshot, filters: Filters, u: Understanding, notes: list[
         filters.article_types = wider.article_types
 
 
+def _shoe_size(ctx: TurnContext, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A shoe size in British or American numbers ("size 7", "UK 8", "a US 9") read as the catalogue's EU size
+    (shop.sizing), and said so. A bare number is American for a shopper in the United States or Canada and
+    British elsewhere (as in India, where the catalogue comes from); children's shoes are sized by age."""
+    snap, vocab = ctx.snapshot, ctx.vocab
+    assert snap is not None and vocab is not None
+    system = u.size_system if u.size is not None else None
+    if not filters.size or system == "eu" or (system is None and filters.size in snap.sizes):
+        return
+    footwear = {t for t, _sub, master in vocab.type_rows if master == "Footwear"}
+    if not filters.article_types or not set(filters.article_types) <= footwear:
+        return
+    if filters.genders and set(filters.genders) <= {"Boys", "Girls"}:
+        return
+    system = system or ("us" if (ctx.territory or "").upper() in ("US", "CA") else "uk")
+    women = bool(filters.genders) and set(filters.genders) <= {"Women", "Girls"}
+    eu = sizing.paris_points(filters.size, system=system, women=women)
+    if eu is None:
+        return
+    size = sizing.nearest_size(eu, snap.sizes)
+    notes.append(f"I read size {filters.size} as {sizing.size_system_label(system, women=women)} {filters.size}, "
+                 f"which is EU {size}.")
+    filters.size = size
+
+
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
     snap = ctx.snapshot
     assert snap is not None
@@ -454,6 +481,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
     _widen_kind(snap, filters, u, notes)
+    _shoe_size(ctx, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)

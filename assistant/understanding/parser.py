@@ -79,6 +79,7 @@ class Understanding:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     size: str | None = None
+    size_system: str | None = None  # "uk", "us" or "eu" when said with the size ("UK 8"): shop.sizing converts
     own_size: bool = False  # "my size is 38": it carries over to a new topic
     own_budget: bool = False
     own_person: bool = False  # "I'm a woman": who the shopper is carries over to a new topic
@@ -321,6 +322,8 @@ def read_size(work: str, u: Understanding, vocab: Vocabulary) -> str:
     if not m:
         return work
     word = m.group(1).strip()
+    system = re.search(r"\b(uk|eu|us)(?![a-z])", m.group(0))
+    u.size_system = system.group(1) if system else None
     size = lexicon.SIZE_WORDS.get(word, word.upper())
     if vocab.sizes and size not in vocab.sizes and size.upper() in vocab.sizes:
         size = size.upper()
