@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .patterns import NEGATION_CARRY, NEGATION_CUES, PAIN_VERBS
+from .patterns import NEGATION_CARRY, NEGATION_CUES, PAIN_VERBS, WEATHER_SEASONS
 from .things import COLOUR_CONTEXT
 from .vocabulary import Concept, Vocabulary, tokens
 
@@ -90,6 +90,8 @@ def read_concepts(work: str, vocab: Vocabulary) -> Scan:
     """Longest match of the catalogue's phrases; a negation cue scopes over what follows."""
     work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
                   r"not a fan of|not into|not keen on|no more|tired of|sick of|fed up with)\b", " not ", work)
+    for weather, season in WEATHER_SEASONS:
+        work = weather.sub(f" {season} ", work)
     toks = tokens(work)
     scan = Scan(toks=toks, consumed=[False] * len(toks))
     negating = False

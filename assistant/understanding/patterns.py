@@ -83,6 +83,19 @@ NEGATION_CUES = frozenset({"not", "no", "non", "without", "except", "excluding",
 # "Shoes that don't hurt" is no complaint.
 PAIN_VERBS = frozenset({"hurt", "hurts", "hurting", "pinch", "pinches", "pinching", "rub", "rubs", "rubbing", "chafe",
                         "chafes", "chafing", "ache", "aches", "aching", "blister", "blisters"})
+# The weather a shopper dresses for is a season (the catalogue's own labels): English collocations of weather words
+# with what they qualify, so "a cold shoulder top" or "hot pink" stay styles and colours. Rewritten to the season
+# word before the concepts are read; like a season, it ranks and never filters.
+WEATHER_SEASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), season) for pattern, season in (
+    (r"\b(?:keep|keeps|keeping|stay|stays|staying)\s+(?:me|you|him|her|them|us|the kids|my \w+\s)?\s*warm\b",
+     "winter"),
+    (r"\b(?:cold|chilly|freezing|frosty|icy|snowy|wintry)\s+(?:weather|days?|nights?|mornings?|evenings?|climates?|"
+     r"months?|spells?)\b", "winter"),
+    (r"\b(?:in|for)\s+the\s+(?:cold|snow|frost|chill)\b", "winter"),
+    (r"\b(?:hot|warm|sunny|humid|scorching|balmy)\s+(?:weather|days?|nights?|afternoons?|evenings?|climates?|"
+     r"months?|spells?)\b", "summer"),
+    (r"\b(?:in|for)\s+the\s+(?:heat|sun|sunshine)\b|\bheat\s?waves?\b", "summer"),
+))
 NEGATION_CARRY = frozenset({"or", "and", "nor", ",", "any", "in", "want", "like", "the", "colou", "colour", "color",
                             "colours", "colors", "shade", "shades", "too", "please", "a", "anything", "stuff", "from",
                             "by", "made", "ones", "one", "items", "really", "do", "wanna", "need", "brand",

@@ -262,3 +262,21 @@ def test_number_words_become_digits_as_one_substitution_at_a_time_would(words: l
 
     text = " ".join(words)
     assert _numbers_to_digits(text) == _numbers_to_digits_one_word_at_a_time(text)
+
+
+@pytest.mark.parametrize("text, seasons, types", [
+    ("something to keep me warm in the cold", ["Winter"], []),
+    ("a jacket for cold weather", ["Winter"], ["Jackets"]),
+    ("shirts for hot weather", ["Summer"], ["Shirts"]),
+    ("tshirts for a heat wave", ["Summer"], ["Tshirts"]),
+    ("a cold shoulder shirt", [], ["Shirts"]),  # a style, not the weather
+    ("a warm jacket", [], ["Jackets"]),  # how the jacket wears, no season said
+])
+def test_the_weather_a_shopper_dresses_for_is_a_season_wish(text, seasons, types):  # type: ignore[no-untyped-def]
+    # given a catalogue with Winter and Summer styles
+    vocab = build_vocabulary(article_types=TYPES, colours=COLOURS, usages=["Casual"], genders=["Men", "Women"],
+                             sizes=["S", "M"], seasons=["Summer", "Winter"])
+    # when the shopper names the weather, then its season ranks (a wish) and the kinds asked for filter
+    f, u = understand(vocab, text)
+    assert u.seasons == seasons
+    assert f.article_types == types

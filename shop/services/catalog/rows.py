@@ -228,12 +228,20 @@ def _parse_id(raw: str, bad: _Bad) -> int | None:
     return catalog_id
 
 
+# The columns of this format and of the dataset the demo catalogue comes from (Kaggle's "Fashion Product Images",
+# whose name column is productDisplayName): a row named after one was written by a tool, not a merchandiser (the
+# demo file has one such row, a pair of heels named "productDisplayName").
+COLUMN_HEADINGS = frozenset(c.lower() for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, "productDisplayName"))
+
+
 def _parse_name(raw: str, bad: _Bad) -> str:
     name = " ".join(raw.split())
     if not name:
         bad("name", "is empty")
     elif len(name) > 255:
         bad("name", "is longer than 255 characters")
+    elif name.lower() in COLUMN_HEADINGS:
+        bad("name", f"is {name!r}, a column heading, not a product's name")
     return name
 
 
