@@ -99,16 +99,20 @@ def test_rejected_rows_are_reported_with_line_field_reason_and_good_rows_kept(wr
     assert (report.created, report.rows) == (2, 9)
 
 
-def test_a_row_named_after_a_column_heading_is_rejected_and_the_others_kept(write_csv):
+def test_a_row_named_after_a_column_heading_or_a_missing_value_is_rejected_and_the_others_kept(write_csv):
     # given the demo file's defect (a pair of heels named after its source's name column) and our own heading
-    path = write_csv([row(id="1", name="productDisplayName"), row(id="2", name=" Name "), row(id="3")])
+    # and its seven products named "NA"
+    path = write_csv([row(id="1", name="productDisplayName"), row(id="2", name=" Name "), row(id="3"),
+                      row(id="4", name="NA"), row(id="5", name="n/a"), row(id="6", name="Nana Women Red Top")])
     # when it is imported, then those rows are refused with the reason, nothing of them written
     report = catalog_import(path=path)
     assert [(e.line, e.field, e.reason) for e in report.errors] == [
         (2, "name", "is 'productDisplayName', a column heading, not a product's name"),
         (3, "name", "is 'Name', a column heading, not a product's name"),
+        (5, "name", "is 'NA', a marker of a missing value, not a product's name"),
+        (6, "name", "is 'n/a', a marker of a missing value, not a product's name"),
     ]
-    assert list(Product.objects.values_list("catalog_id", flat=True)) == [3]
+    assert sorted(Product.objects.values_list("catalog_id", flat=True)) == [3, 6]
 
 
 def test_line_numbers_count_physical_lines_when_a_quoted_name_spans_lines(tmp_path: Path):

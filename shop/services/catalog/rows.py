@@ -232,6 +232,11 @@ def _parse_id(raw: str, bad: _Bad) -> int | None:
 # whose name column is productDisplayName): a row named after one was written by a tool, not a merchandiser (the
 # demo file has one such row, a pair of heels named "productDisplayName").
 COLUMN_HEADINGS = frozenset(c.lower() for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, "productDisplayName"))
+# What spreadsheets and data tools write for a missing value (pandas.read_csv's default na_values): the demo file
+# has seven products named "NA".
+MISSING_MARKERS = frozenset(m.lower() for m in (
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
+    "NULL", "NaN", "None", "n/a", "nan", "null"))
 
 
 def _parse_name(raw: str, bad: _Bad) -> str:
@@ -242,6 +247,8 @@ def _parse_name(raw: str, bad: _Bad) -> str:
         bad("name", "is longer than 255 characters")
     elif name.lower() in COLUMN_HEADINGS:
         bad("name", f"is {name!r}, a column heading, not a product's name")
+    elif name.lower() in MISSING_MARKERS:
+        bad("name", f"is {name!r}, a marker of a missing value, not a product's name")
     return name
 
 
