@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -265,14 +267,8 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
         def run() -> TurnResult:
             conversation = self._conversation()  # first: it stores the session a cookie-less socket gets
-            session = self._session_now()
-            result = services.conversation_message(conversation=conversation, text=text, session=session,
-                                                   session_key=session.session_key,
-                                                   viewer_anonymous=self.user_id is None, territory=self.territory,
-                                                   on_delta=on_delta, page_product=page_product)
-            if session.modified:  # the cart lives in the session: the transport saves it
-                session.save()
-            return result
+            return self._in_session(functools.partial(services.conversation_message, conversation=conversation,
+                                                      text=text, on_delta=on_delta, page_product=page_product))
 
         drainer = asyncio.ensure_future(drain())
         try:
@@ -285,16 +281,20 @@ class AssistantConsumer(AsyncJsonWebsocketConsumer):
 
     async def _action(self, action: Action) -> TurnResult:
         def run() -> TurnResult:
-            conversation = self._existing_conversation()
-            session = self._session_now()
-            result = services.conversation_action(conversation=conversation, action=action, session=session,
-                                                  session_key=session.session_key,
-                                                  viewer_anonymous=self.user_id is None, territory=self.territory)
-            if session.modified:
-                session.save()
-            return result
+            return self._in_session(functools.partial(services.conversation_action,
+                                                      conversation=self._existing_conversation(), action=action))
 
         return await database_sync_to_async(run)()
+
+    def _in_session(self, service: Callable[..., TurnResult]) -> TurnResult:
+        """Run a turn's service with the socket's session as it is now and who is asking; the cart lives in the
+        session, so the transport saves it if the turn changed it. Sync."""
+        session = self._session_now()
+        result = service(session=session, session_key=session.session_key, viewer_anonymous=self.user_id is None,
+                         territory=self.territory)
+        if session.modified:
+            session.save()
+        return result
 
     async def _follow_twins(self, twin_ids: list[int]) -> None:
         wanted = {f"twin-{tid}" for tid in twin_ids}
