@@ -148,9 +148,8 @@ def twin_for_words(*, conversation: Conversation, product_id: Any, request: str,
     if choice.question:
         filters = (conversation.state or {}).get("filters") or Filters().to_public()
         return TurnResult(text=choice.question, products=[], filters=filters)
-    return show_on_twin(conversation=conversation, product_id=product.catalog_id, twin_id=choice.twin_id,
-                        session_key=session_key, viewer_anonymous=viewer_anonymous, territory=territory,
-                        detail=choice.detail)
+    return _show_on(conversation, product=product, candidates=candidates, tid=choice.twin_id,
+                    session_key=session_key, viewer_anonymous=viewer_anonymous, detail=choice.detail)
 
 
 def conversation_message(*, conversation: Conversation, text: str, session: MutableMapping[str, Any] | None = None,
@@ -340,6 +339,13 @@ def show_on_twin(*, conversation: Conversation, product_id: Any, twin_id: Any, s
     except (TypeError, ValueError):
         raise AssistantError("bad_twin", "That twin id is not valid.") from None
     candidates = twins_for_products([product], territory=territory).get(product.catalog_id, []) if session_key else []
+    return _show_on(conversation, product=product, candidates=candidates, tid=tid, session_key=session_key,
+                    viewer_anonymous=viewer_anonymous, detail=detail)
+
+
+def _show_on(conversation: Conversation, *, product: Product, candidates: list[Any], tid: int | None,
+             session_key: str | None, viewer_anonymous: bool, detail: str) -> TurnResult:
+    """The product's card on twin `tid` (None: the next covering twin after the one shown), recorded as a turn."""
     shown_on: dict[str, int] = dict((conversation.state or {}).get("twin_shown") or {})
     if tid is None and candidates and session_key:
         # "Another twin": the next covering twin after the one the product's card shows.
