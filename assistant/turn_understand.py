@@ -293,6 +293,24 @@ def _shoe_size(ctx: TurnContext, filters: Filters, u: Understanding, notes: list
     filters.size = size
 
 
+_AGE_BAND = re.compile(r"(\d{1,2})-(\d{1,2})Y")
+
+
+def _child_size(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
+    """A child's age ("for my 5 year old") is a size where the catalogue sizes children's clothes and shoes by age
+    (4-5Y): the band that holds it, when the shopper named no size and something in it matches; the reply says
+    so, and the size chip takes it off."""
+    if u.age != "child" or u.age_years is None or filters.size:
+        return
+    band = next((size for size in snap.sizes if (m := _AGE_BAND.fullmatch(size))
+                 and int(m.group(1)) <= u.age_years <= int(m.group(2))), None)
+    if band is None or not snap.count(snap.mask(filters.model_copy(update={"size": band}))):
+        return
+    filters.size = band
+    article = "an" if str(u.age_years).startswith("8") or u.age_years in (11, 18) else "a"
+    notes.append(f"Sized for {article} {u.age_years}-year-old; say another size if you like.")
+
+
 def _anchors(ctx: TurnContext, u: Understanding, refs: list[int], filters: Filters, shown: list[int]) -> None:
     snap = ctx.snapshot
     assert snap is not None
@@ -482,6 +500,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     _widen_shade(snap, filters, u, notes)
     _widen_kind(snap, filters, u, notes)
     _shoe_size(ctx, filters, u, notes)
+    _child_size(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):
         notes.append(note)

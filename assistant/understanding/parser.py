@@ -84,6 +84,7 @@ class Understanding:
     own_budget: bool = False
     own_person: bool = False  # "I'm a woman": who the shopper is carries over to a new topic
     age: str | None = None  # "adult" | "child": from an age the message gives ("my 8-year-old son")
+    age_years: int | None = None  # the age itself, when a number gives it
     continues: bool = False  # "and belts?": another kind of product for the same request's person
     relax: set[str] = field(default_factory=set)
     # search | more_like | compare | cheaper | pricier | add_to_cart | remove_from_cart | outfit | twin | greeting
@@ -265,6 +266,7 @@ def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:
     if m:
         age = int(m.group(1) or m.group(2))
         u.age = "child" if age <= child_max_age(vocab) else "adult"
+        u.age_years = age
         return _blank(work, m.span())
     m = AGE_SPAN_RE.search(work)
     if not m:

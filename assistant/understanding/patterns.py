@@ -35,7 +35,7 @@ _RANGE_PATTERNS = [
 _AROUND = rf"\b(?:around|about|roughly|approximately|approx|near|close to|~)\s*{MONEY}"
 _BARE_MONEY = r"(?:\$\s*(\d+(?:\.\d{1,2})?)|\b(\d+(?:\.\d{1,2})?)\s*(?:usd|dollars?|bucks)\b)"
 
-SIZE_TOKEN = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}(?:\.5)?|\d{1,2}-\d{1,2}y|extra small|small|medium|large|extra large)"
+SIZE_TOKEN = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}-\d{1,2}y|\d{1,2}(?:\.5)?|extra small|small|medium|large|extra large)"
 _SIZE_PATTERNS = [
     rf"\bsize\s*(?:is\s*|of\s*|:\s*)?(?:uk\s*|eu\s*|us\s*)?{SIZE_TOKEN}\b",
     r"\b(?:uk|eu|us)\s*(?:size\s*)?(\d{1,2})\b",

@@ -1,5 +1,6 @@
-"""A shoe size said in British or American numbers finds the catalogue's EU sizes, and the reply says how it read
-it; sizes the catalogue spells, and children's shoes, are left as said."""
+"""Sizes as shoppers say them: a shoe size in British or American numbers finds the catalogue's EU sizes, a child's
+age the band of children's sizes that holds it, and the reply says how it read them; sizes the catalogue spells
+are left as said."""
 from __future__ import annotations
 
 import pytest
@@ -47,3 +48,27 @@ def test_a_size_out_of_the_range_finds_nothing_and_offers_to_drop_it(catalogue):
 def test_a_number_for_clothes_is_no_shoe_size(catalogue):  # type: ignore[no-untyped-def]
     r = _ask("a kurta in size 8", territory="US")
     assert r.filters["size"] == "8" and "I read size" not in r.text
+
+
+@pytest.mark.parametrize("text, size, names", [
+    ("a dress for my 5 year old daughter", "4-5Y", ["Gini Girls Pink Frock"]),
+    ("tshirts for my 6-year-old son", "6-7Y", ["Kids Boys Green Tshirt"]),
+])
+def test_a_childs_age_is_the_size_band_that_holds_it(catalogue, text, size, names):  # type: ignore[no-untyped-def]
+    # given children's clothes sized by age, when a shopper gives the child's age and no size
+    r = _ask(text)
+    # then the search is in the band that holds the age, and the reply says why
+    assert r.filters["size"] == size
+    assert [p["name"] for p in r.products] == names
+    assert "-year-old; say another size if you like." in r.text
+
+
+def test_a_size_the_shopper_names_wins_over_the_childs_age(catalogue):  # type: ignore[no-untyped-def]
+    r = _ask("a dress for my 5 year old daughter in size 6-7y")
+    assert r.filters["size"] == "6-7Y" and "say another size" not in r.text
+
+
+def test_an_age_with_nothing_in_its_band_keeps_every_size(catalogue):  # type: ignore[no-untyped-def]
+    # no dress here comes in 10-11Y (or no such band): the age limits nothing
+    r = _ask("a dress for my 10 year old daughter")
+    assert r.filters["size"] is None and "say another size" not in r.text
