@@ -293,6 +293,26 @@ def _shoe_size(ctx: TurnContext, filters: Filters, u: Understanding, notes: list
     filters.size = size
 
 
+def _middle_price(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str], relative: Relative) -> None:
+    """"Cheap", "affordable", "not too pricey" with nothing shown to be cheaper than: the cheaper half of what
+    matches, up to its middle price; "premium", "luxury": the dearer half. The reply says the price."""
+    if u.intent not in ("cheaper", "pricier") or relative["shown_prices"] or relative["referenced_price"] is not None:
+        return
+    if (filters.max_price if u.intent == "cheaper" else filters.min_price) is not None:
+        return
+    prices = snap.price_cents[snap.mask(filters)]
+    if not prices.size:
+        return
+    k = (prices.size - 1) // 2 if u.intent == "cheaper" else prices.size // 2  # a price one of them has
+    middle = (Decimal(int(np.partition(prices, k)[k])) / 100).quantize(Decimal("0.01"))
+    if u.intent == "cheaper":
+        filters.max_price = middle
+        notes.append(f"${middle} is their middle price: the cheaper half.")
+    else:
+        filters.min_price = middle
+        notes.append(f"${middle} is their middle price: the dearer half.")
+
+
 _AGE_BAND = re.compile(r"(\d{1,2})-(\d{1,2})Y")
 
 
@@ -489,6 +509,8 @@ def understand(ctx: TurnContext) -> TurnContext:
     on_page = page_kind(snap, u, refs, state.get("page_product"))
     previous = on_page or previous
     fresh = u.reset or on_page is not None or is_new_topic(previous, u, vocab) is not None
+    if fresh and relative["referenced_price"] is None:
+        relative["shown_prices"] = []  # "cheap sneakers" after watches: cheap for sneakers (_middle_price)
     filters, notes = apply_understanding(previous, u, pending=pending_concept, vocab=vocab, carry=ctx.carry,
                                          **relative)
     if correction is not None:
@@ -500,6 +522,7 @@ def understand(ctx: TurnContext) -> TurnContext:
     _widen_shade(snap, filters, u, notes)
     _widen_kind(snap, filters, u, notes)
     _shoe_size(ctx, filters, u, notes)
+    _middle_price(snap, filters, u, notes, relative)
     _child_size(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)
     if note := _wish_note(ctx.wishes, u, filters):

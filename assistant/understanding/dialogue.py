@@ -171,7 +171,7 @@ def _relative_price(f: Filters, u: Understanding, shown_prices: list[Decimal] | 
         f.max_price = (base - Decimal("0.01")).quantize(Decimal("0.01"))
         if f.min_price is not None and f.min_price > f.max_price:
             f.min_price = None
-        notes.append(f"under ${base}")
+        notes.append(f"Cheaper than ${base}.")
     elif u.intent == "pricier" and u.min_price is None:
         f.min_price = (base + Decimal("0.01")).quantize(Decimal("0.01"))
         if f.max_price is not None and f.max_price < f.min_price:

@@ -61,7 +61,9 @@ _YES_RE = re.compile(r"^\s*(yes|yeah|yep|yup|sure|correct|right|exactly|thats ri
 _NO_RE = re.compile(r"^\s*(no|nope|nah|not really|wrong|incorrect|neither)\b\s*[,.!]?\s*$")
 _COMPARE_RE = re.compile(r"\b(compare|comparison|vs|versus|difference between|differences between|which is better|side by side)\b")
 _MORE_LIKE_RE = re.compile(r"\b(more like|similar(?: to)?|something like|others like|ones like|alternatives? (?:to|for)|same style as|like the)\b")
-_CHEAPER_RE = re.compile(r"\b(cheaper|less expensive|more affordable|lower price[d]?|budget friendly|inexpensive|cheapest|lower priced)\b")
+_CHEAPER_RE = re.compile(r"\b(cheaper|less expensive|more affordable|lower price[d]?|budget friendly|inexpensive|cheapest|lower priced"
+                         r"|cheap|affordable|low[- ]cost|bargain|economical|on a budget"
+                         r"|not (?:too |very |that |so |super |overly )?(?:pricey|pricy|expensive|costly|dear))\b")
 _PRICIER_RE = re.compile(r"\b(pricier|more expensive|higher end|fancier|more premium|luxury|upscale|premium)\b")
 _ADD_RE = re.compile(r"\b(add|put|throw)\b.*\b(cart|bag|basket|trolley)\b")
 _ADD_MODE_RE = re.compile(r"\b(also|too|as well|and also|in addition|plus|or)\b")

@@ -175,6 +175,15 @@ class Correction:
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# English adjectives made from a word by a suffix ("pricey", "flashy", "pinkish"): the word is English, not a typo of
+# the word it is made from, though the model's WordPiece vocabulary holds only the latter whole.
+_ADJECTIVE_SUFFIXES = ("y", "ey", "ish")
+
+
+def _derived(word: str, meant: str) -> bool:
+    return word.startswith(meant) and word[len(meant):] in _ADJECTIVE_SUFFIXES
+
+
 def correct_text(text: str, vocab: Vocabulary, *,
                  name_counts: Callable[[], dict[str, int]] | None = None) -> Correction | None:
     """`text` (normalised) with every word the catalogue does not know replaced, where it stands, by the word it
@@ -190,7 +199,7 @@ def correct_text(text: str, vocab: Vocabulary, *,
         if any(p in vocab.compact or speller.known(p) for p in pairs):
             continue
         meant = speller.correct(word)
-        if meant is not None:
+        if meant is not None and not _derived(word, meant):
             changes.append((word, meant))
             out.append(text[last:start] + meant)
             last = end

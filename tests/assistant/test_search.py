@@ -220,6 +220,18 @@ def test_the_speller_leaves_the_words_the_parser_reads_itself():
     assert speller.correct("preteen") is None
 
 
+def test_an_english_adjective_made_from_a_catalogue_word_is_not_corrected_to_it():
+    from assistant.understanding.spelling import correct_text
+    from assistant.understanding.vocabulary import build_vocabulary
+
+    # given a catalogue whose words hold "flash" and "pink" but not "flashy", "pinkish" or "pricey"
+    vocab = build_vocabulary(article_types=[("Watches", "Watches", "Accessories")], colours=["Pink"], usages=[],
+                             genders=["Women"], sizes=[], brands=["Flash"])
+    # then those stay as typed (English made them by a suffix: no typo), while a typo is still mended
+    assert correct_text("a watch that is not too flashy or pricey, pinkish", vocab) is None
+    assert correct_text("a pink wach", vocab).changes == (("wach", "watch"),)
+
+
 def test_a_name_word_is_required_and_loosened_out_loud_when_nothing_has_it(client: Client, shop_catalogue):
     # given "court" is a word of one product's name, and no dress's
     # when the shopper searches it with a kind of product that has it, and with one that has not

@@ -1,6 +1,6 @@
-"""Sizes as shoppers say them: a shoe size in British or American numbers finds the catalogue's EU sizes, a child's
-age the band of children's sizes that holds it, and the reply says how it read them; sizes the catalogue spells
-are left as said."""
+"""Sizes and prices as shoppers say them: a shoe size in British or American numbers finds the catalogue's EU sizes,
+a child's age the band of children's sizes that holds it, "cheap" or "premium" a half of the matches' price range,
+and the reply says how it read them; sizes the catalogue spells are left as said."""
 from __future__ import annotations
 
 import pytest
@@ -72,3 +72,30 @@ def test_an_age_with_nothing_in_its_band_keeps_every_size(catalogue):  # type: i
     # no dress here comes in 10-11Y (or no such band): the age limits nothing
     r = _ask("a dress for my 10 year old daughter")
     assert r.filters["size"] is None and "say another size" not in r.text
+
+
+def test_cheap_with_nothing_shown_is_the_cheaper_half_of_what_matches(catalogue):  # type: ignore[no-untyped-def]
+    # given the men's casual shoes at $24.99, $34.99, $44.99 and $59.99, when a shopper asks for cheap ones
+    r = _ask("cheap sneakers for men")
+    # then they get the cheaper half, up to the middle price, and the reply says what the price is
+    assert r.filters["max_price"] == "34.99"
+    assert sorted(p["price"] for p in r.products) == ["24.99", "34.99"]
+    assert "$34.99 is their middle price: the cheaper half." in r.text
+
+
+def test_not_too_pricey_and_premium_read_as_halves_of_the_price_range(catalogue):  # type: ignore[no-untyped-def]
+    r = _ask("sneakers for men, not too pricey", session="pricey")
+    assert r.filters["max_price"] == "34.99" and 'I read "pricey"' not in r.text
+    r = _ask("premium sneakers for men", session="premium")
+    assert r.filters["min_price"] == "44.99"
+    assert "$44.99 is their middle price: the dearer half." in r.text
+
+
+def test_cheap_after_another_kind_is_cheap_for_the_new_kind(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    convo = Conversation.objects.create(session_key="new-kind")
+    conversation_message(conversation=convo, text="a backpack")  # one at $49.00: no price for sneakers
+    r = conversation_message(conversation=convo, text="cheap sneakers for men")
+    assert r.filters["max_price"] == "34.99"
