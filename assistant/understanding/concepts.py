@@ -20,6 +20,7 @@ class Scan:
     consumed: list[bool]
     found: list[tuple[int, Concept, bool]] = field(default_factory=list)  # (position, concept, negated)
     negated_words: list[str] = field(default_factory=list)  # unmatched words inside a negation's scope
+    purpose_words: list[str] = field(default_factory=list)  # a kind named as what the wanted one is for
 
 
 def _negation_starts(toks: list[str], i: int) -> bool | None:
@@ -86,6 +87,19 @@ def _negate_subject(scan: Scan, i: int) -> None:
                      for pos, c, neg in scan.found]
 
 
+_KINDS = ("article_type", "category")
+_DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "their", "our", "some"})
+
+
+def _names_a_purpose(scan: Scan, i: int, concepts: list[Concept]) -> bool:
+    """A kind after "for" that follows a kind already asked for is what that one is for, not a second thing to
+    buy: "a belt for my jeans", "socks for sneakers", "shoes for football". Its words still rank."""
+    toks = scan.toks
+    j = i - 1 if i > 0 and toks[i - 1] not in _DETERMINERS else i - 2
+    return (concepts[0].kind in _KINDS and j >= 0 and toks[j] == "for"
+            and any(c.kind in _KINDS and not neg for _pos, c, neg in scan.found))
+
+
 def read_concepts(work: str, vocab: Vocabulary) -> Scan:
     """Longest match of the catalogue's phrases; a negation cue scopes over what follows."""
     work = re.sub(r"\b(?:stay away from|steer clear of|keep away from|rather not|anything other than|"
@@ -122,6 +136,11 @@ def read_concepts(work: str, vocab: Vocabulary) -> Scan:
             i += 1
             continue
         n, concepts = hit
+        if _names_a_purpose(scan, i, concepts):
+            scan.purpose_words.extend(toks[i:i + n])
+            scan.consumed[i:i + n] = [True] * n
+            i += n
+            continue
         if negating and concepts[0].kind not in ("colour", "brand") and scan.found and scan.found[-1][2]:
             negating = False  # "not black tees": the garment after a negated colour is still wanted
         scan.found.extend((i, c, negating) for c in concepts)

@@ -477,6 +477,7 @@ def read_leftovers(scan: Scan, u: Understanding, vocab: Vocabulary, resolver: Re
                  and t not in lexicon.STOPWORDS]
     u.query_terms = [t for t in leftovers if t not in NEGATION_CARRY]
     unknown = [t for t in u.query_terms if t not in lexicon.DESCRIPTIVE_WORDS and len(t) >= 3]
+    u.query_terms += scan.purpose_words  # known words: they rank ("a belt for jeans"), nothing to resolve
     u.unknown_words = unknown
     if unknown and "article_types" not in u.set_values and (kind := kind_of(unknown, vocab)):
         _accept(u, *kind, 1.0)  # a published vocabulary says what it is a kind of: before any similarity

@@ -280,3 +280,18 @@ def test_the_weather_a_shopper_dresses_for_is_a_season_wish(text, seasons, types
     f, u = understand(vocab, text)
     assert u.seasons == seasons
     assert f.article_types == types
+
+
+@pytest.mark.parametrize("text, types, terms", [
+    ("a shirt for my jeans", ["Shirts"], ["jeans"]),
+    ("a jacket for my dress", ["Jackets"], ["dress"]),
+    ("a handbag for a kurta", ["Handbags"], ["kurta"]),
+    ("looking for jeans", ["Jeans"], []),  # "for" before the first kind: that is the kind asked for
+    ("jeans and a shirt for the office", ["Jeans", "Shirts"], []),
+])
+def test_a_kind_named_as_what_another_is_for_is_not_asked_for(vocab, text, types, terms):  # type: ignore[no-untyped-def]
+    # given a kind asked for, then "for" and another kind: the second is what the first is for
+    f, u = understand(vocab, text)
+    # then only the first is a limit, and the second's words still rank
+    assert f.article_types == types
+    assert [t for t in terms if t in u.query_terms] == terms
