@@ -123,7 +123,8 @@ QUESTION_RES: dict[str, re.Pattern[str]] = {
 REMOVE_RE = re.compile(r"\b(?:remove|delete|take out|drop)\b.*\b(?:it|that|this|one|cart|bag|basket)\b")
 OUTFIT_RE = re.compile(r"\b(?:what (?:goes|go|would go|looks good|matches|pairs) with|goes (?:well )?with|to (?:wear|go|pair) with"
                        r"|(?:match|matches|matching|pair|pairs|pairing) (?:with|for)|complete (?:the|my|this) (?:look|outfit)"
-                       r"|finish (?:the|my) look|style (?:it|this|them|these)|an outfit (?:for|with|around))\b")
+                       r"|finish (?:the|my) look|style (?:it|this|them|these)|outfits? (?:for|with|around)"
+                       r"|(?:a|an|the|complete|whole|full) look (?:for|with)|what (?:should|could|can|do|shall) i wear)\b")
 NEW_TOPIC_RE = re.compile(r"\b(?:something (?:else|different)|anything else|different thing|another thing|new search"
                           r"|(?:a|for a|as a|buying a|get a|looking for a) (?:gift|present)|gift (?:for|ideas?)|present for)\b")
 OWN_SIZE_RE = re.compile(r"\b(?:my size(?: is)?|i(?:m| am) (?:a )?(?:size )?|i wear (?:a )?(?:size )?|i take (?:a )?(?:size )?)"

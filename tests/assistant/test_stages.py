@@ -154,6 +154,10 @@ def test_control_stage_finds_questions_that_are_no_search(text, kind):  # type: 
 
 
 @pytest.mark.parametrize("text, intent", [("what goes with a navy blazer", "outfit"), ("complete the look", "outfit"),
+                                          ("a formal outfit for an interview", "outfit"),
+                                          ("i need a complete look for a party", "outfit"),
+                                          ("what should i wear to a wedding", "outfit"),
+                                          ("im looking for a dress", "search"), ("where do i look for returns", "search"),
                                           ("show it on a taller model", "twin"), ("compare the two cheapest", "compare"),
                                           ("remove it from my cart", "remove_from_cart")])
 def test_intent_stage(text, intent):  # type: ignore[no-untyped-def]
