@@ -188,7 +188,9 @@ def retrieve(ctx: TurnContext) -> TurnContext:
         return ctx
     mask = snap.mask(ctx.filters)
     ctx.count = snap.count(mask)
-    if ctx.count:
+    if ctx.count and ctx.understanding is not None and ctx.understanding.order and ctx.anchor_id is None:
+        ctx.hits = snap.by_price(mask, k=PAGE, descending=ctx.understanding.order == "priciest")
+    elif ctx.count:
         boost = snap.wish_boost(usages=ctx.wishes.usages, seasons=ctx.wishes.seasons,
                                 against_types=types_against(ctx.wishes.wear))
         retriever = CatalogRetriever(filters=ctx.filters, k=PAGE, anchor_id=ctx.anchor_id, boost=boost,
@@ -289,8 +291,12 @@ def _results_text(ctx: TurnContext) -> list[str]:
                     f"and I'll drop it."]
         return [f"I couldn't find any {what}.", "Try fewer filters, or say \"start over\"."]
     lead = "More like that one: " if ctx.anchor_id is not None else ""
+    order = ctx.understanding.order if ctx.understanding is not None and not lead else None
     if ctx.count <= len(ctx.cards):
-        return [f"{lead}{'That is' if ctx.count == 1 else 'These are'} all {ctx.count} {what}."]
+        first = f", {order} first" if order else ""
+        return [f"{lead}{'That is' if ctx.count == 1 else 'These are'} all {ctx.count} {what}{first}."]
+    if order:
+        return [f"Here are the {len(ctx.cards)} {order} of {ctx.count} {what}."]
     return [f"{lead}Here are the top {len(ctx.cards)} of {ctx.count} {what}."]
 
 

@@ -455,6 +455,13 @@ class Snapshot:
         pairs.sort(key=lambda p: (-round(p[1], 6), p[0]))
         return pairs[:k]
 
+    def by_price(self, mask: np.ndarray, *, k: int, descending: bool = False) -> list[int]:
+        """The catalogue ids of the k cheapest (or dearest) rows of the mask; equal prices in catalogue order."""
+        rows = np.flatnonzero(mask)
+        prices = -self.price_cents[rows] if descending else self.price_cents[rows]
+        order = np.lexsort((self.catalog_ids[rows], prices))[:k]
+        return [int(self.catalog_ids[rows[i]]) for i in order]
+
     def count(self, mask: np.ndarray) -> int:
         return int(mask.sum())
 

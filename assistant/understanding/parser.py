@@ -96,6 +96,7 @@ class Understanding:
     references: list[int] = field(default_factory=list)  # 1-based positions in the last shown list, -1 = last
     refers_to_shown: bool = False
     superlative: str | None = None  # "the two cheapest": cheapest | priciest
+    order: str | None = None  # "show me the cheapest watches": cheapest | priciest first, among every match
     clarify: Clarification | None = None
     query_terms: list[str] = field(default_factory=list)
     wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
@@ -211,8 +212,14 @@ def _read_superlative(work: str, u: Understanding) -> str | None:
     """"Which one is cheapest", "compare the two cheapest": positions among the shown products (the pipeline
     resolves them by price), never a price filter."""
     m = _SUPERLATIVE.search(work)
-    if not m or not (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
+    if not m:
         return None
+    if not (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
+        if m.group(1) or u.intent != "search":
+            return None
+        # "the cheapest watches": an order over everything that matches, not a position among the shown
+        u.order = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
+        return _blank(work, m.span())
     u.superlative = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
     said = m.group(1) or "1"
     count = {"two": 2, "three": 3}.get(said) or int(said)

@@ -99,3 +99,24 @@ def test_cheap_after_another_kind_is_cheap_for_the_new_kind(catalogue):  # type:
     conversation_message(conversation=convo, text="a backpack")  # one at $49.00: no price for sneakers
     r = conversation_message(conversation=convo, text="cheap sneakers for men")
     assert r.filters["max_price"] == "34.99"
+
+
+def test_the_cheapest_of_a_kind_are_every_matchs_lowest_prices_first(catalogue):  # type: ignore[no-untyped-def]
+    # given men's casual shoes at $24.99, $34.99, $44.99 and $59.99
+    r = _ask("show me the cheapest sneakers for men")
+    # then all of them come in price order, lowest first, and the reply says so (no price cap is set)
+    assert [p["price"] for p in r.products] == ["24.99", "34.99", "44.99", "59.99"]
+    assert r.filters["max_price"] is None
+    assert "These are all 4 Casual Shoes for men, cheapest first." in r.text
+    r = _ask("the most expensive sneakers for men", session="dear")
+    assert [p["price"] for p in r.products] == ["59.99", "44.99", "34.99", "24.99"]
+
+
+def test_which_is_cheapest_still_points_at_a_shown_product(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    convo = Conversation.objects.create(session_key="which")
+    conversation_message(conversation=convo, text="sneakers for men")
+    r = conversation_message(conversation=convo, text="which one is cheapest?")
+    assert [p["price"] for p in r.products] == ["24.99"] and r.text.startswith("The cheapest one shown is")
