@@ -118,7 +118,9 @@ QUESTION_RES: dict[str, re.Pattern[str]] = {
                        r"|\bhow much (?:is|does) (?:my|the) (?:cart|basket|order)\b"),
     "policy": re.compile(r"\b(?:return|returns|refund|refunds|exchange|exchanges|shipping|delivery) (?:policy|policies)\b"
                          r"|\bcan i (?:return|exchange|get a refund)\b|\bhow (?:do|can) i (?:return|exchange)\b"
-                         r"|\b(?:returns?|refunds?) (?:work|possible)\b"),
+                         r"|\b(?:returns?|refunds?) (?:work|possible)\b"
+                         r"|\b(?:want|need|like|have) to (?:return|exchange|send back) (?:my|an?|the|this|these|it)\b"
+                         r"|\b(?:want|need|get|like) (?:a|my) refund\b"),
 }
 REMOVE_RE = re.compile(r"\b(?:remove|delete|take out|drop)\b.*\b(?:it|that|this|one|cart|bag|basket)\b")
 OUTFIT_RE = re.compile(r"\b(?:what (?:goes|go|would go|looks good|matches|pairs) with|goes (?:well )?with|to (?:wear|go|pair) with"

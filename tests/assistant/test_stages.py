@@ -146,11 +146,19 @@ def test_bad_input_never_crashes(vocab, text):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("text, kind", [("are you a real person?", "identity"), ("what's in my cart", "cart"),
-                                        ("what is your return policy?", "policy")])
+                                        ("what is your return policy?", "policy"), ("i want to return my order", "policy"),
+                                        ("i need to exchange these shoes", "policy"), ("i want a refund", "policy")])
 def test_control_stage_finds_questions_that_are_no_search(text, kind):  # type: ignore[no-untyped-def]
     u = Understanding()
     read_control(text.replace("'", ""), u, None)
     assert (u.intent, u.question) == ("question", kind)
+
+
+@pytest.mark.parametrize("text", ["return to the previous results", "shoes i can exchange for a bigger size later"])
+def test_words_about_returning_that_ask_no_policy_are_no_question(text):  # type: ignore[no-untyped-def]
+    u = Understanding()
+    read_control(text, u, None)
+    assert u.question is None
 
 
 @pytest.mark.parametrize("text, intent", [("what goes with a navy blazer", "outfit"), ("complete the look", "outfit"),
