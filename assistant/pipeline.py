@@ -265,11 +265,22 @@ PROMPT = "Tell me what you're looking for: a kind of product, who it's for, a co
 def _compared_text(ctx: TurnContext) -> str:
     """The answer about products already shown: "the cheapest one" (one picked) or a comparison of two."""
     if len(ctx.compare_ids) == 1 and ctx.cards:
-        u = ctx.understanding
-        c = ctx.cards[0]
-        return (f"The {'cheapest' if u is not None and u.superlative == 'cheapest' else 'priciest'} one shown "
-                f"is {c['name']} at {c['currency']} {c['price']}.")
+        return _one_shown_text(ctx.understanding, ctx.cards[0])
     return _compare_text(ctx.cards)
+
+
+def _one_shown_text(u: Understanding | None, card: dict[str, Any]) -> str:
+    """One product shown, picked by price ("which one is cheapest?") or asked about ("how much is the second?",
+    "does the first come in 42?"): its price and the sizes in stock."""
+    price = f"{card['currency']} {card['price']}"
+    text = (f"The {u.superlative} one shown is {card['name']} at {price}." if u is not None and u.superlative
+            else f"{card['name']} costs {price}.")
+    sizes = [s for s in card["sizes"] if s != "ONE SIZE"]
+    asked = u.asked_size if u is not None else None
+    if asked:
+        stock = "in stock" if asked in sizes else "not in stock"
+        return f"{text} Size {asked} is {stock}" + (f"; it comes in {', '.join(sizes)}." if sizes else ".")
+    return f"{text} In stock in sizes {', '.join(sizes)}." if sizes else text
 
 
 def _idle_text(ctx: TurnContext) -> list[str]:

@@ -48,6 +48,7 @@ from .patterns import (
     OWN_BUDGET_RE,
     OWN_PERSON_RE,
     OWN_SIZE_RE,
+    PRODUCT_QUESTION_RE,
     QUESTION_RES,
     REMOVE_RE,
     TWIN_RE,
@@ -97,6 +98,7 @@ class Understanding:
     refers_to_shown: bool = False
     superlative: str | None = None  # "the two cheapest": cheapest | priciest
     order: str | None = None  # "show me the cheapest watches": cheapest | priciest first, among every match
+    asked_size: str | None = None  # "does the first one come in 42?": a size asked about, not a limit
     clarify: Clarification | None = None
     query_terms: list[str] = field(default_factory=list)
     wishes: list[str] = field(default_factory=list)  # catalogue usages, ranking only ("party", "office")
@@ -504,6 +506,8 @@ def parse_message(text: str, vocab: Vocabulary, *, resolver: Resolver | None = N
     work = read_prices(work, u)
     work = read_size(work, u, vocab)
     work = read_references(work, u)
+    if u.intent == "search" and u.references and PRODUCT_QUESTION_RE.search(work):
+        u.intent, u.asked_size, u.size = "pick", u.size, None  # about that product: the search's limits stay
     scan = read_concepts(work, vocab)
     u.thing_words = colour_things(scan, vocab, kind_in_context=kind_in_context)
     read_limits(scan, u, vocab)

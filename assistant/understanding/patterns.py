@@ -122,6 +122,10 @@ QUESTION_RES: dict[str, re.Pattern[str]] = {
                          r"|\b(?:want|need|like|have) to (?:return|exchange|send back) (?:my|an?|the|this|these|it)\b"
                          r"|\b(?:want|need|get|like) (?:a|my) refund\b"),
 }
+# A question about a product shown ("how much is the second one?", "does the first one come in 42?"), once the
+# message points at one: answered about that product, no new search.
+PRODUCT_QUESTION_RE = re.compile(r"\b(?:how much|price|cost|costs|what sizes?|which sizes?|comes? in|available in"
+                                 r"|in stock|have (?:it|that|this|them) in)\b")
 REMOVE_RE = re.compile(r"\b(?:remove|delete|take out|drop)\b.*\b(?:it|that|this|one|cart|bag|basket)\b")
 OUTFIT_RE = re.compile(r"\b(?:what (?:goes|go|would go|looks good|matches|pairs) with|goes (?:well )?with|to (?:wear|go|pair) with"
                        r"|(?:match|matches|matching|pair|pairs|pairing) (?:with|for)|complete (?:the|my|this) (?:look|outfit)"

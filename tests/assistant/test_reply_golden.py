@@ -112,6 +112,10 @@ REPLY_CASES: dict[str, Callable[[], TurnContext]] = {
     "priciest shown": lambda: turn(compare_ids=[1], cards=CARDS[:1], understanding=Understanding(
         superlative="priciest")),
     "one compared, no understanding": lambda: turn(compare_ids=[1], cards=CARDS[:1]),
+    "one asked about, a size": lambda: turn(compare_ids=[1], cards=CARDS[:1], understanding=Understanding(
+        intent="pick", asked_size="XL")),
+    "cheapest of everything": lambda: turn(cards=CARDS, count=12, filters=TEES, understanding=Understanding(
+        order="cheapest")),
     "compare two": lambda: turn(compare_ids=[1, 2], cards=CARDS),
     "compare same price": lambda: turn(compare_ids=[1, 2], cards=[CARDS[0], {**CARDS[1], "price": "19.99"}]),
     "compare too few": lambda: turn(compare_ids=[1, 2], cards=CARDS[:1]),
@@ -144,8 +148,10 @@ REPLIED = {
     'outfit any colour': 'To wear with Navy Chinos (first): nothing in stock, any colour goes with it.',
     'outfit without cards': 'I couldn\'t find any Tshirts for men up to $30.00. Try fewer filters, or say "start over".',
     'cheapest shown': 'The cheapest one shown is Puma Grey Tee at USD 24.50.',
-    'priciest shown': 'The priciest one shown is Nike Blue Tee at USD 19.99.',
-    'one compared, no understanding': 'The priciest one shown is Nike Blue Tee at USD 19.99.',
+    'priciest shown': 'The priciest one shown is Nike Blue Tee at USD 19.99. In stock in sizes M, L.',
+    'one compared, no understanding': 'Nike Blue Tee costs USD 19.99. In stock in sizes M, L.',
+    'one asked about, a size': 'Nike Blue Tee costs USD 19.99. Size XL is not in stock; it comes in M, L.',
+    'cheapest of everything': 'Here are the 2 cheapest of 12 Tshirts for men up to $30.00.',
     'compare two': 'Nike Blue Tee: USD 19.99, Blue, Nike, sizes M, L. Puma Grey Tee: USD 24.50, colour n/a, Nike, sizes none in stock. Nike Blue Tee is $4.51 cheaper.',
     'compare same price': 'Nike Blue Tee: USD 19.99, Blue, Nike, sizes M, L. Puma Grey Tee: USD 19.99, colour n/a, Nike, sizes none in stock. They cost the same.',
     'compare too few': 'Show me two products first, then ask me to compare them (for example "compare the first and second").',

@@ -120,3 +120,24 @@ def test_which_is_cheapest_still_points_at_a_shown_product(catalogue):  # type: 
     conversation_message(conversation=convo, text="sneakers for men")
     r = conversation_message(conversation=convo, text="which one is cheapest?")
     assert [p["price"] for p in r.products] == ["24.99"] and r.text.startswith("The cheapest one shown is")
+
+
+def test_a_question_about_a_shown_product_is_answered_about_it_and_the_search_stays(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    # given four men's sneakers shown
+    convo, other = (Conversation.objects.create(session_key=key) for key in ("about", "about-size"))
+    shown = conversation_message(conversation=convo, text="sneakers for men").products
+    conversation_message(conversation=other, text="sneakers for men")
+    # when the shopper asks the price of the second, and (in another chat) whether the first comes in 42
+    price = conversation_message(conversation=convo, text="how much is the second one?")
+    size = conversation_message(conversation=other, text="does the first one come in size 42?")
+    # then each answer is about that product, and the search's limits are as they were (no size filter)
+    second, first = shown[1], shown[0]
+    assert [p["id"] for p in price.products] == [second["id"]]
+    assert price.text.startswith(f"{second['name']} costs USD {second['price']}.")
+    assert [p["id"] for p in size.products] == [first["id"]]
+    stock = "in stock" if "42" in first["sizes"] else "not in stock"
+    assert f"Size 42 is {stock}" in size.text
+    assert size.filters["size"] is None
