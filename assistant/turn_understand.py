@@ -121,6 +121,9 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
     elif u.intent == "pick" and refs:
         ctx.compare_ids = refs[:1]
         return False
+    elif u.intent in ("pick", "compare") and not refs and not ctx.state.get("last_shown"):
+        ctx.notes = ["Nothing is shown yet to point at. Tell me what you're looking for first."]
+        ctx.answered = True
     else:
         return False
     ctx.filters = Filters.from_public(ctx.state.get("filters"))

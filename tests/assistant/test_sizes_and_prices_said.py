@@ -141,3 +141,9 @@ def test_a_question_about_a_shown_product_is_answered_about_it_and_the_search_st
     stock = "in stock" if "42" in first["sizes"] else "not in stock"
     assert f"Size 42 is {stock}" in size.text
     assert size.filters["size"] is None
+
+
+@pytest.mark.parametrize("text", ["compare the two cheapest", "which one is cheapest?", "how much is the second one?"])
+def test_pointing_at_products_before_any_is_shown_says_so(catalogue, text):  # type: ignore[no-untyped-def]
+    r = _ask(text, session=f"nothing-{len(text)}")
+    assert r.products == [] and r.text == "Nothing is shown yet to point at. Tell me what you're looking for first."
