@@ -121,7 +121,9 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
     elif u.intent == "pick" and refs:
         ctx.compare_ids = refs[:1]
         return False
-    elif u.intent in ("pick", "compare") and not refs and not ctx.state.get("last_shown"):
+    elif (u.intent in ("pick", "compare") and (u.references or u.superlative) and not u.set_values and not refs
+          and not ctx.state.get("last_shown")):
+        # "compare the two cheapest" with nothing shown ("compare nike and puma sneakers" is a search)
         ctx.notes = ["Nothing is shown yet to point at. Tell me what you're looking for first."]
         ctx.answered = True
     else:

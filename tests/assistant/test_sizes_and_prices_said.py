@@ -147,3 +147,8 @@ def test_a_question_about_a_shown_product_is_answered_about_it_and_the_search_st
 def test_pointing_at_products_before_any_is_shown_says_so(catalogue, text):  # type: ignore[no-untyped-def]
     r = _ask(text, session=f"nothing-{len(text)}")
     assert r.products == [] and r.text == "Nothing is shown yet to point at. Tell me what you're looking for first."
+
+
+def test_compare_with_kinds_named_is_a_search_even_with_nothing_shown(catalogue):  # type: ignore[no-untyped-def]
+    r = _ask("compare nike and puma sneakers", session="brands")
+    assert r.products and {p["brand"] for p in r.products} <= {"Nike", "Puma"}
