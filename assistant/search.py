@@ -34,6 +34,7 @@ from shop.search import SearchChip, SearchReading, literal_reading
 from .lru import LRU
 from .retrieval.embeddings import query_encoder
 from .retrieval.index import Snapshot, get_snapshot
+from .turn_understand import shoe_size_read
 from .understanding import lexicon
 from .understanding.dialogue import apply_understanding
 from .understanding.parser import Understanding, parse_message
@@ -145,6 +146,7 @@ class AssistantSearch:
         correction = correct_text(q, vocab, name_counts=snap.name_word_counts)
         text = correction.text if correction is not None else q
         u, f = _read_words(text, vocab)
+        sized = shoe_size_read(snap, vocab, f, u, territory=None)  # no country here: a bare number is British
         required, unknown = _leftovers(u, vocab)
         understood = not f.is_empty()
         if not understood and not required and u.wishes:
@@ -152,7 +154,7 @@ class AssistantSearch:
             understood = True
         if not understood and not required:
             return replace(literal_reading(q, q.split()), assistant_url=_assistant_url(q))
-        notes: list[str] = []
+        notes: list[str] = [sized] if sized else []
         limits = replace(f.to_catalog(), name_words=tuple(required))
         if required and understood and not self._any(snap, limits, filters) and self._any(
                 snap, f.to_catalog(), filters):

@@ -25,7 +25,7 @@ from .understanding.parser import _NO_RE, _YES_RE, Understanding, parse_message
 from .understanding.schema import Filters
 from .understanding.semantic import make_resolver
 from .understanding.spelling import correct_text
-from .understanding.vocabulary import Concept, normalise, vocabulary_from_db
+from .understanding.vocabulary import Concept, Vocabulary, normalise, vocabulary_from_db
 
 if TYPE_CHECKING:
     from .pipeline import TurnContext
@@ -273,29 +273,27 @@ def _widen_kind(snap: Snapshot, filters: Filters, u: Understanding, notes: list[
         filters.article_types = wider.article_types
 
 
-def _shoe_size(ctx: TurnContext, filters: Filters, u: Understanding, notes: list[str]) -> None:
+def shoe_size_read(snap: Snapshot, vocab: Vocabulary, filters: Filters, u: Understanding, *,
+                   territory: str | None) -> str | None:
     """A shoe size in British or American numbers ("size 7", "UK 8", "a US 9") read as the catalogue's EU size
-    (shop.sizing), and said so. A bare number is American for a shopper in the United States or Canada and
-    British elsewhere (as in India, where the catalogue comes from); children's shoes are sized by age."""
-    snap, vocab = ctx.snapshot, ctx.vocab
-    assert snap is not None and vocab is not None
+    (shop.sizing): sets `filters.size` and returns the note that says so, else None. A bare number is American for
+    a shopper in the United States or Canada and British elsewhere (as in India, where the catalogue comes from);
+    children's shoes are sized by age. The chat and the search box both read sizes so."""
     system = u.size_system if u.size is not None else None
     if not filters.size or system == "eu" or (system is None and filters.size in snap.sizes):
-        return
+        return None
     footwear = {t for t, _sub, master in vocab.type_rows if master == "Footwear"}
     if not filters.article_types or not set(filters.article_types) <= footwear:
-        return
+        return None
     if filters.genders and set(filters.genders) <= {"Boys", "Girls"}:
-        return
-    system = system or ("us" if (ctx.territory or "").upper() in ("US", "CA") else "uk")
+        return None
+    system = system or ("us" if (territory or "").upper() in ("US", "CA") else "uk")
     women = bool(filters.genders) and set(filters.genders) <= {"Women", "Girls"}
     eu = sizing.paris_points(filters.size, system=system, women=women)
     if eu is None:
-        return
-    size = sizing.nearest_size(eu, snap.sizes)
-    notes.append(f"I read size {filters.size} as {sizing.size_system_label(system, women=women)} {filters.size}, "
-                 f"which is EU {size}.")
-    filters.size = size
+        return None
+    said, filters.size = filters.size, sizing.nearest_size(eu, snap.sizes)
+    return f"I read size {said} as {sizing.size_system_label(system, women=women)} {said}, which is EU {filters.size}."
 
 
 def _middle_price(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str], relative: Relative) -> None:
@@ -526,7 +524,8 @@ def understand(ctx: TurnContext) -> TurnContext:
     _person_fits(snap, filters, u, notes)
     _widen_shade(snap, filters, u, notes)
     _widen_kind(snap, filters, u, notes)
-    _shoe_size(ctx, filters, u, notes)
+    if note := shoe_size_read(snap, vocab, filters, u, territory=ctx.territory):
+        notes.append(note)
     _middle_price(snap, filters, u, notes, relative)
     _child_size(snap, filters, u, notes)
     ctx.wishes = fold_wishes(ctx.wishes, u, fresh=fresh)

@@ -253,3 +253,12 @@ def test_the_chat_corrects_the_same_typo_and_says_so(catalogue):
     assert ctx.filters.article_types == ["Casual Shoes"] and ctx.filters.genders == ["Men"]
     assert ctx.reply == 'These are all 4 Casual Shoes for men. I read "snekers" as "sneakers".'
     assert {c["article_type"] for c in ctx.cards} == {"Casual Shoes"}
+
+
+def test_the_search_box_reads_a_british_shoe_size_as_the_catalogues_eu_size(client: Client, shop_catalogue):
+    # given men's sneakers sized 40-42 (EU), when the search box is asked for a UK 8
+    r = client.get(URL, {"q": "sneakers for men size 8"})
+    # then it lists those in EU 42, and says how it read the size
+    assert sorted(p.name for p in cards(r)) == ["Nike Men White Court Sneakers", "Puma Men Blue Canvas Sneakers",
+                                                "Puma Men Navy Low Tops"]
+    assert "I read size 8 as UK 8, which is EU 42." in r.content.decode()
