@@ -193,9 +193,13 @@ def _turn(conversation: Conversation, *, said: tuple[str, str], action: MoreLike
             ctx.reply, ctx.cards, ctx.hits = _answer(ctx.answer, convo=convo, session=session, session_key=session_key,
                                                      viewer_anonymous=viewer_anonymous, territory=territory)
         filters = ctx.filters.to_public()
+        # An answer about one product shown ("how much is the second one?") leaves the page it was on as the
+        # shown products, so "the third one" still points into it; "it" then means the product answered about.
+        about_one = ctx.intent == "pick" and len(ctx.compare_ids) == 1 and bool(ctx.hits)
         state = {
             "filters": filters,
-            "last_shown": ctx.hits if ctx.hits else list(convo.state.get("last_shown") or []),
+            "last_shown": (list(convo.state.get("last_shown") or []) if about_one or not ctx.hits else ctx.hits),
+            "pointed": ctx.hits[0] if about_one else None,
             "pending": ctx.pending,
             "query_terms": ctx.query_terms,
             "wishes": ctx.wishes.to_public(),

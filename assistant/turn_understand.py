@@ -62,8 +62,9 @@ def _price_of(snap: Snapshot, cid: int) -> Decimal | None:
     return None if row is None else Decimal(int(snap.price_cents[row])) / 100
 
 
-def resolve_refs(u: Understanding, shown: list[int], snap: Snapshot) -> list[int]:
-    """Catalogue ids the message points at: "the first", "#3", "the two cheapest", "it"."""
+def resolve_refs(u: Understanding, shown: list[int], snap: Snapshot, *, pointed: int | None = None) -> list[int]:
+    """Catalogue ids the message points at: "the first", "#3", "the two cheapest" among the products shown; "it",
+    "that one": the product last answered about (`pointed`), else the first shown."""
     if u.superlative and shown:
         priced = sorted((p, i, c) for i, c in enumerate(shown) if (p := _price_of(snap, c)) is not None)
         if u.superlative == "priciest":
@@ -76,7 +77,7 @@ def resolve_refs(u: Understanding, shown: list[int], snap: Snapshot) -> list[int
         elif 1 <= r <= len(shown):
             out.append(shown[r - 1])
     if not out and u.refers_to_shown and shown and u.intent in ("more_like", "add_to_cart", "outfit", "twin"):
-        out = shown[:1]
+        out = [pointed] if pointed is not None else shown[:1]
     return out
 
 
@@ -115,7 +116,8 @@ def _non_search(ctx: TurnContext, u: Understanding, refs: list[int]) -> bool:
         ctx.answer = {"type": "cart_remove", "product": refs[0] if refs else None}
     elif u.intent == "twin":
         shown = [int(i) for i in ctx.state.get("last_shown") or []]
-        pointed = refs or shown[:1]
+        last = ctx.state.get("pointed")
+        pointed = refs or ([int(last)] if last is not None else shown[:1])
         ctx.answer = {"type": "twin", "product": pointed[0] if pointed else None, "request": u.twin_request,
                       "size": u.size or ctx.carry.get("size")}
     elif u.intent == "pick" and refs:
@@ -501,7 +503,8 @@ def understand(ctx: TurnContext) -> TurnContext:
                       pending=pending_concept, kind_in_context=bool(previous.article_types))
     ctx.understanding = u
     ctx.intent = u.intent
-    refs = page_refs(ctx, u, resolve_refs(u, shown, snap))
+    pointed = state.get("pointed")
+    refs = page_refs(ctx, u, resolve_refs(u, shown, snap, pointed=int(pointed) if pointed is not None else None))
     ctx.carry = fold_carry(state.get("carry"), u)
     ctx.wishes = Wishes.from_public(state.get("wishes"))
     if _non_search(ctx, u, refs) or _unreadable(ctx, u):

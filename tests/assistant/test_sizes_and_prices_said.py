@@ -152,3 +152,22 @@ def test_pointing_at_products_before_any_is_shown_says_so(catalogue, text):  # t
 def test_compare_with_kinds_named_is_a_search_even_with_nothing_shown(catalogue):  # type: ignore[no-untyped-def]
     r = _ask("compare nike and puma sneakers", session="brands")
     assert r.products and {p["brand"] for p in r.products} <= {"Nike", "Puma"}
+
+
+def test_after_an_answer_about_one_product_the_page_is_still_what_ordinals_point_into(catalogue):  # type: ignore[no-untyped-def]
+    from assistant.models import Conversation
+    from assistant.services import conversation_message
+
+    # given a page of four sneakers, and a question about the second
+    convo = Conversation.objects.create(session_key="pointed")
+    page = conversation_message(conversation=convo, text="sneakers for men").products
+    conversation_message(conversation=convo, text="how much is the second one?")
+    # when the shopper asks about the third, then it is the page's third, not a position in the one-card answer
+    third = conversation_message(conversation=convo, text="how much is the third one?")
+    assert [p["id"] for p in third.products] == [page[2]["id"]]
+    # and after "which one is the most expensive?", "it" is that one
+    dearest = conversation_message(conversation=convo, text="which one is the most expensive?").products[0]
+    assert dearest["id"] != page[0]["id"], [p["price"] for p in page]  # "it" as the first shown would differ
+    more = conversation_message(conversation=convo, text="more like it")
+    assert dearest["id"] not in [p["id"] for p in more.products]  # more like it leaves the anchor out
+    assert convo.state["pointed"] is None and more.text.startswith("More like that one")
