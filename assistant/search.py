@@ -65,10 +65,12 @@ class _Plan:
     bonus_words: tuple[str, ...] = ()
 
 
-def _read_words(text: str, vocab: Vocabulary) -> tuple[Understanding, Filters]:
+def _read_words(text: str, vocab: Vocabulary, snap: Snapshot) -> tuple[Understanding, Filters, str | None]:
+    """The reading, its exact limits (a shoe size in UK or US numbers read as the catalogue's EU size; no country
+    is known here, so a bare number is British), and the note that says how a size was read."""
     u = parse_message(text, vocab, resolver=make_resolver(vocab))
     f, _notes = apply_understanding(Filters(), u, vocab=vocab)
-    return u, f
+    return u, f, shoe_size_read(snap, vocab, f, u, territory=None)
 
 
 def _colour_word(colours: list[str]) -> str:
@@ -88,7 +90,9 @@ def _kind_word(f: Filters, u: Understanding, vocab: Vocabulary) -> str:
 
 def _chips(words: list[str], f: Filters, vocab: Vocabulary, *, kind: str) -> tuple[SearchChip, ...]:
     """One chip per understood limit; removing it searches again without the words that said it (found by
-    reading the query once without each word: the limits that change belong to that word)."""
+    reading the query once without each word: the limits that change belong to that word). A size belongs to the
+    words without which none is said (the query's may have been read as an EU shoe size, the re-readings' not).
+    """
     if not 1 < len(words) <= MAX_CHIP_WORDS:
         return ()
     owners: dict[str, list[int]] = {}
@@ -96,7 +100,8 @@ def _chips(words: list[str], f: Filters, vocab: Vocabulary, *, kind: str) -> tup
         rest = " ".join(words[:i] + words[i + 1:])
         g, _n = apply_understanding(Filters(), parse_message(rest, vocab), vocab=vocab)
         for name, _title in _CHIP_FIELDS:
-            if getattr(f, name) and getattr(g, name) != getattr(f, name):
+            changed = not g.size if name == "size" else getattr(g, name) != getattr(f, name)
+            if getattr(f, name) and changed:
                 owners.setdefault(name, []).append(i)
     chips = []
     for name, title in _CHIP_FIELDS:
@@ -145,8 +150,7 @@ class AssistantSearch:
         vocab = vocabulary_from_db(version=str(snap.stamp))
         correction = correct_text(q, vocab, name_counts=snap.name_word_counts)
         text = correction.text if correction is not None else q
-        u, f = _read_words(text, vocab)
-        sized = shoe_size_read(snap, vocab, f, u, territory=None)  # no country here: a bare number is British
+        u, f, sized = _read_words(text, vocab, snap)
         required, unknown = _leftovers(u, vocab)
         understood = not f.is_empty()
         if not understood and not required and u.wishes:

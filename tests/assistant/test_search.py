@@ -262,3 +262,5 @@ def test_the_search_box_reads_a_british_shoe_size_as_the_catalogues_eu_size(clie
     assert sorted(p.name for p in cards(r)) == ["Nike Men White Court Sneakers", "Puma Men Blue Canvas Sneakers",
                                                 "Puma Men Navy Low Tops"]
     assert "I read size 8 as UK 8, which is EU 42." in r.content.decode()
+    # and its size chip searches again without the size's words only
+    assert 'href="?q=sneakers+for+men" aria-label="Remove filter Size: 42"' in r.content.decode()
