@@ -318,17 +318,14 @@ def _middle_price(snap: Snapshot, filters: Filters, u: Understanding, notes: lis
         notes.append(f"${middle} is their middle price: the dearer half.")
 
 
-_AGE_BAND = re.compile(r"(\d{1,2})-(\d{1,2})Y")
-
-
 def _child_size(snap: Snapshot, filters: Filters, u: Understanding, notes: list[str]) -> None:
     """A child's age ("for my 5 year old") is a size where the catalogue sizes children's clothes and shoes by age
     (4-5Y): the band that holds it, when the shopper named no size and something in it matches; the reply says
     so, and the size chip takes it off."""
     if u.age != "child" or u.age_years is None or filters.size:
         return
-    band = next((size for size in snap.sizes if (m := _AGE_BAND.fullmatch(size))
-                 and int(m.group(1)) <= u.age_years <= int(m.group(2))), None)
+    band = next((size for size in snap.sizes if (years := sizing.age_band(size))
+                 and years[0] <= u.age_years <= years[1]), None)
     if band is None or not snap.count(snap.mask(filters.model_copy(update={"size": band}))):
         return
     filters.size = band

@@ -1,4 +1,4 @@
-"""What a shopper's shoe size means in the catalogue's own sizes.
+"""What a shopper's size means in the catalogue's own sizes: shoe sizes between systems, children's age bands.
 
 The catalogue sizes adult shoes in Paris points (EU 36-46); shoppers in Britain, India and America say their own
 numbers ("size 7", "UK 8", "a US 9"). Each system is a length of the shoe's last (ISO 19407 converts between them;
@@ -12,10 +12,10 @@ So a size in one system is a length, and the length is a size in the other: UK 7
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-SYSTEMS = ("uk", "us", "eu")
 # Below this a number is no adult Paris point (EU adult sizes start around 33): it is a British or American size.
 SMALLEST_PARIS_POINT = Decimal(30)
 _CM_PER_INCH = Decimal("2.54")
@@ -29,11 +29,6 @@ def _number(size: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() and 0 < value < 60 else None
-
-
-def is_paris_point(size: str) -> bool:
-    value = _number(size)
-    return value is not None and value >= SMALLEST_PARIS_POINT
 
 
 def paris_points(size: str, *, system: str, women: bool) -> Decimal | None:
@@ -65,3 +60,12 @@ def nearest_size(eu: Decimal, available: Iterable[str]) -> str:
 
 def size_system_label(system: str, *, women: bool) -> str:
     return "UK" if system == "uk" else ("US women's" if women else "US men's")
+
+
+_AGE_BAND = re.compile(r"(\d{1,2})-(\d{1,2})y")
+
+
+def age_band(size: str) -> tuple[int, int] | None:
+    """The years a children's size names ("4-5Y" -> (4, 5)), else None."""
+    m = _AGE_BAND.fullmatch(size.strip().lower())
+    return (int(m.group(1)), int(m.group(2))) if m else None

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shop import sizing
+
 from . import lexicon
 from .concepts import Scan, read_concepts
 from .patterns import (
@@ -264,8 +266,7 @@ def read_intent(work: str, u: Understanding) -> str:
 def child_max_age(vocab: Vocabulary) -> int:
     """The oldest age the catalogue's kidswear sizes name ("12-13Y" -> 13), and never under 12, the age
     children's size charts reach before teen sizes: an age up to it shops in Boys/Girls, above it Men/Women."""
-    ages = [int(m.group(1)) for s in vocab.sizes if (m := re.fullmatch(r"\d{1,2}-(\d{1,2})y", s.strip().lower()))]
-    return max([12, *ages])
+    return max([12, *(band[1] for s in vocab.sizes if (band := sizing.age_band(s)))])
 
 
 def read_age(work: str, u: Understanding, vocab: Vocabulary) -> str:

@@ -36,3 +36,9 @@ def test_what_is_no_british_or_american_adult_size_converts_to_nothing(size, sys
 ])
 def test_the_nearest_size_the_catalogue_has(eu, available, expected):  # type: ignore[no-untyped-def]
     assert sizing.nearest_size(eu, available) == expected
+
+
+@pytest.mark.parametrize("size, years", [("4-5Y", (4, 5)), (" 12-13y ", (12, 13)), ("40", None), ("M", None),
+                                         ("ONE SIZE", None), ("4-5", None)])
+def test_a_childrens_size_names_the_years_it_fits(size, years):  # type: ignore[no-untyped-def]
+    assert sizing.age_band(size) == years
