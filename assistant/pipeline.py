@@ -14,6 +14,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import Runnable, RunnableLambda, RunnableSequence
 from langsmith.utils import tracing_is_enabled
 
+from shop.models import Variant
+
 from . import llm as llm_mod
 from .intents import Compare, MoreLikeThis
 from .outfits import Outfit
@@ -275,7 +277,7 @@ def _one_shown_text(u: Understanding | None, card: dict[str, Any]) -> str:
     price = f"{card['currency']} {card['price']}"
     text = (f"The {u.superlative} one shown is {card['name']} at {price}." if u is not None and u.superlative
             else f"{card['name']} costs {price}.")
-    sizes = [s for s in card["sizes"] if s != "ONE SIZE"]
+    sizes = [s for s in card["sizes"] if s != Variant.ONE_SIZE]
     asked = u.asked_size if u is not None else None
     if asked:
         stock = "in stock" if asked in sizes else "not in stock"

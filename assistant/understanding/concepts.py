@@ -13,6 +13,8 @@ from .patterns import NEGATION_CARRY, NEGATION_CUES, PAIN_VERBS, WEATHER_SEASONS
 from .things import COLOUR_CONTEXT
 from .vocabulary import Concept, Vocabulary, tokens
 
+_KINDS = ("article_type", "category")  # concepts that name a kind of product
+
 
 @dataclass
 class Scan:
@@ -83,11 +85,10 @@ def _negate_subject(scan: Scan, i: int) -> None:
     if not scan.found or scan.found[-1][0] < i - 3:
         return
     last = scan.found[-1][0]
-    scan.found[:] = [(pos, c, neg or (pos == last and c.kind in ("article_type", "category")))
+    scan.found[:] = [(pos, c, neg or (pos == last and c.kind in _KINDS))
                      for pos, c, neg in scan.found]
 
 
-_KINDS = ("article_type", "category")
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "their", "our", "some"})
 
 
