@@ -214,17 +214,17 @@ _ACTIONS = ((_ADD_RE, "add_to_cart"), (REMOVE_RE, "remove_from_cart"), (_COMPARE
 
 def _read_superlative(work: str, u: Understanding) -> str | None:
     """"Which one is cheapest", "compare the two cheapest": positions among the shown products (the pipeline
-    resolves them by price), never a price filter."""
+    resolves them by price), never a price filter; "the cheapest watches": an order over every match."""
     m = _SUPERLATIVE.search(work)
     if not m:
         return None
+    which = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
     if not (u.intent in ("compare", "add_to_cart") or re.search(r"\b(which|what)\b", work)):
         if m.group(1) or u.intent != "search":
             return None
-        # "the cheapest watches": an order over everything that matches, not a position among the shown
-        u.order = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
+        u.order = which
         return _blank(work, m.span())
-    u.superlative = "cheapest" if m.group(2) in ("cheapest", "least expensive") else "priciest"
+    u.superlative = which
     said = m.group(1) or "1"
     count = {"two": 2, "three": 3}.get(said) or int(said)
     u.references = [0] * max(1, min(count, 3))
